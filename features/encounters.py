@@ -1,0 +1,225 @@
+"""Encounters: two vessels together at sea, both slow, for hours (the ship-to-ship transfer pattern).
+
+Rule. Positions of different vessels are not synchronised, so each vessel is first resampled onto a
+common grid of ``bin_min`` time bins: a bin holds the vessel's last fix in it, carried forward to
+later empty bins for at most ``max_carry_forward_min`` (a vessel that stops reporting is not assumed
+to stay put for long). A vessel-bin takes part when its fix is slow (SOG, or implied speed when SOG is
+missing, at most ``max_speed_knots``) and at least ``min_port_dist_nm`` from the nearest port, so
+vessels waiting together at an anchorage never fire. Vessel-bins in the same time bin are paired
+through a spatial grid (cells at least ``max_distance_nm`` tall, probing the 3 x 3 neighbouring
+cells) and kept when the great-circle distance is at most ``max_distance_nm``. Consecutive bins of
+the same pair, allowing ``max_interruption_min`` of missing bins, form one meeting; a meeting of at
+least ``min_duration_h`` is an event.
+
+Convention: ONE event per pair and meeting, with ``mmsi`` = the smaller MMSI and ``other_mmsi`` =
+the larger. A caller that needs the event on both vessels mirrors it (swap mmsi and other_mmsi);
+the detail names both vessels so it reads right either way.
+
+Start/end are the first and last moments both vessels' fixes confirm them together (carried
+positions do not stretch a meeting). Limitation: pairs above ~85 degrees latitude may be missed (the
+grid's longitude cells are sized for 85 degrees).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from features.events import empty_events, make_events
+from features.geo import haversine_nm
+from features.loitering import require_columns, speed_for_rules_knots, utc_naive
+from vessel_risk import columns as c
+
+REQUIRED_COLUMNS = [
+    c.MMSI, c.TIMESTAMP, c.LAT, c.LON, c.SOG_KNOTS, c.IMPLIED_SPEED_KNOTS, c.PORT_DIST_NM,
+    c.NEAREST_PORT,
+]
+# Longitude cells are wide enough for max_distance_nm up to this latitude.
+_GRID_MAX_LAT_DEG = 85.0
+
+
+@dataclass(frozen=True)
+class EncounterParams:
+    """Thresholds of the encounter rule (units in the names)."""
+
+    # Ships moored alongside or lying a cable or two apart for a transfer: well under 0.5 nm.
+    # Larger distances start catching unrelated ships sharing a busy waiting area.
+    max_distance_nm: float = 0.5
+    # Transfers happen drifting or at dead-slow speed; 2 kn keeps passing ships out.
+    max_speed_knots: float = 2.0
+    # A ship-to-ship transfer takes hours; shorter proximity is a pilot boat, a tug or a near miss.
+    min_duration_h: float = 2.0
+    # Anchorages lie within ~10 nm of their port; vessels waiting there together are normal.
+    min_port_dist_nm: float = 10.0
+    # Class A AIS reports every 3 min at anchor and every 2-10 s under way; 10-minute bins give
+    # each vessel a fix in nearly every bin while keeping the number of vessel-bins small.
+    bin_min: int = 10
+    # A position older than this no longer says where the vessel is (2 kn x 30 min = 1 nm).
+    max_carry_forward_min: int = 30
+    # One noisy fix or a short reception drop must not split a meeting into two.
+    max_interruption_min: int = 30
+
+
+def detect_encounters(tracks: pd.DataFrame, params: EncounterParams = EncounterParams()) -> pd.DataFrame:
+    """Encounter events, one per pair and meeting (mmsi < other_mmsi; see the module docstring).
+
+    ``tracks`` is the tracks table (features/tracks.py). Returns the events table with
+    ``event_type = encounter``, lat/lon = mean meeting position, and a detail such as
+    "219000001 and 219000002 together 3.5 h, mean 0.12 nm apart, both slow, 24 nm from Esbjerg".
+    """
+    require_columns(tracks, REQUIRED_COLUMNS, "detect_encounters")
+    if tracks.empty:
+        return empty_events()
+    frame = tracks[REQUIRED_COLUMNS].sort_values([c.MMSI, c.TIMESTAMP], kind="mergesort")
+    frame = frame.reset_index(drop=True)
+    bins = _vessel_bins(frame, params)
+    if bins.empty:
+        return empty_events()
+    pairs = _close_pairs(bins, params)
+    if pairs.empty:
+        return empty_events()
+    return _meetings(pairs, params)
+
+
+def _vessel_bins(frame: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
+    """The active (slow, far from port) vessel-bins: last fix per bin, carried forward."""
+    bin_us = params.bin_min * 60_000_000
+    times = utc_naive(frame[c.TIMESTAMP])
+    t_us = times.astype("datetime64[us]").astype("int64")
+    bin_no = t_us // bin_us
+    mmsi = frame[c.MMSI].to_numpy(dtype="int64")
+    # The last fix of each (vessel, bin) stands for that bin.
+    last = np.r_[(mmsi[1:] != mmsi[:-1]) | (bin_no[1:] != bin_no[:-1]), True]
+    rows = np.flatnonzero(last)
+    b = bin_no[rows]
+    same_next = np.r_[mmsi[rows][1:] == mmsi[rows][:-1], False]
+    next_b = np.where(same_next, np.r_[b[1:], 0], np.iinfo(np.int64).max)
+    carry_bins = params.max_carry_forward_min // params.bin_min
+    reps = np.minimum(next_b - b, carry_bins + 1)
+    speed = speed_for_rules_knots(frame)[rows]
+    port_dist = frame[c.PORT_DIST_NM].to_numpy(dtype="float64")[rows]
+    active = (speed <= params.max_speed_knots) & (port_dist >= params.min_port_dist_nm)
+    rows, b, reps = rows[active], b[active], reps[active]
+    if rows.size == 0:
+        return pd.DataFrame()
+    src = np.repeat(rows, reps)
+    offset = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+    return pd.DataFrame(
+        {
+            "bin": np.repeat(b, reps) + offset,
+            c.MMSI: mmsi[src],
+            c.LAT: frame[c.LAT].to_numpy(dtype="float64")[src],
+            c.LON: frame[c.LON].to_numpy(dtype="float64")[src],
+            "t_us": t_us[src],
+            c.PORT_DIST_NM: frame[c.PORT_DIST_NM].to_numpy(dtype="float64")[src],
+            c.NEAREST_PORT: frame[c.NEAREST_PORT].to_numpy()[src],
+        }
+    )
+
+
+def _close_pairs(bins: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
+    """Pairs of vessel-bins in the same bin within max_distance_nm (smaller MMSI first)."""
+    cell_deg = params.max_distance_nm / 60.0
+    n_lat = int(np.ceil(180.0 / cell_deg)) + 2
+    lon_cell_deg = cell_deg / np.cos(np.radians(_GRID_MAX_LAT_DEG))
+    n_lon = max(int(360.0 // lon_cell_deg), 1)
+    lat = bins[c.LAT].to_numpy()
+    lon = bins[c.LON].to_numpy()
+    lat_cell = np.floor((lat + 90.0) / cell_deg).astype("int64") + 1
+    lon_cell = np.floor((lon + 180.0) / (360.0 / n_lon)).astype("int64") % n_lon
+    bin_rel = bins["bin"].to_numpy() - bins["bin"].min()
+
+    def key(lat_c: npt.NDArray[np.int64], lon_c: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        return (bin_rel * n_lat + lat_c) * n_lon + lon_c
+
+    own = key(lat_cell, lon_cell)
+    order = np.argsort(own, kind="stable")
+    sorted_keys = own[order]
+    left_parts, right_parts = [], []
+    for d_lat in (-1, 0, 1):
+        for d_lon in (-1, 0, 1):
+            probe = key(lat_cell + d_lat, (lon_cell + d_lon) % n_lon)
+            lo = np.searchsorted(sorted_keys, probe, side="left")
+            hi = np.searchsorted(sorted_keys, probe, side="right")
+            n = hi - lo
+            left_parts.append(np.repeat(np.arange(own.size), n))
+            right_parts.append(order[np.repeat(lo, n) + np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)])
+    i = np.concatenate(left_parts)
+    j = np.concatenate(right_parts)
+    mmsi = bins[c.MMSI].to_numpy()
+    keep = mmsi[i] < mmsi[j]
+    if n_lon < 3:  # tiny grids wrap onto themselves: a pair could be probed twice
+        keep &= ~pd.DataFrame({"i": i, "j": j}).duplicated().to_numpy()
+    i, j = i[keep], j[keep]
+    dist = haversine_nm(lat[i], lon[i], lat[j], lon[j])
+    close = dist <= params.max_distance_nm
+    i, j, dist = i[close], j[close], dist[close]
+    t = bins["t_us"].to_numpy()
+    port_dist = bins[c.PORT_DIST_NM].to_numpy()
+    nearer_j = port_dist[j] < port_dist[i]
+    return pd.DataFrame(
+        {
+            c.MMSI: mmsi[i],
+            c.OTHER_MMSI: mmsi[j],
+            "bin": bins["bin"].to_numpy()[i],
+            "dist_apart_nm": dist,
+            c.LAT: (lat[i] + lat[j]) / 2.0,
+            "lon_rad": np.radians(lon[i]) + _wrap_pi(np.radians(lon[j] - lon[i])) / 2.0,
+            "t_hi_us": np.maximum(t[i], t[j]),
+            "t_lo_us": np.minimum(t[i], t[j]),
+            c.PORT_DIST_NM: np.where(nearer_j, port_dist[j], port_dist[i]),
+            c.NEAREST_PORT: np.where(nearer_j, bins[c.NEAREST_PORT].to_numpy()[j], bins[c.NEAREST_PORT].to_numpy()[i]),
+        }
+    )
+
+
+def _meetings(pairs: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
+    """Join consecutive bins of one pair into meetings; keep the long ones as events."""
+    pairs = pairs.sort_values([c.MMSI, c.OTHER_MMSI, "bin"], kind="mergesort").reset_index(drop=True)
+    a = pairs[c.MMSI].to_numpy()
+    b = pairs[c.OTHER_MMSI].to_numpy()
+    bin_no = pairs["bin"].to_numpy()
+    max_step = 1 + params.max_interruption_min // params.bin_min
+    new = np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1]) | (bin_no[1:] - bin_no[:-1] > max_step)]
+    pairs["meeting"] = np.cumsum(new)
+    pairs["lon_sin"] = np.sin(pairs["lon_rad"])
+    pairs["lon_cos"] = np.cos(pairs["lon_rad"])
+    grouped = pairs.groupby("meeting", sort=True)
+    agg = grouped.agg(
+        mmsi=(c.MMSI, "first"), other=(c.OTHER_MMSI, "first"), start_us=("t_hi_us", "min"),
+        end_us=("t_lo_us", "max"), dist=("dist_apart_nm", "mean"), lat=(c.LAT, "mean"),
+        lon_sin=("lon_sin", "mean"), lon_cos=("lon_cos", "mean"), port_dist=(c.PORT_DIST_NM, "min"),
+    )
+    closest = pairs.loc[grouped[c.PORT_DIST_NM].idxmin().to_numpy(), c.NEAREST_PORT].to_numpy()
+    agg["port"] = closest
+    agg["end_us"] = np.maximum(agg["end_us"], agg["start_us"])
+    hours = (agg["end_us"] - agg["start_us"]) / 3.6e9
+    agg = agg[hours >= params.min_duration_h]
+    hours = hours[hours >= params.min_duration_h]
+    if agg.empty:
+        return empty_events()
+    detail = [
+        f"{m} and {o} together {h:.1f} h, mean {d:.2f} nm apart, both slow, {p:.0f} nm from {n}"
+        for m, o, h, d, p, n in zip(agg["mmsi"], agg["other"], hours, agg["dist"], agg["port_dist"], agg["port"])
+    ]
+    found = pd.DataFrame(
+        {
+            c.MMSI: agg["mmsi"].to_numpy(),
+            c.OTHER_MMSI: agg["other"].to_numpy(),
+            c.EVENT_TYPE: c.ENCOUNTER,
+            c.START: pd.to_datetime(agg["start_us"].to_numpy(), unit="us", utc=True),
+            c.END: pd.to_datetime(agg["end_us"].to_numpy(), unit="us", utc=True),
+            c.LAT: agg["lat"].to_numpy(),
+            c.LON: np.degrees(np.arctan2(agg["lon_sin"], agg["lon_cos"])).to_numpy(),
+            c.DETAIL: detail,
+        }
+    )
+    return make_events(found)
+
+
+def _wrap_pi(angle_rad: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Angles wrapped into [-pi, pi): the short way round across the 180th meridian."""
+    return (angle_rad + np.pi) % (2.0 * np.pi) - np.pi

@@ -1,0 +1,107 @@
+"""Tracks: each vessel's valid positions in time order, with per-step and port-distance columns.
+
+``build_tracks`` is the one place where positions become tracks; every movement detector reads its
+output. Per-vessel differences are taken on whole arrays (one lexsort, one diff, a vessel-boundary
+mask), never with a groupby-apply, so 10M rows stay in seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from features.geo import haversine_nm, nearest_port
+from vessel_risk import columns as c
+from vessel_risk.errors import DetectionError
+
+# What build_tracks needs from positions; every other column is carried through unchanged.
+REQUIRED_POSITION_COLUMNS = [c.MMSI, c.TIMESTAMP, c.LAT, c.LON]
+# The columns build_tracks adds.
+DERIVED_COLUMNS = [c.DT_H, c.DIST_NM, c.IMPLIED_SPEED_KNOTS, c.PORT_DIST_NM, c.NEAREST_PORT]
+
+
+def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    """Raise DetectionError naming every column of ``columns`` that ``frame`` lacks."""
+    missing = [col for col in columns if col not in frame.columns]
+    if missing:
+        raise DetectionError(f"{what}: missing required column(s) {', '.join(missing)}")
+
+
+def require_track_order(tracks: pd.DataFrame, what: str) -> None:
+    """Raise DetectionError unless rows are sorted by (mmsi, timestamp) with index 0..n-1.
+
+    Detectors read "the previous fix" as the previous row, which is only true for build_tracks'
+    output; this cheap check turns a silent wrong answer into an error.
+    """
+    if len(tracks) == 0:
+        return
+    mmsi = tracks[c.MMSI].to_numpy()
+    ts = tracks[c.TIMESTAMP].to_numpy()
+    same = mmsi[1:] == mmsi[:-1]
+    ordered = bool(np.all(mmsi[1:] >= mmsi[:-1])) and bool(np.all(ts[1:][same] >= ts[:-1][same]))
+    if not ordered or not tracks.index.equals(pd.RangeIndex(len(tracks))):
+        raise DetectionError(
+            f"{what}: tracks must be sorted by (mmsi, timestamp) with a 0..n-1 index; "
+            "build them with features.tracks.build_tracks"
+        )
+
+
+def build_tracks(positions: pd.DataFrame, ports: pd.DataFrame) -> pd.DataFrame:
+    """Positions with a usable fix, in (mmsi, timestamp) order, plus per-vessel derived columns.
+
+    Drops rows whose lat/lon is missing or out of range or whose timestamp is missing, and repeated (mmsi, timestamp) rows
+    (keeping the first as given). Adds ``dt_h`` (hours since the vessel's previous fix),
+    ``dist_nm`` (great-circle nm from it), ``implied_speed_knots`` (dist_nm / dt_h; NaN when
+    dt_h is 0), all NaN on a vessel's first row, and ``port_dist_nm`` / ``nearest_port`` (nm to,
+    and name of, the nearest port of ``ports``, a table like ``features.geo.load_ports()``).
+    The index is 0..n-1; ``positions`` is not modified.
+    """
+    require_columns(positions, REQUIRED_POSITION_COLUMNS, "build_tracks(positions)")
+    require_columns(ports, [c.NAME, c.LAT, c.LON], "build_tracks(ports)")
+
+    lat = positions[c.LAT].to_numpy(dtype="float64", na_value=np.nan)
+    lon = positions[c.LON].to_numpy(dtype="float64", na_value=np.nan)
+    stamps = _timestamps_utc(positions[c.TIMESTAMP])
+    usable = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90.0) & (np.abs(lon) <= 180.0)
+    usable &= stamps.notna().to_numpy()
+    rows = np.flatnonzero(usable)
+
+    mmsi = positions[c.MMSI].to_numpy(dtype="int64")[rows]
+    ts = stamps.to_numpy(dtype="int64", na_value=0)[rows]
+    order = np.lexsort((ts, mmsi))  # stable: equal keys keep input order, so "first" is first
+    rows, mmsi, ts = rows[order], mmsi[order], ts[order]
+    repeat = np.r_[False, (mmsi[1:] == mmsi[:-1]) & (ts[1:] == ts[:-1])]
+    rows, mmsi, ts = rows[~repeat], mmsi[~repeat], ts[~repeat]
+
+    tracks = positions.iloc[rows].reset_index(drop=True)
+    lat, lon = lat[rows], lon[rows]
+    same_vessel = np.r_[False, mmsi[1:] == mmsi[:-1]]
+
+    dt_h = np.full(len(rows), np.nan)
+    dt_h[1:] = np.diff(ts) / 3.6e9  # ts in microseconds since the epoch
+    dist_nm = np.full(len(rows), np.nan)
+    if len(rows) > 1:
+        dist_nm[1:] = haversine_nm(lat[:-1], lon[:-1], lat[1:], lon[1:])
+    dt_h[~same_vessel] = np.nan
+    dist_nm[~same_vessel] = np.nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        speed = np.where(dt_h > 0, dist_nm / dt_h, np.nan)
+
+    port_dist, port_name = nearest_port(lat, lon, ports)
+    tracks[c.DT_H] = dt_h
+    tracks[c.DIST_NM] = dist_nm
+    tracks[c.IMPLIED_SPEED_KNOTS] = speed
+    tracks[c.PORT_DIST_NM] = port_dist
+    tracks[c.NEAREST_PORT] = pd.array(port_name, dtype="string")
+    return tracks
+
+
+def _timestamps_utc(ts: pd.Series) -> pd.Series:
+    """The timestamp column as datetime64[us, UTC], whatever resolution it came in."""
+    if not isinstance(ts.dtype, pd.DatetimeTZDtype):
+        raise DetectionError(
+            f"build_tracks(positions): column {c.TIMESTAMP} must be tz-aware UTC, got {ts.dtype}"
+        )
+    return ts.dt.tz_convert("UTC").astype("datetime64[us, UTC]")

@@ -1,0 +1,126 @@
+"""Column names, in one place. Units live in the names.
+
+Every table the product reads or writes is described here; modules import these constants instead
+of typing a column name twice.
+"""
+
+from __future__ import annotations
+
+# --- shared --------------------------------------------------------------------------------------
+MMSI = "mmsi"  # int64, 9-digit Maritime Mobile Service Identity
+IMO = "imo"  # Int64 (nullable), 7-digit IMO ship number
+DATE = "date"  # partition day (datetime.date / date32)
+TIMESTAMP = "timestamp"  # receive time, tz-aware UTC
+SOURCE_FILE = "source_file"  # path of the input file the row came from
+LINE_NO = "line_no"  # 1-based line number in that file (first line of a multi-fragment message)
+
+# --- positions (AIS types 1, 2, 3, 18, 19, 27) ---------------------------------------------------
+LAT = "lat"  # degrees, WGS84; null when AIS says "not available" (91)
+LON = "lon"  # degrees, WGS84; null when AIS says "not available" (181)
+SOG_KNOTS = "sog_knots"  # speed over ground; null when 102.3 (not available)
+COG_DEG = "cog_deg"  # course over ground; null when 360 (not available)
+HEADING_DEG = "heading_deg"  # true heading; null when 511 (not available)
+NAV_STATUS = "nav_status"  # navigational status code 0..15; null when 15 (not defined)
+MSG_TYPE = "msg_type"  # AIS message type number
+RECEIVERS = "receivers"  # how many receivers heard this same message (duplicates kept once)
+
+POSITION_COLUMNS = [
+    MMSI, TIMESTAMP, LAT, LON, SOG_KNOTS, COG_DEG, HEADING_DEG, NAV_STATUS, MSG_TYPE,
+    RECEIVERS, SOURCE_FILE, LINE_NO,
+]
+
+# --- statics (AIS types 5, 19, 24) ---------------------------------------------------------------
+NAME = "name"
+CALLSIGN = "callsign"
+SHIP_TYPE = "ship_type"  # AIS ship-and-cargo type code 0..99 in statics; text in the registry
+DESTINATION = "destination"
+DRAUGHT_M = "draught_m"
+LENGTH_M = "length_m"
+BEAM_M = "beam_m"
+PART_NUM = "part_num"  # type 24: 0 = part A (name), 1 = part B (type, call sign); null otherwise
+
+STATIC_COLUMNS = [
+    MMSI, TIMESTAMP, MSG_TYPE, PART_NUM, IMO, NAME, CALLSIGN, SHIP_TYPE, DESTINATION,
+    DRAUGHT_M, LENGTH_M, BEAM_M, RECEIVERS, SOURCE_FILE, LINE_NO,
+]
+
+# --- quarantine ---------------------------------------------------------------------------------
+REASON = "reason"  # short machine-readable reason code, e.g. "bad_checksum"
+RAW = "raw"  # the raw line(s), exactly as read
+
+QUARANTINE_COLUMNS = [SOURCE_FILE, LINE_NO, TIMESTAMP, REASON, RAW]
+
+# --- events (contract: DESIGN.md) -----------------------------------------------------------------
+EVENT_ID = "event_id"
+EVENT_TYPE = "event_type"
+START = "start"  # UTC
+END = "end"  # UTC
+OTHER_MMSI = "other_mmsi"  # Int64, set for events between two vessels
+DURATION_H = "duration_h"
+DETAIL = "detail"  # short human-readable text
+
+EVENT_COLUMNS = [EVENT_ID, MMSI, EVENT_TYPE, START, END, LAT, LON, OTHER_MMSI, DURATION_H, DETAIL]
+
+# event types
+GAP = "gap"
+LOITERING = "loitering"
+ENCOUNTER = "encounter"
+SPOOFING = "spoofing"
+IDENTITY_SHARED = "identity_shared"
+IDENTITY_CHANGE = "identity_change"
+INVALID_MMSI = "invalid_mmsi"
+FLAG_MISMATCH = "flag_mismatch"
+WATCHLIST = "watchlist"
+PORT_VISIT = "port_visit"
+EVENT_TYPES = [
+    GAP, LOITERING, ENCOUNTER, SPOOFING, IDENTITY_SHARED, IDENTITY_CHANGE, INVALID_MMSI,
+    FLAG_MISMATCH, WATCHLIST, PORT_VISIT,
+]
+
+# --- tracks (positions + per-vessel derived columns) ---------------------------------------------
+DT_H = "dt_h"  # hours since the vessel's previous position
+DIST_NM = "dist_nm"  # great-circle distance from the previous position
+IMPLIED_SPEED_KNOTS = "implied_speed_knots"  # dist_nm / dt_h
+PORT_DIST_NM = "port_dist_nm"  # distance to the nearest port in the reference list
+NEAREST_PORT = "nearest_port"  # name of that port
+
+# --- registry (contract: DESIGN.md) ---------------------------------------------------------------
+FLAG = "flag"  # ISO 3166-1 alpha-2
+BUILD_YEAR = "build_year"
+GROSS_TONNAGE = "gross_tonnage"
+CLASS_SOCIETY = "class_society"  # empty means unclassed
+OWNER = "owner"
+PORT = "port"
+DEFICIENCIES = "deficiencies"
+DETAINED = "detained"
+FIELD = "field"
+OLD_VALUE = "old_value"
+NEW_VALUE = "new_value"
+LIST_NAME = "list_name"
+
+VESSELS_COLUMNS = [
+    IMO, MMSI, NAME, CALLSIGN, FLAG, SHIP_TYPE, BUILD_YEAR, GROSS_TONNAGE, LENGTH_M,
+    CLASS_SOCIETY, OWNER,
+]
+INSPECTIONS_COLUMNS = [IMO, DATE, PORT, DEFICIENCIES, DETAINED]
+HISTORY_COLUMNS = [IMO, DATE, FIELD, OLD_VALUE, NEW_VALUE]
+WATCHLIST_COLUMNS = [IMO, MMSI, LIST_NAME, REASON]
+
+# --- outcomes -------------------------------------------------------------------------------------
+LABEL = "label"
+OUTCOME_COLUMNS = [MMSI, IMO, DATE, LABEL]
+
+# --- risk list (contract: DESIGN.md) --------------------------------------------------------------
+RISK_SCORE = "risk_score"
+RISK_RANK = "risk_rank"
+RISK_BAND = "risk_band"
+REASONS = "reasons"
+LAST_SEEN = "last_seen"
+LAST_LAT = "last_lat"
+LAST_LON = "last_lon"
+MODEL_VERSION = "model_version"
+
+RISK_LIST_COLUMNS = [
+    DATE, MMSI, IMO, NAME, FLAG, SHIP_TYPE, RISK_SCORE, RISK_RANK, RISK_BAND, REASONS,
+    LAST_SEEN, LAST_LAT, LAST_LON, DESTINATION, MODEL_VERSION,
+]
