@@ -1,11 +1,11 @@
-"""Encounters: two vessels together at sea, both slow, for hours (the ship-to-ship transfer pattern).
+"""Encounters: two vessels together at sea, both slow, for hours (the ship-to-ship transfer).
 
 Rule. Positions of different vessels are not synchronised, so each vessel is first resampled onto a
 common grid of ``bin_min`` time bins: a bin holds the vessel's last fix in it, carried forward to
-later empty bins for at most ``max_carry_forward_min`` (a vessel that stops reporting is not assumed
-to stay put for long). A vessel-bin takes part when its fix is slow (SOG, or implied speed when SOG is
-missing, at most ``max_speed_knots``) and at least ``min_port_dist_nm`` from the nearest port, so
-vessels waiting together at an anchorage never fire. Vessel-bins in the same time bin are paired
+later empty bins for at most ``max_carry_forward_min`` (a vessel that stops reporting is not
+assumed to stay put for long). A vessel-bin takes part when its fix is slow (SOG, or implied speed
+when SOG is missing, at most ``max_speed_knots``) and at least ``min_port_dist_nm`` from the nearest
+port, so vessels waiting together at an anchorage never fire. Vessel-bins in the same time bin are paired
 through a spatial grid (cells at least ``max_distance_nm`` tall, probing the 3 x 3 neighbouring
 cells) and kept when the great-circle distance is at most ``max_distance_nm``. Consecutive bins of
 the same pair, allowing ``max_interruption_min`` of missing bins, form one meeting; a meeting of at
@@ -30,15 +30,36 @@ import pandas as pd
 
 from features.events import empty_events, make_events
 from features.geo import haversine_nm
-from features.loitering import require_columns, speed_for_rules_knots, utc_naive
+from features.loitering import speed_for_rules_knots, utc_naive
+from features.tracks import require_columns
 from vessel_risk import columns as c
 
 REQUIRED_COLUMNS = [
-    c.MMSI, c.TIMESTAMP, c.LAT, c.LON, c.SOG_KNOTS, c.IMPLIED_SPEED_KNOTS, c.PORT_DIST_NM,
+    c.MMSI,
+    c.TIMESTAMP,
+    c.LAT,
+    c.LON,
+    c.SOG_KNOTS,
+    c.IMPLIED_SPEED_KNOTS,
+    c.PORT_DIST_NM,
     c.NEAREST_PORT,
 ]
+# Internal working columns (not part of any contract).
+_BIN = "bin"  # time-bin number since the epoch
+_T_US = "t_us"  # fix time, microseconds since the epoch
+_DIST_APART_NM = "dist_apart_nm"
+_LON_RAD = "lon_rad"  # midpoint longitude, radians (unwrapped)
+_T_HI_US = "t_hi_us"  # the later of the two fix times of a pair-bin
+_T_LO_US = "t_lo_us"  # the earlier of the two fix times of a pair-bin
+_MEETING = "meeting"
+_LON_SIN = "lon_sin"
+_LON_COS = "lon_cos"
 # Longitude cells are wide enough for max_distance_nm up to this latitude.
 _GRID_MAX_LAT_DEG = 85.0
+_NEIGHBOURS = [(d_lat, d_lon) for d_lat in (-1, 0, 1) for d_lon in (-1, 0, 1)]
+# With an absurdly large max_distance_nm the longitude cells collapse into one band; probing only
+# it keeps every pair single.
+_NEIGHBOURS_NO_WRAP = [(d_lat, 0) for d_lat in (-1, 0, 1)]
 
 
 @dataclass(frozen=True)
@@ -63,7 +84,9 @@ class EncounterParams:
     max_interruption_min: int = 30
 
 
-def detect_encounters(tracks: pd.DataFrame, params: EncounterParams = EncounterParams()) -> pd.DataFrame:
+def detect_encounters(
+    tracks: pd.DataFrame, params: EncounterParams = EncounterParams()
+) -> pd.DataFrame:
     """Encounter events, one per pair and meeting (mmsi < other_mmsi; see the module docstring).
 
     ``tracks`` is the tracks table (features/tracks.py). Returns the events table with
@@ -109,11 +132,11 @@ def _vessel_bins(frame: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
     offset = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
     return pd.DataFrame(
         {
-            "bin": np.repeat(b, reps) + offset,
+            _BIN: np.repeat(b, reps) + offset,
             c.MMSI: mmsi[src],
             c.LAT: frame[c.LAT].to_numpy(dtype="float64")[src],
             c.LON: frame[c.LON].to_numpy(dtype="float64")[src],
-            "t_us": t_us[src],
+            _T_US: t_us[src],
             c.PORT_DIST_NM: frame[c.PORT_DIST_NM].to_numpy(dtype="float64")[src],
             c.NEAREST_PORT: frame[c.NEAREST_PORT].to_numpy()[src],
         }
@@ -125,12 +148,13 @@ def _close_pairs(bins: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
     cell_deg = params.max_distance_nm / 60.0
     n_lat = int(np.ceil(180.0 / cell_deg)) + 2
     lon_cell_deg = cell_deg / np.cos(np.radians(_GRID_MAX_LAT_DEG))
-    n_lon = max(int(360.0 // lon_cell_deg), 1)
+    n_lon = int(360.0 // lon_cell_deg)
+    n_lon = n_lon if n_lon >= 3 else 1  # too few cells to tell neighbours apart: one band
     lat = bins[c.LAT].to_numpy()
     lon = bins[c.LON].to_numpy()
     lat_cell = np.floor((lat + 90.0) / cell_deg).astype("int64") + 1
     lon_cell = np.floor((lon + 180.0) / (360.0 / n_lon)).astype("int64") % n_lon
-    bin_rel = bins["bin"].to_numpy() - bins["bin"].min()
+    bin_rel = bins[_BIN].to_numpy() - bins[_BIN].min()
 
     def key(lat_c: npt.NDArray[np.int64], lon_c: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         return (bin_rel * n_lat + lat_c) * n_lon + lon_c
@@ -138,60 +162,70 @@ def _close_pairs(bins: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
     own = key(lat_cell, lon_cell)
     order = np.argsort(own, kind="stable")
     sorted_keys = own[order]
+    mmsi = bins[c.MMSI].to_numpy()
+    cos_lat = np.cos(np.radians(lat))
+    limit_sq = (params.max_distance_nm * 1.01) ** 2  # flat-earth prefilter, 1 % slack
     left_parts, right_parts = [], []
-    for d_lat in (-1, 0, 1):
-        for d_lon in (-1, 0, 1):
-            probe = key(lat_cell + d_lat, (lon_cell + d_lon) % n_lon)
-            lo = np.searchsorted(sorted_keys, probe, side="left")
-            hi = np.searchsorted(sorted_keys, probe, side="right")
-            n = hi - lo
-            left_parts.append(np.repeat(np.arange(own.size), n))
-            right_parts.append(order[np.repeat(lo, n) + np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)])
+    for d_lat, d_lon in _NEIGHBOURS if n_lon >= 3 else _NEIGHBOURS_NO_WRAP:
+        probe = key(lat_cell + d_lat, (lon_cell + d_lon) % n_lon)
+        lo = np.searchsorted(sorted_keys, probe, side="left")
+        n = np.searchsorted(sorted_keys, probe, side="right") - lo
+        i = np.repeat(np.arange(own.size), n)
+        j = order[np.repeat(lo, n) + np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)]
+        flat_sq = (60.0 * (lat[j] - lat[i])) ** 2 + (
+            60.0 * np.degrees(_wrap_pi(np.radians(lon[j] - lon[i]))) * cos_lat[i]
+        ) ** 2
+        keep = (mmsi[i] < mmsi[j]) & (flat_sq <= limit_sq)
+        left_parts.append(i[keep])
+        right_parts.append(j[keep])
     i = np.concatenate(left_parts)
     j = np.concatenate(right_parts)
-    mmsi = bins[c.MMSI].to_numpy()
-    keep = mmsi[i] < mmsi[j]
-    if n_lon < 3:  # tiny grids wrap onto themselves: a pair could be probed twice
-        keep &= ~pd.DataFrame({"i": i, "j": j}).duplicated().to_numpy()
-    i, j = i[keep], j[keep]
     dist = haversine_nm(lat[i], lon[i], lat[j], lon[j])
     close = dist <= params.max_distance_nm
     i, j, dist = i[close], j[close], dist[close]
-    t = bins["t_us"].to_numpy()
+    t = bins[_T_US].to_numpy()
     port_dist = bins[c.PORT_DIST_NM].to_numpy()
     nearer_j = port_dist[j] < port_dist[i]
     return pd.DataFrame(
         {
             c.MMSI: mmsi[i],
             c.OTHER_MMSI: mmsi[j],
-            "bin": bins["bin"].to_numpy()[i],
-            "dist_apart_nm": dist,
+            _BIN: bins[_BIN].to_numpy()[i],
+            _DIST_APART_NM: dist,
             c.LAT: (lat[i] + lat[j]) / 2.0,
-            "lon_rad": np.radians(lon[i]) + _wrap_pi(np.radians(lon[j] - lon[i])) / 2.0,
-            "t_hi_us": np.maximum(t[i], t[j]),
-            "t_lo_us": np.minimum(t[i], t[j]),
+            _LON_RAD: np.radians(lon[i]) + _wrap_pi(np.radians(lon[j] - lon[i])) / 2.0,
+            _T_HI_US: np.maximum(t[i], t[j]),
+            _T_LO_US: np.minimum(t[i], t[j]),
             c.PORT_DIST_NM: np.where(nearer_j, port_dist[j], port_dist[i]),
-            c.NEAREST_PORT: np.where(nearer_j, bins[c.NEAREST_PORT].to_numpy()[j], bins[c.NEAREST_PORT].to_numpy()[i]),
+            c.NEAREST_PORT: np.where(
+                nearer_j, bins[c.NEAREST_PORT].to_numpy()[j], bins[c.NEAREST_PORT].to_numpy()[i]
+            ),
         }
     )
 
 
 def _meetings(pairs: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
     """Join consecutive bins of one pair into meetings; keep the long ones as events."""
-    pairs = pairs.sort_values([c.MMSI, c.OTHER_MMSI, "bin"], kind="mergesort").reset_index(drop=True)
+    pairs = pairs.sort_values([c.MMSI, c.OTHER_MMSI, _BIN], kind="mergesort").reset_index(drop=True)
     a = pairs[c.MMSI].to_numpy()
     b = pairs[c.OTHER_MMSI].to_numpy()
-    bin_no = pairs["bin"].to_numpy()
+    bin_no = pairs[_BIN].to_numpy()
     max_step = 1 + params.max_interruption_min // params.bin_min
     new = np.r_[True, (a[1:] != a[:-1]) | (b[1:] != b[:-1]) | (bin_no[1:] - bin_no[:-1] > max_step)]
-    pairs["meeting"] = np.cumsum(new)
-    pairs["lon_sin"] = np.sin(pairs["lon_rad"])
-    pairs["lon_cos"] = np.cos(pairs["lon_rad"])
-    grouped = pairs.groupby("meeting", sort=True)
+    pairs[_MEETING] = np.cumsum(new)
+    pairs[_LON_SIN] = np.sin(pairs[_LON_RAD])
+    pairs[_LON_COS] = np.cos(pairs[_LON_RAD])
+    grouped = pairs.groupby(_MEETING, sort=True)
     agg = grouped.agg(
-        mmsi=(c.MMSI, "first"), other=(c.OTHER_MMSI, "first"), start_us=("t_hi_us", "min"),
-        end_us=("t_lo_us", "max"), dist=("dist_apart_nm", "mean"), lat=(c.LAT, "mean"),
-        lon_sin=("lon_sin", "mean"), lon_cos=("lon_cos", "mean"), port_dist=(c.PORT_DIST_NM, "min"),
+        mmsi=(c.MMSI, "first"),
+        other=(c.OTHER_MMSI, "first"),
+        start_us=(_T_HI_US, "min"),
+        end_us=(_T_LO_US, "max"),
+        dist=(_DIST_APART_NM, "mean"),
+        lat=(c.LAT, "mean"),
+        lon_sin=(_LON_SIN, "mean"),
+        lon_cos=(_LON_COS, "mean"),
+        port_dist=(c.PORT_DIST_NM, "min"),
     )
     closest = pairs.loc[grouped[c.PORT_DIST_NM].idxmin().to_numpy(), c.NEAREST_PORT].to_numpy()
     agg["port"] = closest
@@ -203,7 +237,15 @@ def _meetings(pairs: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
         return empty_events()
     detail = [
         f"{m} and {o} together {h:.1f} h, mean {d:.2f} nm apart, both slow, {p:.0f} nm from {n}"
-        for m, o, h, d, p, n in zip(agg["mmsi"], agg["other"], hours, agg["dist"], agg["port_dist"], agg["port"])
+        for m, o, h, d, p, n in zip(
+            agg["mmsi"],
+            agg["other"],
+            hours,
+            agg["dist"],
+            agg["port_dist"],
+            agg["port"],
+            strict=True,
+        )
     ]
     found = pd.DataFrame(
         {
@@ -213,7 +255,7 @@ def _meetings(pairs: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
             c.START: pd.to_datetime(agg["start_us"].to_numpy(), unit="us", utc=True),
             c.END: pd.to_datetime(agg["end_us"].to_numpy(), unit="us", utc=True),
             c.LAT: agg["lat"].to_numpy(),
-            c.LON: np.degrees(np.arctan2(agg["lon_sin"], agg["lon_cos"])).to_numpy(),
+            c.LON: np.degrees(np.arctan2(agg[_LON_SIN].to_numpy(), agg[_LON_COS].to_numpy())),
             c.DETAIL: detail,
         }
     )

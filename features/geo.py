@@ -106,8 +106,10 @@ def nearest_port(
     if len(ports) == 0 or not valid.any():
         return dist, names
 
-    pairs = np.stack([lat_a[valid], lon_a[valid]], axis=1)
-    uniq, inverse = np.unique(pairs, axis=0, return_inverse=True)
+    # distinct positions as complex numbers: numpy sorts those lexicographically and much faster
+    # than rows of a 2-D array
+    uniq_z, inverse = np.unique(lat_a[valid] + 1j * lon_a[valid], return_inverse=True)
+    uniq = np.stack([uniq_z.real, uniq_z.imag], axis=1)
     port_lat = ports[c.LAT].to_numpy(dtype="float64")
     port_lon = ports[c.LON].to_numpy(dtype="float64")
     best = _nearest_index(uniq[:, 0], uniq[:, 1], port_lat, port_lon)

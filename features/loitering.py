@@ -8,14 +8,19 @@ Rule. A position is *slow* when its speed (``sog_knots``, or the implied speed f
 when the vessel does not report SOG) is at most ``max_speed_knots`` and it lies at least
 ``min_port_dist_nm`` from the nearest port. Consecutive slow positions of one vessel form a *slow
 run*; a reporting gap longer than ``max_report_gap_h`` ends the run (dark periods are the gap
-detector's business). Inside a run, every stretch of at least ``min_duration_h`` whose positions
-stay within ``max_radius_nm`` of their centre is a *loitering window*; overlapping windows merge into
-one event. So a vessel that waits six hours on one spot and then trawls away slowly gives one event
-for the wait, and a slow trawler sweeping a large area gives none, while a vessel slowly drifting
-for a day (each few hours within a small area) is one long event.
+detector's business). The run's *core* is its positions within ``max_radius_nm`` of the run's median
+position; every unbroken sequence of core positions lasting at least ``min_duration_h`` is one
+loitering event.
 
-Limitation: the area test uses a latitude/longitude box, so a vessel loitering exactly across the
-180th meridian is not detected.
+When the whole run stays within the radius, the event is the whole run. The median (not the mean)
+sits where the vessel spent most of its time, so a long stop followed by a slow departure is still
+found (the departure is cut off where it leaves the radius), while a slow trawler sweeping a large
+area has no long unbroken core and gives no event.
+
+Limitations: a slow run with two separate stops of similar length joined by a slow (<= 2 kn)
+transit may be missed (its median falls between them; a faster transit splits the run, and then both
+are found); the median is taken on latitude and longitude, so a stop exactly on the 180th meridian
+may be missed.
 """
 
 from __future__ import annotations
@@ -28,13 +33,27 @@ import pandas as pd
 
 from features.events import empty_events, make_events
 from features.geo import haversine_nm
+from features.tracks import require_columns
 from vessel_risk import columns as c
-from vessel_risk.errors import DetectionError
 
 REQUIRED_COLUMNS = [
-    c.MMSI, c.TIMESTAMP, c.LAT, c.LON, c.SOG_KNOTS, c.DT_H, c.IMPLIED_SPEED_KNOTS,
-    c.PORT_DIST_NM, c.NEAREST_PORT,
+    c.MMSI,
+    c.TIMESTAMP,
+    c.LAT,
+    c.LON,
+    c.SOG_KNOTS,
+    c.DT_H,
+    c.IMPLIED_SPEED_KNOTS,
+    c.PORT_DIST_NM,
+    c.NEAREST_PORT,
 ]
+
+
+# Internal working columns (not part of any contract).
+_RUN = "run"  # slow-run label
+_SEQ = "seq"  # label of an unbroken core sequence (one candidate event)
+_SPEED_KNOTS = "speed_knots"  # SOG, or implied speed where SOG is missing
+_SPREAD_NM = "spread_nm"  # distance of a fix from its sequence's mean position
 
 
 @dataclass(frozen=True)
@@ -63,23 +82,21 @@ def speed_for_rules_knots(tracks: pd.DataFrame) -> npt.NDArray[np.float64]:
     return np.where(np.isnan(sog), implied, sog)
 
 
-def require_columns(frame: pd.DataFrame, required: list[str], who: str) -> None:
-    """Raise DetectionError naming every required column the frame lacks."""
-    missing = [col for col in required if col not in frame.columns]
-    if missing:
-        raise DetectionError(f"{who}: tracks table lacks column(s) {', '.join(missing)}")
+def utc_naive(timestamps: pd.Series) -> npt.NDArray[np.datetime64]:
+    """UTC timestamps as a tz-naive numpy datetime64 array (fast arithmetic, no objects)."""
+    return pd.to_datetime(timestamps, utc=True).dt.tz_localize(None).to_numpy()
 
 
-def detect_loitering(tracks: pd.DataFrame, params: LoiteringParams = LoiteringParams()) -> pd.DataFrame:
-    """Loitering events, one per merged loitering stretch (see the module docstring for the rule).
+def detect_loitering(
+    tracks: pd.DataFrame, params: LoiteringParams = LoiteringParams()
+) -> pd.DataFrame:
+    """Loitering events, one per unbroken core of a slow run (rule: module docstring).
 
     ``tracks`` is the tracks table (features/tracks.py). Returns the events table with
     ``event_type = loitering``, start/end = first/last fix of the stretch, lat/lon = its mean
     position, and a detail such as "slow 6.2 h (mean 0.4 kn) within 1.1 nm, 24 nm from Esbjerg".
     """
     require_columns(tracks, REQUIRED_COLUMNS, "detect_loitering")
-    if tracks.empty:
-        return empty_events()
     frame = tracks[REQUIRED_COLUMNS].sort_values([c.MMSI, c.TIMESTAMP], kind="mergesort")
     frame = frame.reset_index(drop=True)
 
@@ -88,128 +105,97 @@ def detect_loitering(tracks: pd.DataFrame, params: LoiteringParams = LoiteringPa
     slow = (speed <= params.max_speed_knots) & (port_dist >= params.min_port_dist_nm)
     mmsi = frame[c.MMSI].to_numpy()
     new_vessel = np.r_[True, mmsi[1:] != mmsi[:-1]]
-    prev_slow = np.r_[False, slow[:-1]]
     long_gap = frame[c.DT_H].to_numpy(dtype="float64") > params.max_report_gap_h
-    run_start = slow & (new_vessel | ~prev_slow | long_gap)
-    run_id = np.cumsum(run_start)[slow]  # run label of each slow row
-    rows = np.flatnonzero(slow)  # slow rows, in (mmsi, time) order; each run is contiguous
+    run_start = slow & (new_vessel | ~np.r_[False, slow[:-1]] | long_gap)
+    runs = pd.DataFrame(
+        {
+            _RUN: np.cumsum(run_start),
+            c.LAT: frame[c.LAT].to_numpy(dtype="float64"),
+            c.LON: frame[c.LON].to_numpy(dtype="float64"),
+        }
+    )[slow]
+    if runs.empty:
+        return empty_events()
+
+    by_run = runs.groupby(_RUN, sort=False)
+    dist_to_median = haversine_nm(
+        runs[c.LAT],
+        runs[c.LON],
+        by_run[c.LAT].transform("median"),
+        by_run[c.LON].transform("median"),
+    )
+    # Core rows, then unbroken sequences of them (slow rows of one run are contiguous in `runs`).
+    core = dist_to_median <= params.max_radius_nm
+    run = runs[_RUN].to_numpy()
+    seq_start = core & (~np.r_[False, core[:-1]] | np.r_[True, run[1:] != run[:-1]])
+    seq = np.cumsum(seq_start)[core]
+    rows = runs.index.to_numpy()[core]  # row numbers in `frame`, grouped by sequence
     if rows.size == 0:
         return empty_events()
 
     times = utc_naive(frame[c.TIMESTAMP])
-    t_s = times.astype("datetime64[us]").astype("int64")[rows] / 1e6
-    lat = frame[c.LAT].to_numpy(dtype="float64")[rows]
-    lon = frame[c.LON].to_numpy(dtype="float64")[rows]
-
-    # Window ending at each slow row j: from the latest row k of the same run at least
-    # min_duration_h earlier. Runs are contiguous and time-ordered, so one searchsorted on a
-    # (run, time) key finds k for all rows at once.
-    span_s = t_s.max() - t_s.min() + params.min_duration_h * 3600.0 + 1.0
-    key = run_id * span_s + (t_s - t_s.min())
-    k = np.searchsorted(key, key - params.min_duration_h * 3600.0, side="right") - 1
-    has_window = (k >= 0) & (run_id[np.maximum(k, 0)] == run_id)
-    ends = np.flatnonzero(has_window)
-    starts = k[ends]
-    if ends.size == 0:
+    first = np.flatnonzero(np.r_[True, seq[1:] != seq[:-1]])
+    last = np.r_[first[1:] - 1, seq.size - 1]
+    hours = (times[rows[last]] - times[rows[first]]) / np.timedelta64(1, "h")
+    long_enough = hours >= params.min_duration_h
+    if not long_enough.any():
         return empty_events()
-    lat_min, lat_max = _range_min_max(lat, starts, ends)
-    lon_min, lon_max = _range_min_max(lon, starts, ends)
-    mid_lat = np.radians((lat_min + lat_max) / 2.0)
-    half_diag_nm = 30.0 * np.hypot(lat_max - lat_min, (lon_max - lon_min) * np.cos(mid_lat))
-    small = half_diag_nm <= params.max_radius_nm
-    starts, ends = starts[small], ends[small]
-    if ends.size == 0:
-        return empty_events()
-
-    # Merge overlapping windows of one run: ends increase and starts never decrease, so a window
-    # opens a new event exactly when it starts after the previous window ended.
-    # Windows that touch or follow on without a missing fix belong to the same stretch.
-    opens = np.r_[True, (starts[1:] > ends[:-1] + 1) | (run_id[starts[1:]] != run_id[ends[:-1]])]
-    first = starts[opens]
-    last = np.maximum.reduceat(ends, np.flatnonzero(opens))
-    return _summarise(frame, times, rows, speed, first, last)
-
-
-def utc_naive(timestamps: pd.Series) -> npt.NDArray[np.datetime64]:
-    """UTC timestamps as a tz-naive numpy datetime64 array (fast arithmetic, no objects)."""
-    return pd.to_datetime(timestamps, utc=True).dt.tz_localize(None).to_numpy()
+    keep = np.repeat(long_enough, last - first + 1)
+    return _summarise(frame, times, rows[keep], seq[keep], speed)
 
 
 def _summarise(
     frame: pd.DataFrame,
     times: npt.NDArray[np.datetime64],
     rows: npt.NDArray[np.intp],
+    seq: npt.NDArray[np.int64],
     speed: npt.NDArray[np.float64],
-    first: npt.NDArray[np.intp],
-    last: npt.NDArray[np.intp],
 ) -> pd.DataFrame:
-    """One event row per [first, last] interval of slow-row positions."""
-    lengths = last - first + 1
-    member = np.repeat(first - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + np.arange(lengths.sum())
-    label = np.repeat(np.arange(first.size), lengths)
-    src = rows[member]
+    """One loitering event per sequence label in ``seq`` (rows: positions in ``frame``)."""
     part = pd.DataFrame(
         {
-            "event": label,
-            c.LAT: frame[c.LAT].to_numpy()[src],
-            c.LON: frame[c.LON].to_numpy()[src],
-            "speed": speed[src],
-            c.PORT_DIST_NM: frame[c.PORT_DIST_NM].to_numpy()[src],
+            _SEQ: seq,
+            c.MMSI: frame[c.MMSI].to_numpy()[rows],
+            c.TIMESTAMP: times[rows],
+            c.LAT: frame[c.LAT].to_numpy()[rows],
+            c.LON: frame[c.LON].to_numpy()[rows],
+            _SPEED_KNOTS: speed[rows],
+            c.PORT_DIST_NM: frame[c.PORT_DIST_NM].to_numpy()[rows],
+            c.NEAREST_PORT: frame[c.NEAREST_PORT].to_numpy()[rows],
         }
     )
-    agg = part.groupby("event", sort=True).agg(
-        lat=(c.LAT, "mean"), lon=(c.LON, "mean"), speed=("speed", "mean"),
+    grouped = part.groupby(_SEQ, sort=True)
+    agg = grouped.agg(
+        mmsi=(c.MMSI, "first"),
+        start=(c.TIMESTAMP, "min"),
+        end=(c.TIMESTAMP, "max"),
+        lat=(c.LAT, "mean"),
+        lon=(c.LON, "mean"),
+        speed=(_SPEED_KNOTS, "mean"),
         port_dist=(c.PORT_DIST_NM, "min"),
     )
-    part["spread_nm"] = haversine_nm(
-        part[c.LAT], part[c.LON], agg["lat"].to_numpy()[label], agg["lon"].to_numpy()[label]
+    # Name the port nearest to the stretch: the one of its fix closest to a port.
+    agg["port"] = part.loc[grouped[c.PORT_DIST_NM].idxmin().to_numpy(), c.NEAREST_PORT].to_numpy()
+    part[_SPREAD_NM] = haversine_nm(
+        part[c.LAT], part[c.LON], grouped[c.LAT].transform("mean"), grouped[c.LON].transform("mean")
     )
-    spread = part.groupby("event", sort=True)["spread_nm"].max().to_numpy()
-    # Name the port nearest to the stretch: the one of its closest fix.
-    closest = part.groupby("event", sort=True)[c.PORT_DIST_NM].idxmin().to_numpy()
-    port_name = frame[c.NEAREST_PORT].to_numpy()[src[closest]]
-    start = times[rows[first]]
-    end = times[rows[last]]
-    hours = (end - start) / np.timedelta64(1, "h")
+    agg["spread"] = part.groupby(_SEQ, sort=True)[_SPREAD_NM].max()
+    hours = (agg["end"] - agg["start"]).dt.total_seconds() / 3600.0
     detail = [
         f"slow {h:.1f} h (mean {v:.1f} kn) within {r:.1f} nm, {d:.0f} nm from {p}"
-        for h, v, r, d, p in zip(hours, agg["speed"], spread, agg["port_dist"], port_name)
+        for h, v, r, d, p in zip(
+            hours, agg["speed"], agg["spread"], agg["port_dist"], agg["port"], strict=True
+        )
     ]
     found = pd.DataFrame(
         {
-            c.MMSI: frame[c.MMSI].to_numpy()[rows[first]],
+            c.MMSI: agg["mmsi"].to_numpy(),
             c.EVENT_TYPE: c.LOITERING,
-            c.START: start,
-            c.END: end,
+            c.START: agg["start"].to_numpy(),
+            c.END: agg["end"].to_numpy(),
             c.LAT: agg["lat"].to_numpy(),
             c.LON: agg["lon"].to_numpy(),
             c.DETAIL: detail,
         }
     )
     return make_events(found)
-
-
-def _range_min_max(
-    values: npt.NDArray[np.float64], lo: npt.NDArray[np.intp], hi: npt.NDArray[np.intp]
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-    """Min and max of ``values[lo[i]..hi[i]]`` (inclusive) for every i, in O(n log n).
-
-    A sparse table built level by level: at level l, ``mins[i]`` is the minimum of the 2**l values
-    starting at i; a range of length L is covered by two overlapping blocks of the largest
-    2**l <= L. Only the current level is kept, so memory stays O(n).
-    """
-    length = hi - lo + 1
-    level = np.floor(np.log2(length)).astype(np.intp)
-    out_min = np.empty(lo.size, dtype="float64")
-    out_max = np.empty(lo.size, dtype="float64")
-    mins, maxs = values.copy(), values.copy()
-    for lv in range(int(level.max()) + 1):
-        sel = np.flatnonzero(level == lv)
-        if sel.size:
-            right = hi[sel] - (1 << lv) + 1
-            out_min[sel] = np.minimum(mins[lo[sel]], mins[right])
-            out_max[sel] = np.maximum(maxs[lo[sel]], maxs[right])
-        step = 1 << lv
-        mins = np.minimum(mins[:-step], mins[step:])
-        maxs = np.maximum(maxs[:-step], maxs[step:])
-    return out_min, out_max

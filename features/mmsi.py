@@ -161,7 +161,7 @@ def mmsi_validity(mmsi: pd.Series) -> pd.Series:
     same_tail = (kind == SHIP) & filled.str[3:].str.fullmatch(r"(\d)\1{5}")
     short = (kind == UNKNOWN) & filled.str.startswith("0")  # fewer than 9 digits, no format fits
     has_mid = _mid(mmsi).isin(_mid_table().index)
-    conditions = [
+    flags = [
         mmsi.isna(),
         text.isna(),
         same_digit | same_tail | filled.isin(_PLACEHOLDERS),
@@ -173,6 +173,6 @@ def mmsi_validity(mmsi: pd.Series) -> pd.Series:
     ]
     reasons = [MISSING, NOT_9_DIGITS, PLACEHOLDER, NOT_9_DIGITS, NOT_A_SHIP, GROUP_IDENTITY,
                UNALLOCATED_PREFIX, UNALLOCATED_MID]
-    conditions = [cond.fillna(False).to_numpy(dtype=bool) for cond in conditions]
+    conditions = [flag.fillna(False).to_numpy(dtype=bool) for flag in flags]
     out = np.select(conditions, reasons, default=VALID)
     return pd.Series(out, index=mmsi.index, dtype="string")

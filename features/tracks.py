@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from features.geo import haversine_nm, nearest_port
@@ -29,6 +30,11 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> N
         raise DetectionError(f"{what}: missing required column(s) {', '.join(missing)}")
 
 
+def timestamp_us(frame: pd.DataFrame) -> npt.NDArray[np.int64]:
+    """The timestamp column as int64 microseconds since the epoch (UTC), without object arrays."""
+    return frame[c.TIMESTAMP].to_numpy(dtype="datetime64[us]").astype("int64")
+
+
 def require_track_order(tracks: pd.DataFrame, what: str) -> None:
     """Raise DetectionError unless rows are sorted by (mmsi, timestamp) with index 0..n-1.
 
@@ -38,7 +44,7 @@ def require_track_order(tracks: pd.DataFrame, what: str) -> None:
     if len(tracks) == 0:
         return
     mmsi = tracks[c.MMSI].to_numpy()
-    ts = tracks[c.TIMESTAMP].to_numpy()
+    ts = timestamp_us(tracks)
     same = mmsi[1:] == mmsi[:-1]
     ordered = bool(np.all(mmsi[1:] >= mmsi[:-1])) and bool(np.all(ts[1:][same] >= ts[:-1][same]))
     if not ordered or not tracks.index.equals(pd.RangeIndex(len(tracks))):
@@ -56,7 +62,8 @@ def build_tracks(positions: pd.DataFrame, ports: pd.DataFrame) -> pd.DataFrame:
     ``dist_nm`` (great-circle nm from it), ``implied_speed_knots`` (dist_nm / dt_h; NaN when
     dt_h is 0), all NaN on a vessel's first row, and ``port_dist_nm`` / ``nearest_port`` (nm to,
     and name of, the nearest port of ``ports``, a table like ``features.geo.load_ports()``).
-    The index is 0..n-1; ``positions`` is not modified.
+    ``timestamp`` becomes datetime64[us, UTC]; the index is 0..n-1; ``positions`` is not
+    modified.
     """
     require_columns(positions, REQUIRED_POSITION_COLUMNS, "build_tracks(positions)")
     require_columns(ports, [c.NAME, c.LAT, c.LON], "build_tracks(ports)")
@@ -72,12 +79,15 @@ def build_tracks(positions: pd.DataFrame, ports: pd.DataFrame) -> pd.DataFrame:
     ts = stamps.to_numpy(dtype="int64", na_value=0)[rows]
     order = np.lexsort((ts, mmsi))  # stable: equal keys keep input order, so "first" is first
     rows, mmsi, ts = rows[order], mmsi[order], ts[order]
-    repeat = np.r_[False, (mmsi[1:] == mmsi[:-1]) & (ts[1:] == ts[:-1])]
+    repeat = np.zeros(len(rows), dtype=bool)
+    repeat[1:] = (mmsi[1:] == mmsi[:-1]) & (ts[1:] == ts[:-1])
     rows, mmsi, ts = rows[~repeat], mmsi[~repeat], ts[~repeat]
 
     tracks = positions.iloc[rows].reset_index(drop=True)
+    tracks[c.TIMESTAMP] = stamps.iloc[rows].reset_index(drop=True)
     lat, lon = lat[rows], lon[rows]
-    same_vessel = np.r_[False, mmsi[1:] == mmsi[:-1]]
+    same_vessel = np.zeros(len(rows), dtype=bool)
+    same_vessel[1:] = mmsi[1:] == mmsi[:-1]
 
     dt_h = np.full(len(rows), np.nan)
     dt_h[1:] = np.diff(ts) / 3.6e9  # ts in microseconds since the epoch

@@ -204,16 +204,22 @@ def _read_text(path: Path) -> pd.DataFrame:
         raise RegistryError(path.name, f"cannot be read as CSV: {err}") from err
     raw.columns = [str(col).strip().lower() for col in raw.columns]
     raw.index = raw.index + 2  # header is line 1; one record per line
-    text = raw.apply(lambda col: col.astype("string").str.strip().replace("", pd.NA))
+    text = pd.DataFrame(
+        {col: raw[col].astype("string").str.strip().replace("", pd.NA) for col in raw.columns},
+        index=raw.index,
+    )
     return text.dropna(how="all")  # blank lines carry nothing; keep the others' line numbers
 
 
 def _validate(name: str, text: pd.DataFrame) -> None:
     schema = pa.DataFrameSchema(_SCHEMAS[name], strict=False, coerce=False)
+    failures = None
     try:
         schema.validate(text, lazy=True)
     except SchemaErrors as err:
-        _raise_first(name, list(_SCHEMAS[name]), err.failure_cases)
+        failures = err.failure_cases
+    if failures is not None:  # raised outside the except block: the pandera dump is not the news
+        _raise_first(name, list(_SCHEMAS[name]), failures)
     if name == WATCHLIST_FILE:
         both_empty = text[c.IMO].isna() & text[c.MMSI].isna()
         if both_empty.any():

@@ -9,11 +9,12 @@ speed between fixes equals the requested speed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from features.geo import EARTH_RADIUS_NM, LOCODE, COUNTRY, unit_vectors
+from features.geo import COUNTRY, EARTH_RADIUS_NM, LOCODE, unit_vectors
 from features.tracks import build_tracks
 from vessel_risk import columns as c
 
@@ -106,6 +107,36 @@ def stationary_track(
     t_h = np.arange(0.0, hours + 1e-9, interval_min / 60.0)
     n = len(t_h)
     return fixes(mmsi, t0 + pd.to_timedelta(t_h, unit="h"), [at[0]] * n, [at[1]] * n, 0.0)
+
+
+def random_fleet(n_rows: int, n_vessels: int, seed: int, hours: float = 72.0) -> pd.DataFrame:
+    """A large positions table for speed tests: ``n_vessels`` vessels leaving the German Bight on
+    straight courses at 0-15 kn for ``hours``, fixes at random times, one fix in a thousand thrown
+    90 nm north or south (a GPS glitch); rows in random order."""
+    rng = np.random.default_rng(seed)
+    vessel = rng.integers(0, n_vessels, n_rows)
+    t_h = rng.uniform(0.0, hours, n_rows)
+    start_lat, start_lon = rng.uniform(54.0, 55.5, n_vessels), rng.uniform(6.5, 8.0, n_vessels)
+    speed_knots = rng.uniform(0.0, 15.0, n_vessels)
+    course = rng.uniform(0.0, 2.0 * np.pi, n_vessels)
+    run_deg = speed_knots[vessel] * t_h / 60.0  # 1 degree of latitude ~ 60 nm
+    lat = start_lat[vessel] + np.cos(course[vessel]) * run_deg
+    lon = start_lon[vessel] + np.sin(course[vessel]) * run_deg / np.cos(np.radians(lat))
+    glitch = rng.random(n_rows) < 0.001
+    lat[glitch] += rng.choice([-1.5, 1.5], glitch.sum())
+    pos = fixes(0, T0 + pd.to_timedelta(t_h, unit="h"), lat, lon, sog_knots=speed_knots[vessel])
+    pos[c.MMSI] = 200_000_000 + vessel
+    return pos
+
+
+@lru_cache(maxsize=1)
+def _fleet_tracks_cached() -> pd.DataFrame:
+    return build_tracks(random_fleet(200_000, 2_000, seed=11), ports())
+
+
+def fleet_tracks() -> pd.DataFrame:
+    """Tracks of ``random_fleet(200_000, 2_000, seed=11)``, built once per test session."""
+    return _fleet_tracks_cached().copy()
 
 
 def positions(*parts: pd.DataFrame) -> pd.DataFrame:

@@ -64,7 +64,9 @@ def stationary_track(
     nearest_port: str = "Testport",
 ) -> pd.DataFrame:
     """A vessel holding one position (optionally with random jitter of about ``jitter_nm``)."""
-    times = pd.date_range(start, start + pd.Timedelta(hours=hours), freq=pd.Timedelta(minutes=interval_min))
+    times = pd.date_range(
+        start, start + pd.Timedelta(hours=hours), freq=pd.Timedelta(minutes=interval_min)
+    )
     rng = np.random.default_rng(seed)
     jitter_deg = jitter_nm / 60.0
     lats = lat + rng.uniform(-jitter_deg, jitter_deg, len(times))
@@ -86,7 +88,9 @@ def straight_track(
     nearest_port: str = "Testport",
 ) -> pd.DataFrame:
     """A vessel steaming on a constant course and speed (flat-earth steps, fine for tests)."""
-    times = pd.date_range(start, start + pd.Timedelta(hours=hours), freq=pd.Timedelta(minutes=interval_min))
+    times = pd.date_range(
+        start, start + pd.Timedelta(hours=hours), freq=pd.Timedelta(minutes=interval_min)
+    )
     elapsed_h = (times - start).total_seconds().to_numpy() / 3600.0
     run_nm = speed_knots * elapsed_h
     course = np.radians(course_deg)

@@ -1,0 +1,199 @@
+"""From a window of positions and statics (plus the registry) to events and one feature row per vessel.
+
+This is the one place that runs every detector in order and aggregates their events into the
+catalog's features; each detector stays a plain function in its own module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from features import catalog, geo, mmsi
+from features.condition import ConditionParams, condition_features
+from features.encounters import EncounterParams, detect_encounters
+from features.events import empty_events, make_events
+from features.gaps import GapParams, detect_gaps
+from features.identity import (
+    FlagMismatchParams,
+    IdentityChangeParams,
+    InvalidMmsiParams,
+    detect_flag_mismatch,
+    detect_identity_changes,
+    detect_invalid_mmsi,
+    detect_watchlist_hits,
+    link_vessels,
+    mmsis_seen,
+)
+from features.identity_shared import IdentitySharedParams, detect_identity_shared
+from features.loitering import LoiteringParams, detect_loitering
+from features.port_visits import PortVisitParams, detect_port_visits
+from features.spoofing import SpoofingParams, detect_spoofing
+from features.tracks import build_tracks
+from features.vessel_info import vessel_info
+from ingest.registry import Registry
+from vessel_risk import columns as c
+
+BASE_STATION_MSG_TYPE = 4
+
+
+@dataclass(frozen=True)
+class Window:
+    """The screening day and the days before it that its features look at."""
+
+    as_of: date
+    lookback_days: int = 7
+
+    @property
+    def first_day(self) -> date:
+        return self.as_of - timedelta(days=self.lookback_days - 1)
+
+    @property
+    def days(self) -> list[date]:
+        return [self.first_day + timedelta(days=i) for i in range(self.lookback_days)]
+
+    @property
+    def start(self) -> pd.Timestamp:
+        return pd.Timestamp(self.first_day, tz="UTC")
+
+    @property
+    def end(self) -> pd.Timestamp:
+        """Exclusive: midnight after the screening day."""
+        return pd.Timestamp(self.as_of + timedelta(days=1), tz="UTC")
+
+
+@dataclass(frozen=True)
+class DetectionParams:
+    gaps: GapParams = field(default_factory=GapParams)
+    loitering: LoiteringParams = field(default_factory=LoiteringParams)
+    encounters: EncounterParams = field(default_factory=EncounterParams)
+    spoofing: SpoofingParams = field(default_factory=SpoofingParams)
+    identity_shared: IdentitySharedParams = field(default_factory=IdentitySharedParams)
+    port_visits: PortVisitParams = field(default_factory=PortVisitParams)
+    identity_change: IdentityChangeParams = field(default_factory=IdentityChangeParams)
+    invalid_mmsi: InvalidMmsiParams = field(default_factory=InvalidMmsiParams)
+    flag_mismatch: FlagMismatchParams = field(default_factory=FlagMismatchParams)
+    condition: ConditionParams = field(default_factory=ConditionParams)
+
+
+@dataclass
+class Screening:
+    """Everything computed for one window: events, features and what the risk list shows."""
+
+    events: pd.DataFrame
+    features: pd.DataFrame
+    vessels: pd.DataFrame
+
+
+def in_window(frame: pd.DataFrame, window: Window) -> pd.DataFrame:
+    """Rows whose timestamp falls in the window, of vessels (not base stations or beacons)."""
+    ts = frame[c.TIMESTAMP]
+    keep = (ts >= window.start) & (ts < window.end)
+    keep &= ~mmsi.mmsi_kind(frame[c.MMSI]).isin([*mmsi.NOT_A_SHIP_KINDS, mmsi.GROUP]).to_numpy()
+    if c.MSG_TYPE in frame:
+        keep &= frame[c.MSG_TYPE] != BASE_STATION_MSG_TYPE
+    return frame.loc[keep].reset_index(drop=True)
+
+
+def screen(
+    positions: pd.DataFrame,
+    statics: pd.DataFrame,
+    registry: Registry | None,
+    window: Window,
+    params: DetectionParams = DetectionParams(),
+) -> Screening:
+    """Detect events and build one feature row per vessel heard in the window."""
+    positions = in_window(positions, window)
+    statics = in_window(statics, window)
+    seen = mmsis_seen(positions, statics)
+    vessels_table = registry.vessels if registry is not None else None
+    links = link_vessels(seen, statics, vessels_table)
+    tracks = build_tracks(positions, geo.load_ports())
+    data_end = positions[c.TIMESTAMP].max() if len(positions) else None
+    shared = detect_identity_shared(tracks, params.identity_shared)
+    found = [
+        detect_gaps(tracks, params.gaps, data_end=data_end),
+        detect_loitering(tracks, params.loitering),
+        detect_encounters(tracks, params.encounters),
+        detect_spoofing(tracks, params.spoofing, exclude_mmsi=shared[c.MMSI].tolist()),
+        shared,
+        detect_port_visits(tracks, params.port_visits),
+        detect_identity_changes(statics, params.identity_change),
+        detect_invalid_mmsi(seen, params.invalid_mmsi),
+        detect_flag_mismatch(seen, links, vessels_table, params.flag_mismatch),
+        detect_watchlist_hits(seen, links, registry.watchlist if registry else None),
+    ]
+    found = [f for f in found if len(f)]
+    events = pd.concat(found, ignore_index=True) if found else empty_events()
+    events = make_events(events) if len(events) else empty_events()  # one order over detectors
+    condition = condition_features(links, registry, window.as_of, params.condition)
+    features = aggregate(seen, tracks, events, condition, links, registry, params)
+    return Screening(events, features, vessel_info(seen, links, statics, registry))
+
+
+def per_vessel_events(events: pd.DataFrame) -> pd.DataFrame:
+    """Events as each vessel sees them: a two-vessel event also counts for ``other_mmsi``."""
+    pair = events[events[c.OTHER_MMSI].notna()]
+    mirrored = pair.assign(**{c.MMSI: pair[c.OTHER_MMSI].astype("int64"),
+                              c.OTHER_MMSI: pair[c.MMSI].astype("Int64")})
+    return pd.concat([events, mirrored], ignore_index=True)
+
+
+def aggregate(
+    seen: pd.DataFrame,
+    tracks: pd.DataFrame,
+    events: pd.DataFrame,
+    condition: pd.DataFrame,
+    links: pd.DataFrame,
+    registry: Registry | None,
+    params: DetectionParams,
+) -> pd.DataFrame:
+    """One row per MMSI in ``seen`` with every catalog feature (float64)."""
+    out = pd.DataFrame({c.MMSI: seen[c.MMSI].astype("int64")}).set_index(c.MMSI)
+    mine = per_vessel_events(events)
+    grouped = mine.groupby([c.MMSI, c.EVENT_TYPE])[c.DURATION_H]
+    counts = grouped.size().unstack(fill_value=0)
+    longest = grouped.max().unstack()
+    for name, event_type, table in [
+        (catalog.GAP_COUNT, c.GAP, counts), (catalog.GAP_HOURS_MAX, c.GAP, longest),
+        (catalog.LOITERING_COUNT, c.LOITERING, counts),
+        (catalog.LOITERING_HOURS_MAX, c.LOITERING, longest),
+        (catalog.ENCOUNTER_COUNT, c.ENCOUNTER, counts),
+        (catalog.ENCOUNTER_HOURS_MAX, c.ENCOUNTER, longest),
+        (catalog.SPOOFING_COUNT, c.SPOOFING, counts),
+        (catalog.IDENTITY_SHARED_COUNT, c.IDENTITY_SHARED, counts),
+        (catalog.IDENTITY_CHANGE_COUNT, c.IDENTITY_CHANGE, counts),
+        (catalog.INVALID_MMSI, c.INVALID_MMSI, counts),
+        (catalog.PORT_VISIT_COUNT, c.PORT_VISIT, counts),
+        (catalog.FLAG_MISMATCH, c.FLAG_MISMATCH, counts),
+        (catalog.WATCHLIST_HIT, c.WATCHLIST, counts),
+    ]:
+        values = table[event_type] if event_type in table else pd.Series(dtype="float64")
+        out[name] = values.reindex(out.index).fillna(0.0)
+    # Judged only where there is something to judge against: unknown, never zero.
+    if registry is not None:
+        flags = registry.vessels.drop_duplicates(c.IMO).set_index(c.IMO)[c.FLAG]
+        linked_imo = links.set_index(c.MMSI)[c.IMO].reindex(out.index)
+        has_flag = linked_imo.map(flags).notna().to_numpy()
+    else:
+        has_flag = np.zeros(len(out), dtype=bool)
+    out[catalog.FLAG_MISMATCH] = out[catalog.FLAG_MISMATCH].where(has_flag, np.nan)
+    if registry is None or registry.watchlist is None:
+        out[catalog.WATCHLIST_HIT] = np.nan
+    for name in (catalog.INVALID_MMSI, catalog.FLAG_MISMATCH, catalog.WATCHLIST_HIT):
+        out[name] = out[name].clip(upper=1.0)
+
+    days = tracks[c.TIMESTAMP].dt.floor("D")
+    per_vessel = pd.DataFrame({c.MMSI: tracks[c.MMSI], "day": days,
+                               "at_sea": tracks[c.PORT_DIST_NM] >= params.gaps.min_port_dist_nm})
+    activity = per_vessel.groupby(c.MMSI).agg(days=("day", "nunique"), sea=("at_sea", "mean"))
+    out[catalog.DAYS_SEEN] = activity["days"].reindex(out.index).fillna(0.0)
+    out[catalog.AT_SEA_SHARE] = activity["sea"].reindex(out.index)
+    cond = condition.set_index(c.MMSI).reindex(out.index)
+    for name in catalog.FEATURE_NAMES:
+        if name not in out:
+            out[name] = cond[name] if name in cond else np.nan
+    return out[list(catalog.FEATURE_NAMES)].astype("float64").reset_index()

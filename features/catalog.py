@@ -1,0 +1,90 @@
+"""The model's features: names, meaning, direction of risk, and how an officer reads them.
+
+The features table has one row per vessel (``mmsi``) and one float64 column per feature below.
+NaN means "unknown" (no registry, vessel not in the registry, file absent), never zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vessel_risk import columns as c
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    description: str
+    # +1: more is riskier (LightGBM monotone constraint); 0: no constraint.
+    direction: int
+    # The event type whose events explain this feature to an officer (None: registry feature).
+    event_type: str | None = None
+
+
+# behaviour, from the events of the lookback window
+GAP_COUNT = "gap_count"
+GAP_HOURS_MAX = "gap_hours_max"
+LOITERING_COUNT = "loitering_count"
+LOITERING_HOURS_MAX = "loitering_hours_max"
+ENCOUNTER_COUNT = "encounter_count"
+ENCOUNTER_HOURS_MAX = "encounter_hours_max"
+SPOOFING_COUNT = "spoofing_count"
+IDENTITY_SHARED_COUNT = "identity_shared_count"
+IDENTITY_CHANGE_COUNT = "identity_change_count"
+INVALID_MMSI = "invalid_mmsi"
+FLAG_MISMATCH = "flag_mismatch"
+WATCHLIST_HIT = "watchlist_hit"
+PORT_VISIT_COUNT = "port_visit_count"
+DAYS_SEEN = "days_seen"
+AT_SEA_SHARE = "at_sea_share"
+
+# condition, from the registry (computed by features.condition)
+AGE_YEARS = "age_years"
+GROSS_TONNAGE = "gross_tonnage"
+LENGTH_M = "length_m"
+SHIP_TYPE_GROUP = "ship_type_group"
+FLAG_RISK = "flag_risk"
+UNCLASSED = "unclassed"
+INSPECTIONS_36M = "inspections_36m"
+DEFICIENCIES_36M = "deficiencies_36m"
+DETENTIONS_36M = "detentions_36m"
+DAYS_SINCE_LAST_INSPECTION = "days_since_last_inspection"
+NAME_CHANGES_36M = "name_changes_36m"
+FLAG_CHANGES_36M = "flag_changes_36m"
+OWNER_CHANGES_36M = "owner_changes_36m"
+REGISTRY_MATCH = "registry_match"
+
+FEATURES: tuple[Feature, ...] = (
+    Feature(GAP_COUNT, "AIS dark periods at sea", +1, c.GAP),
+    Feature(GAP_HOURS_MAX, "longest AIS dark period at sea, hours", +1, c.GAP),
+    Feature(LOITERING_COUNT, "loitering far from port", +1, c.LOITERING),
+    Feature(LOITERING_HOURS_MAX, "longest loitering, hours", +1, c.LOITERING),
+    Feature(ENCOUNTER_COUNT, "meetings with another vessel at sea", +1, c.ENCOUNTER),
+    Feature(ENCOUNTER_HOURS_MAX, "longest meeting at sea, hours", +1, c.ENCOUNTER),
+    Feature(SPOOFING_COUNT, "implausible position jumps", +1, c.SPOOFING),
+    Feature(IDENTITY_SHARED_COUNT, "MMSI used by two transmitters at once", +1, c.IDENTITY_SHARED),
+    Feature(IDENTITY_CHANGE_COUNT, "name, IMO or call sign changes on AIS", +1, c.IDENTITY_CHANGE),
+    Feature(INVALID_MMSI, "invalid MMSI", +1, c.INVALID_MMSI),
+    Feature(FLAG_MISMATCH, "MMSI country differs from registry flag", +1, c.FLAG_MISMATCH),
+    Feature(WATCHLIST_HIT, "on a watchlist", +1, c.WATCHLIST),
+    Feature(PORT_VISIT_COUNT, "port visits", 0, c.PORT_VISIT),
+    Feature(DAYS_SEEN, "days with AIS positions in the window", 0),
+    Feature(AT_SEA_SHARE, "share of positions at sea", 0),
+    Feature(AGE_YEARS, "age, years", 0),
+    Feature(GROSS_TONNAGE, "gross tonnage", 0),
+    Feature(LENGTH_M, "length, m", 0),
+    Feature(SHIP_TYPE_GROUP, "ship type group", 0),
+    Feature(FLAG_RISK, "flag on the Paris MoU grey (1) or black (2) list", +1),
+    Feature(UNCLASSED, "no classification society", +1),
+    Feature(INSPECTIONS_36M, "port-state inspections in 36 months", 0),
+    Feature(DEFICIENCIES_36M, "deficiencies found in 36 months", +1),
+    Feature(DETENTIONS_36M, "detentions in 36 months", +1),
+    Feature(DAYS_SINCE_LAST_INSPECTION, "days since the last inspection", 0),
+    Feature(NAME_CHANGES_36M, "name changes in 36 months", +1),
+    Feature(FLAG_CHANGES_36M, "flag changes in 36 months", +1),
+    Feature(OWNER_CHANGES_36M, "owner changes in 36 months", +1),
+    Feature(REGISTRY_MATCH, "vessel found in the registry", 0),
+)
+
+FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
+BY_NAME: dict[str, Feature] = {f.name: f for f in FEATURES}

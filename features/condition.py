@@ -1,0 +1,192 @@
+"""Vessel condition features from the registry: age, size, type, flag, class, inspections, history.
+
+One row per linked MMSI, every feature ``float64`` (LightGBM input). Missing means unknown, never
+zero: with no registry every feature is NaN; a vessel not in the registry gets NaN features and
+``registry_match`` 0; without ``inspections.csv`` (or ``history.csv``) the inspection (or change)
+counts are NaN, while a registered vessel with no record in a present file counts 0.
+
+No look-ahead: only inspection and history records dated on or before ``as_of`` are used. (The
+``vessels.csv`` snapshot itself - flag, owner, class - is the registry's current state; it has no
+dates to filter on.) When ``as_of`` is the day of a labelled inspection, pass the day before so
+that inspection does not describe itself.
+
+Flag risk uses the Paris MoU White-Grey-Black list, shipped as ``vessel_risk/reference/
+flag_risk.csv`` (columns ``iso2, paris_mou_list, list_year``). It was written from knowledge of
+the 2023 lists (published 2024), not copied from the official tables: check it against the current
+Paris MoU annual report before relying on it. Flags on no list (too few inspections) give NaN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from io import StringIO
+
+import numpy as np
+import pandas as pd
+
+from ingest.registry import Registry
+from vessel_risk import columns as c
+from vessel_risk.errors import DetectionError
+
+REGISTRY_MATCH = "registry_match"  # 1 linked vessel is in vessels.csv, 0 not; NaN no registry
+AGE_YEARS = "age_years"
+SHIP_TYPE_GROUP = "ship_type_group"  # one of the SHIP_TYPE_* codes
+FLAG_RISK = "flag_risk"  # 0 white, 1 grey, 2 black Paris MoU list
+UNCLASSED = "unclassed"  # 1 when class_society is empty
+INSPECTIONS_36M = "inspections_36m"
+DEFICIENCIES_36M = "deficiencies_36m"
+DETENTIONS_36M = "detentions_36m"
+DAYS_SINCE_LAST_INSPECTION = "days_since_last_inspection"
+NAME_CHANGES_36M = "name_changes_36m"
+FLAG_CHANGES_36M = "flag_changes_36m"
+OWNER_CHANGES_36M = "owner_changes_36m"
+
+VESSEL_FEATURES = [AGE_YEARS, c.GROSS_TONNAGE, c.LENGTH_M, SHIP_TYPE_GROUP, FLAG_RISK, UNCLASSED]
+INSPECTION_FEATURES = [
+    INSPECTIONS_36M, DEFICIENCIES_36M, DETENTIONS_36M, DAYS_SINCE_LAST_INSPECTION,
+]
+HISTORY_FEATURES = [NAME_CHANGES_36M, FLAG_CHANGES_36M, OWNER_CHANGES_36M]
+CONDITION_COLUMNS = [c.MMSI, REGISTRY_MATCH, *VESSEL_FEATURES, *INSPECTION_FEATURES,
+                     *HISTORY_FEATURES]
+
+SHIP_TYPE_OTHER, SHIP_TYPE_TANKER, SHIP_TYPE_CARGO = 0, 1, 2
+SHIP_TYPE_PASSENGER, SHIP_TYPE_FISHING, SHIP_TYPE_TUG_SERVICE = 3, 4, 5
+FLAG_LIST_RISK = {"white": 0.0, "grey": 1.0, "black": 2.0}
+
+# Registry ship-type text -> group, first match wins (so "LNG carrier" is a tanker, and
+# "passenger/ro-ro cargo" a passenger ship).
+_TYPE_PATTERNS = [
+    (SHIP_TYPE_TANKER, r"tank|crude|oil|chemical|\blpg\b|\blng\b|gas carrier|bunker"),
+    (SHIP_TYPE_PASSENGER, r"passeng|cruise|ferry|ro-?pax"),
+    (SHIP_TYPE_FISHING, r"fish|trawl|seiner|longliner"),
+    (SHIP_TYPE_TUG_SERVICE,
+     r"\btug|towing|supply|offshore|pilot|dredg|tender|research|icebreak|salvage|buoy|patrol"
+     r"|anchor handling|crew boat"),
+    (SHIP_TYPE_CARGO,
+     r"cargo|bulk|container|carrier|ro-?ro|reefer|vehicle|general|heavy lift|timber|cement"),
+]
+
+
+@dataclass(frozen=True)
+class ConditionParams:
+    """Settings of :func:`condition_features`."""
+
+    # The Paris MoU ship risk profile counts deficiencies and detentions over the last 36 months;
+    # the column names carry this default.
+    window_months: int = 36
+
+
+@lru_cache(maxsize=1)
+def _flag_lists() -> pd.Series:
+    path = resources.files("vessel_risk").joinpath("reference/flag_risk.csv")
+    table = pd.read_csv(StringIO(path.read_text("utf-8")), dtype=str, keep_default_na=False)
+    return table.set_index("iso2")["paris_mou_list"].map(FLAG_LIST_RISK).astype("float64")
+
+
+def flag_risk(flags: pd.Series) -> pd.Series:
+    """0 white, 1 grey, 2 black (Paris MoU list) per ISO alpha-2 flag; NaN when unknown/unlisted."""
+    return flags.astype("string").map(_flag_lists()).astype("float64")
+
+
+def ship_type_group(ship_type: pd.Series) -> pd.Series:
+    """Small integer group (``SHIP_TYPE_*``) from registry ship-type text or an AIS type code."""
+    text = ship_type.astype("string").str.strip().str.lower()
+    is_code = text.str.fullmatch(r"\d{1,2}").fillna(False).astype(bool)
+    code = pd.to_numeric(text.where(is_code), errors="coerce").astype("float64").to_numpy()
+    by_code = np.select(
+        [code == 30, np.isin(code, [31, 32, 52]), (code >= 50) & (code <= 59),
+         (code >= 60) & (code <= 69), (code >= 70) & (code <= 79), (code >= 80) & (code <= 89),
+         ~np.isnan(code)],
+        [SHIP_TYPE_FISHING, SHIP_TYPE_TUG_SERVICE, SHIP_TYPE_TUG_SERVICE, SHIP_TYPE_PASSENGER,
+         SHIP_TYPE_CARGO, SHIP_TYPE_TANKER, SHIP_TYPE_OTHER],
+        default=-1,
+    )
+    by_text = np.select(
+        [text.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+         for _, pattern in _TYPE_PATTERNS],
+        [group for group, _ in _TYPE_PATTERNS],
+        default=SHIP_TYPE_OTHER,
+    )
+    out = np.where(by_code >= 0, by_code, by_text).astype("float64")
+    out[text.isna().to_numpy(dtype=bool)] = np.nan
+    return pd.Series(out, index=ship_type.index, dtype="float64")
+
+
+def condition_features(
+    links: pd.DataFrame,
+    registry: Registry | None,
+    as_of: date,
+    params: ConditionParams = ConditionParams(),
+) -> pd.DataFrame:
+    """One row per MMSI of ``links`` (``mmsi, imo``) with the columns of ``CONDITION_COLUMNS``."""
+    missing = [col for col in (c.MMSI, c.IMO) if col not in links.columns]
+    if missing:
+        raise DetectionError(f"links is missing required column(s): {', '.join(missing)}")
+    base = links[[c.MMSI, c.IMO]].drop_duplicates(c.MMSI).sort_values(c.MMSI, kind="mergesort")
+    base = base.astype({c.MMSI: "int64", c.IMO: "Int64"}).reset_index(drop=True)
+    out = pd.DataFrame({c.MMSI: base[c.MMSI]})
+    for col in CONDITION_COLUMNS[1:]:
+        out[col] = np.nan
+    if registry is None:
+        return out
+    vessels = registry.vessels.drop_duplicates(c.IMO).set_index(c.IMO)
+    matched = base[c.IMO].isin(vessels.index).fillna(False).to_numpy(dtype=bool)
+    out[REGISTRY_MATCH] = matched.astype("float64")
+    row = vessels.reindex(base[c.IMO].where(matched))
+    as_of_ts = pd.Timestamp(as_of, tz="UTC")
+    age = (as_of_ts.year - row[c.BUILD_YEAR].astype("float64")).clip(lower=0)
+    out[AGE_YEARS] = age.to_numpy()
+    out[c.GROSS_TONNAGE] = row[c.GROSS_TONNAGE].astype("float64").to_numpy()
+    out[c.LENGTH_M] = row[c.LENGTH_M].astype("float64").to_numpy()
+    out[SHIP_TYPE_GROUP] = ship_type_group(row[c.SHIP_TYPE]).to_numpy()
+    out[FLAG_RISK] = flag_risk(row[c.FLAG]).to_numpy()
+    out[UNCLASSED] = row[c.CLASS_SOCIETY].isna().astype("float64").to_numpy()
+    window_start = as_of_ts - pd.DateOffset(months=params.window_months)
+    imos = base[c.IMO].where(matched)
+    if registry.inspections is not None:
+        out[INSPECTION_FEATURES] = _inspection_features(
+            registry.inspections, imos, window_start, as_of_ts
+        ).to_numpy()
+    if registry.history is not None:
+        out[HISTORY_FEATURES] = _history_features(
+            registry.history, imos, window_start, as_of_ts
+        ).to_numpy()
+    out.loc[~matched, CONDITION_COLUMNS[2:]] = np.nan
+    return out[CONDITION_COLUMNS]
+
+
+def _past(table: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    return table.loc[table[c.DATE] <= as_of]
+
+
+def _inspection_features(
+    inspections: pd.DataFrame, imos: pd.Series, start: pd.Timestamp, as_of: pd.Timestamp
+) -> pd.DataFrame:
+    past = _past(inspections, as_of)
+    recent = past.loc[past[c.DATE] > start]
+    grouped = recent.groupby(c.IMO)
+    per_imo = pd.DataFrame(
+        {
+            INSPECTIONS_36M: grouped.size(),
+            DEFICIENCIES_36M: grouped[c.DEFICIENCIES].sum(),
+            DETENTIONS_36M: grouped[c.DETAINED].sum(),
+        }
+    ).astype("float64")
+    per_imo = per_imo.reindex(imos).fillna(0.0)
+    last = past.groupby(c.IMO)[c.DATE].max().reindex(imos)
+    per_imo[DAYS_SINCE_LAST_INSPECTION] = ((as_of - last).dt.days).astype("float64").to_numpy()
+    return per_imo[INSPECTION_FEATURES]
+
+
+def _history_features(
+    history: pd.DataFrame, imos: pd.Series, start: pd.Timestamp, as_of: pd.Timestamp
+) -> pd.DataFrame:
+    past = _past(history, as_of)
+    recent = past.loc[past[c.DATE] > start]
+    counts = recent.groupby([c.IMO, c.FIELD]).size().unstack(fill_value=0)
+    columns = {c.NAME: NAME_CHANGES_36M, c.FLAG: FLAG_CHANGES_36M, c.OWNER: OWNER_CHANGES_36M}
+    counts = counts.reindex(columns=list(columns), fill_value=0).rename(columns=columns)
+    return counts.reindex(imos).fillna(0).astype("float64")[HISTORY_FEATURES]

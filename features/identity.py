@@ -1,0 +1,301 @@
+"""Identity detectors: who a transmitter says it is, and whether that adds up.
+
+* :func:`mmsis_seen` summarises the window per MMSI (first/last seen, last position): the table the
+  other functions take as ``seen``.
+* :func:`link_vessels` links each AIS MMSI to a registry IMO.
+* Detectors, each returning the events table (:func:`features.events.make_events`):
+  :func:`detect_identity_changes`, :func:`detect_invalid_mmsi`, :func:`detect_flag_mismatch`,
+  :func:`detect_watchlist_hits`.
+
+Non-positional events (all but invalid MMSI) are placed at the vessel's last known position so that
+an officer sees where it is; their start/end are the first/last time the MMSI was seen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from features import mmsi as m
+from features.events import empty_events, make_events
+from vessel_risk import columns as c
+from vessel_risk.errors import DetectionError
+
+FIRST_SEEN = "first_seen"  # UTC, first time the MMSI was heard in the window
+LINK = "link"  # how an MMSI was linked to an IMO: one of the LINK_* values
+LINK_REGISTRY_MMSI = "registry_mmsi"  # the registry lists this MMSI for the vessel
+LINK_BROADCAST_IMO = "broadcast_imo"  # the vessel broadcasts this IMO in its static messages
+LINK_NONE = "none"
+
+SEEN_COLUMNS = [c.MMSI, FIRST_SEEN, c.LAST_SEEN, c.LAST_LAT, c.LAST_LON]
+LINK_COLUMNS = [c.MMSI, c.IMO, LINK]
+_FIELD_LABELS = {c.NAME: "name", c.IMO: "IMO", c.CALLSIGN: "call sign"}
+
+
+@dataclass(frozen=True)
+class IdentityChangeParams:
+    """Thresholds of :func:`detect_identity_changes`."""
+
+    # A value heard once is still a broadcast: AIS sentences are checksummed, so a single report
+    # is rarely a decoding error. Raise to ignore one-off values from a noisy feed.
+    min_reports_per_value: int = 1
+
+
+@dataclass(frozen=True)
+class InvalidMmsiParams:
+    """Options of :func:`detect_invalid_mmsi`."""
+
+    # A coast-station identity (00MID...) sending position reports is almost always a ship whose
+    # transponder was set up with a 7-digit number; base stations themselves send type 4, which is
+    # not in the positions table. Set False to skip coast-station identities like the other
+    # non-ship transmitters.
+    report_coast_station_ids: bool = True
+
+
+@dataclass(frozen=True)
+class FlagMismatchParams:
+    """Options of :func:`detect_flag_mismatch`."""
+
+    # A territory's MID (e.g. Hong Kong 477) against its sovereign's flag (CN), or the reverse, is
+    # a registry-practice difference rather than a false identity; True accepts it as a match.
+    accept_sovereign_flag: bool = True
+
+
+def _require(frame: pd.DataFrame, needed: list[str], what: str) -> None:
+    missing = [col for col in needed if col not in frame.columns]
+    if missing:
+        raise DetectionError(f"{what} is missing required column(s): {', '.join(missing)}")
+
+
+def mmsis_seen(positions: pd.DataFrame, statics: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per MMSI heard: ``mmsi, first_seen, last_seen, last_lat, last_lon``.
+
+    Times span positions and statics; the last position is the latest row with a valid lat/lon
+    (NaN if the vessel sent none).
+    """
+    _require(positions, [c.MMSI, c.TIMESTAMP, c.LAT, c.LON], "positions")
+    frames = [positions[[c.MMSI, c.TIMESTAMP]]]
+    if statics is not None:
+        _require(statics, [c.MMSI, c.TIMESTAMP], "statics")
+        frames.append(statics[[c.MMSI, c.TIMESTAMP]])
+    times = pd.concat(frames, ignore_index=True)
+    span = times.groupby(c.MMSI)[c.TIMESTAMP].agg(["min", "max"])
+    span.columns = [FIRST_SEEN, c.LAST_SEEN]
+    located = positions.loc[positions[c.LAT].notna() & positions[c.LON].notna()]
+    last = located.sort_values([c.MMSI, c.TIMESTAMP], kind="mergesort").groupby(c.MMSI).tail(1)
+    last = last.set_index(c.MMSI)[[c.LAT, c.LON]].rename(
+        columns={c.LAT: c.LAST_LAT, c.LON: c.LAST_LON}
+    )
+    out = span.join(last, how="left").reset_index()
+    out[c.MMSI] = out[c.MMSI].astype("int64")
+    out[[c.LAST_LAT, c.LAST_LON]] = out[[c.LAST_LAT, c.LAST_LON]].astype("float64")
+    return out[SEEN_COLUMNS].sort_values(c.MMSI, kind="mergesort").reset_index(drop=True)
+
+
+def _normalised(values: pd.Series) -> pd.Series:
+    text = values.astype("string").str.upper().str.replace(r"\s+", " ", regex=True).str.strip()
+    return text.mask(text == "")
+
+
+def detect_identity_changes(
+    statics: pd.DataFrame, params: IdentityChangeParams = IdentityChangeParams()
+) -> pd.DataFrame:
+    """One ``identity_change`` event per MMSI that broadcast more than one name, IMO or call sign.
+
+    Values are compared after upper-casing and collapsing whitespace; NA is ignored. The detail
+    lists every changed field with its values in the order first heard, e.g.
+    ``name: NORDIC STAR -> NORD STAR; IMO 9123456 -> 9234567``. One event per MMSI (not per field)
+    because the event id hashes (type, mmsi, start) and fields changing together share a start.
+    start/end are the first/last time any of the changed fields' values was heard.
+    """
+    _require(statics, [c.MMSI, c.TIMESTAMP, *_FIELD_LABELS], "statics")
+    long = pd.concat(
+        [
+            pd.DataFrame(
+                {c.MMSI: statics[c.MMSI], c.TIMESTAMP: statics[c.TIMESTAMP], c.FIELD: field,
+                 "value": _normalised(statics[field])}
+            )
+            for field in _FIELD_LABELS
+        ],
+        ignore_index=True,
+    ).dropna(subset=["value"])
+    per_value = (
+        long.groupby([c.MMSI, c.FIELD, "value"])[c.TIMESTAMP]
+        .agg(first="min", last="max", reports="size")
+        .reset_index()
+    )
+    per_value = per_value.loc[per_value["reports"] >= params.min_reports_per_value]
+    n_values = per_value.groupby([c.MMSI, c.FIELD])["value"].transform("size")
+    changed = per_value.loc[n_values > 1].copy()
+    if changed.empty:
+        return empty_events()
+    changed["order"] = changed[c.FIELD].map({f: i for i, f in enumerate(_FIELD_LABELS)})
+    changed = changed.sort_values([c.MMSI, "order", "first", "value"], kind="mergesort")
+    fields = changed.groupby([c.MMSI, "order", c.FIELD], sort=True).agg(
+        values=("value", " -> ".join), first=("first", "min"), last=("last", "max")
+    ).reset_index()
+    fields["text"] = fields[c.FIELD].map(_FIELD_LABELS) + ": " + fields["values"]
+    fields.loc[fields[c.FIELD] == c.IMO, "text"] = "IMO " + fields["values"]
+    found = fields.groupby(c.MMSI, sort=True).agg(
+        **{c.DETAIL: ("text", "; ".join), c.START: ("first", "min"), c.END: ("last", "max")}
+    ).reset_index()
+    found[c.EVENT_TYPE] = c.IDENTITY_CHANGE
+    found[c.LAT] = float("nan")
+    found[c.LON] = float("nan")
+    return make_events(found)
+
+
+def detect_invalid_mmsi(
+    seen: pd.DataFrame, params: InvalidMmsiParams = InvalidMmsiParams()
+) -> pd.DataFrame:
+    """An ``invalid_mmsi`` event for every MMSI in ``seen`` that is not a valid ship MMSI.
+
+    Transmitters that are not vessels (AtoN, SART/MOB/EPIRB, SAR aircraft, craft of a parent ship,
+    handhelds) are skipped; see :class:`InvalidMmsiParams` for coast-station identities.
+    """
+    _require(seen, SEEN_COLUMNS, "seen")
+    reason = m.mmsi_validity(seen[c.MMSI])
+    invalid = (reason != m.VALID) & (reason != m.NOT_A_SHIP)
+    if params.report_coast_station_ids:
+        invalid |= m.mmsi_kind(seen[c.MMSI]) == m.COAST_STATION
+    found = seen.loc[invalid.to_numpy(dtype=bool)]
+    if found.empty:
+        return empty_events()
+    reason = reason[found.index].where(reason[found.index] != m.NOT_A_SHIP, "coast_station")
+    texts = {**m.REASON_TEXT, "coast_station": "is a coast-station identity sending positions"}
+    return make_events(
+        pd.DataFrame(
+            {
+                c.MMSI: found[c.MMSI],
+                c.EVENT_TYPE: c.INVALID_MMSI,
+                c.START: found[FIRST_SEEN],
+                c.END: found[c.LAST_SEEN],
+                c.LAT: found[c.LAST_LAT],
+                c.LON: found[c.LAST_LON],
+                c.DETAIL: "MMSI " + found[c.MMSI].astype("int64").astype(str).str.zfill(9)
+                + " " + reason.map(texts),
+            }
+        )
+    )
+
+
+def link_vessels(
+    seen: pd.DataFrame, statics: pd.DataFrame | None, vessels: pd.DataFrame | None
+) -> pd.DataFrame:
+    """Link each MMSI of ``seen`` to a registry IMO: ``mmsi, imo (Int64), link``.
+
+    By the registry's MMSI first (if several registry vessels list it, the one whose IMO the
+    vessel broadcasts, else the lowest IMO); else by the IMO the vessel broadcasts most often in
+    its statics (ties: the latest heard, then the lowest) even when that IMO is not in
+    ``vessels`` (a watchlist can still match it); else NA with link ``none``.
+    """
+    _require(seen, [c.MMSI], "seen")
+    out = pd.DataFrame({c.MMSI: seen[c.MMSI].astype("int64").drop_duplicates().sort_values()})
+    broadcast = pd.DataFrame({c.MMSI: pd.Series(dtype="int64"), "broadcast": pd.Series(dtype="Int64")})
+    if statics is not None and len(statics):
+        _require(statics, [c.MMSI, c.TIMESTAMP, c.IMO], "statics")
+        heard = statics.loc[statics[c.IMO].notna(), [c.MMSI, c.IMO, c.TIMESTAMP]]
+        counts = heard.groupby([c.MMSI, c.IMO])[c.TIMESTAMP].agg(["size", "max"]).reset_index()
+        counts = counts.sort_values(
+            [c.MMSI, "size", "max", c.IMO], ascending=[True, False, False, True], kind="mergesort"
+        )
+        broadcast = counts.groupby(c.MMSI).head(1).rename(columns={c.IMO: "broadcast"})
+        broadcast = broadcast[[c.MMSI, "broadcast"]].astype({c.MMSI: "int64", "broadcast": "Int64"})
+    out = out.merge(broadcast, on=c.MMSI, how="left")
+    registry = pd.DataFrame({c.MMSI: pd.Series(dtype="int64"), "registry": pd.Series(dtype="Int64")})
+    if vessels is not None and len(vessels):
+        _require(vessels, [c.IMO, c.MMSI], "vessels")
+        listed = vessels.loc[vessels[c.MMSI].notna(), [c.MMSI, c.IMO]]
+        listed = listed.astype({c.MMSI: "int64", c.IMO: "Int64"}).merge(broadcast, on=c.MMSI, how="left")
+        listed["pref"] = (listed[c.IMO] == listed["broadcast"]).fillna(False).astype(bool)
+        listed = listed.sort_values([c.MMSI, "pref", c.IMO], ascending=[True, False, True])
+        registry = listed.groupby(c.MMSI).head(1).rename(columns={c.IMO: "registry"})
+        registry = registry[[c.MMSI, "registry"]]
+    out = out.merge(registry, on=c.MMSI, how="left")
+    out[c.IMO] = out["registry"].fillna(out["broadcast"]).astype("Int64")
+    out[LINK] = LINK_NONE
+    out.loc[out["broadcast"].notna().to_numpy(dtype=bool), LINK] = LINK_BROADCAST_IMO
+    out.loc[out["registry"].notna().to_numpy(dtype=bool), LINK] = LINK_REGISTRY_MMSI
+    out[LINK] = out[LINK].astype("string")
+    return out[LINK_COLUMNS].reset_index(drop=True)
+
+
+def _located(seen: pd.DataFrame, hits: pd.DataFrame) -> pd.DataFrame:
+    """Attach the event times and place (first/last seen, last position) to per-MMSI ``hits``."""
+    where = seen[SEEN_COLUMNS].rename(
+        columns={FIRST_SEEN: c.START, c.LAST_SEEN: c.END, c.LAST_LAT: c.LAT, c.LAST_LON: c.LON}
+    )
+    return hits.merge(where, on=c.MMSI, how="inner")
+
+
+def detect_flag_mismatch(
+    seen: pd.DataFrame,
+    links: pd.DataFrame,
+    vessels: pd.DataFrame | None,
+    params: FlagMismatchParams = FlagMismatchParams(),
+) -> pd.DataFrame:
+    """A ``flag_mismatch`` event where the MMSI's country (MID) differs from the linked vessel's flag.
+
+    Vessels without a registry flag, MMSIs without a country and unlinked MMSIs are not judged.
+    """
+    _require(seen, SEEN_COLUMNS, "seen")
+    _require(links, [c.MMSI, c.IMO], "links")
+    if vessels is None or vessels.empty:
+        return empty_events()
+    _require(vessels, [c.IMO, c.FLAG], "vessels")
+    pairs = links[[c.MMSI, c.IMO]].dropna().merge(vessels[[c.IMO, c.FLAG]].dropna(), on=c.IMO)
+    if pairs.empty:
+        return empty_events()
+    country = m.mmsi_country(pairs[c.MMSI])
+    flag = pairs[c.FLAG].astype("string")
+    same = country == flag
+    if params.accept_sovereign_flag:
+        same |= m.sovereign_iso2(country) == m.sovereign_iso2(flag)
+    keep = (country.notna() & ~same.fillna(False)).to_numpy(dtype=bool)
+    hits = pairs.loc[keep].copy()
+    if hits.empty:
+        return empty_events()
+    country, flag = country[keep], flag[keep]
+    hits[c.DETAIL] = (
+        "MMSI country " + country + " (" + m.country_name(country).fillna("?") + ") vs registry flag "
+        + flag + " (" + m.country_name(flag).fillna("?") + ") for IMO "
+        + hits[c.IMO].astype("Int64").astype("string")
+    )
+    hits[c.EVENT_TYPE] = c.FLAG_MISMATCH
+    return make_events(_located(seen, hits[[c.MMSI, c.EVENT_TYPE, c.DETAIL]]))
+
+
+def detect_watchlist_hits(
+    seen: pd.DataFrame, links: pd.DataFrame, watchlist: pd.DataFrame | None
+) -> pd.DataFrame:
+    """A ``watchlist`` event per MMSI whose linked IMO or own MMSI is on the watchlist.
+
+    The detail names every matching entry: list name, reason and what matched.
+    """
+    _require(seen, SEEN_COLUMNS, "seen")
+    _require(links, [c.MMSI, c.IMO], "links")
+    if watchlist is None or watchlist.empty:
+        return empty_events()
+    _require(watchlist, [c.IMO, c.MMSI, c.LIST_NAME, c.REASON], "watchlist")
+    entries = watchlist.reset_index(drop=True).rename_axis("entry").reset_index()
+    by_imo = links[[c.MMSI, c.IMO]].dropna().merge(
+        entries.drop(columns=[c.MMSI]).dropna(subset=[c.IMO]), on=c.IMO
+    )
+    by_imo["matched"] = "IMO " + by_imo[c.IMO].astype("Int64").astype("string")
+    by_mmsi = seen[[c.MMSI]].merge(
+        entries.drop(columns=[c.IMO]).dropna(subset=[c.MMSI]).astype({c.MMSI: "int64"}), on=c.MMSI
+    )
+    by_mmsi["matched"] = "MMSI " + by_mmsi[c.MMSI].astype(str).str.zfill(9)
+    hits = pd.concat([by_imo, by_mmsi], ignore_index=True)
+    if hits.empty:
+        return empty_events()
+    hits = hits.sort_values([c.MMSI, "entry", "matched"], kind="mergesort")
+    hits = hits.groupby([c.MMSI, "entry"]).agg(
+        list_name=(c.LIST_NAME, "first"), reason=(c.REASON, "first"), matched=("matched", " and ".join)
+    ).reset_index()
+    reason = hits[c.REASON].astype("string").fillna("no reason given")
+    hits["text"] = hits[c.LIST_NAME].astype("string") + ": " + reason + " (matched by " + hits["matched"] + ")"
+    found = hits.groupby(c.MMSI, sort=True).agg(**{c.DETAIL: ("text", "; ".join)}).reset_index()
+    found[c.EVENT_TYPE] = c.WATCHLIST
+    return make_events(_located(seen, found))

@@ -1,0 +1,107 @@
+"""Port visits: a vessel lying slow within a port's radius for a while.
+
+A visit is a run of consecutive fixes of one vessel that are all within ``port_radius_nm`` of the
+same reference port and no faster than ``max_speed_knots``, with no silence longer than
+``max_fix_gap_h`` inside, lasting at least ``min_duration_h``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from features.events import empty_events, make_events
+from features.tracks import require_columns, require_track_order
+from vessel_risk import columns as c
+
+REQUIRED_COLUMNS = [c.MMSI, c.TIMESTAMP, c.LAT, c.LON, c.DT_H, c.IMPLIED_SPEED_KNOTS,
+                    c.PORT_DIST_NM, c.NEAREST_PORT]
+
+_RUN = "_run"  # internal: visit number of each fix (never leaves this module)
+
+
+@dataclass(frozen=True)
+class PortVisitParams:
+    """Thresholds of the port-visit detector."""
+
+    # Distance from the port's reference point that still counts as "in port". Reference points
+    # sit in the harbour or town; the berths of a typical port lie within ~3 nm of it.
+    port_radius_nm: float = 3.0
+    # Moored or manoeuvring at a berth: SOG stays below ~1 kn; a vessel passing by is faster.
+    max_speed_knots: float = 1.0
+    # Shortest stay that counts: cargo work, bunkering or a crew change takes hours, while a
+    # pilot boarding or a slow passage through the harbour takes less than an hour.
+    min_duration_h: float = 1.0
+    # A silence longer than this inside a run splits it: the gap detector's shortest dark period,
+    # since after that long we cannot say the vessel stayed.
+    max_fix_gap_h: float = 6.0
+
+
+def detect_port_visits(
+    tracks: pd.DataFrame, params: PortVisitParams = PortVisitParams()
+) -> pd.DataFrame:
+    """Port visits, as ``port_visit`` events (``features.events`` contract), one per visit.
+
+    start/end are the visit's first and last fix; lat/lon the vessel's median position during
+    it; detail names the port with the duration and distance. Speed is the reported SOG where
+    present, otherwise the implied speed from the previous fix; unknown speed does not break a
+    visit. ``tracks`` comes from ``build_tracks``.
+    """
+    require_columns(tracks, REQUIRED_COLUMNS, "detect_port_visits(tracks)")
+    require_track_order(tracks, "detect_port_visits(tracks)")
+    if len(tracks) == 0:
+        return empty_events()
+
+    speed = tracks[c.IMPLIED_SPEED_KNOTS].to_numpy(dtype="float64", na_value=np.nan)
+    if c.SOG_KNOTS in tracks.columns:
+        sog = tracks[c.SOG_KNOTS].to_numpy(dtype="float64", na_value=np.nan)
+        speed = np.where(np.isnan(sog), speed, sog)
+    port_dist = tracks[c.PORT_DIST_NM].to_numpy(dtype="float64", na_value=np.nan)
+    in_port = (port_dist <= params.port_radius_nm) & ~(speed > params.max_speed_knots)
+
+    mmsi = tracks[c.MMSI].to_numpy()
+    port = tracks[c.NEAREST_PORT].fillna("").astype("object").to_numpy()
+    dt_h = tracks[c.DT_H].to_numpy(dtype="float64", na_value=np.nan)
+    continues = np.r_[
+        False,
+        in_port[:-1] & (mmsi[1:] == mmsi[:-1]) & (port[1:] == port[:-1])
+        & (dt_h[1:] <= params.max_fix_gap_h),
+    ]
+    run = np.cumsum(~continues)
+
+    rows = np.flatnonzero(in_port)
+    if len(rows) == 0:
+        return empty_events()
+    visits = (
+        tracks.iloc[rows]
+        .assign(**{_RUN: run[rows]})
+        .groupby(_RUN, sort=True)
+        .agg(
+            **{
+                c.MMSI: (c.MMSI, "first"),
+                c.START: (c.TIMESTAMP, "first"),
+                c.END: (c.TIMESTAMP, "last"),
+                c.LAT: (c.LAT, "median"),
+                c.LON: (c.LON, "median"),
+                c.NEAREST_PORT: (c.NEAREST_PORT, "first"),
+                c.PORT_DIST_NM: (c.PORT_DIST_NM, "median"),
+            }
+        )
+        .reset_index(drop=True)
+    )
+    hours = (visits[c.END] - visits[c.START]).dt.total_seconds().to_numpy() / 3600.0
+    keep = hours >= params.min_duration_h
+    visits, hours = visits[keep].reset_index(drop=True), hours[keep]
+    if len(visits) == 0:
+        return empty_events()
+    detail = [
+        f"in port {p}: {h:.1f} h, {d:.1f} nm from the port position"
+        for p, h, d in zip(visits[c.NEAREST_PORT], hours, visits[c.PORT_DIST_NM], strict=True)
+    ]
+    return make_events(
+        visits[[c.MMSI, c.START, c.END, c.LAT, c.LON]].assign(
+            **{c.EVENT_TYPE: c.PORT_VISIT, c.DETAIL: pd.Series(detail, dtype="string")}
+        )
+    )

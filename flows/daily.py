@@ -1,0 +1,106 @@
+"""The daily screening flow: ingest, detect, feature, score, write. Orchestration only."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from features.build import Screening, Window, screen
+from ingest.ais import AisTables, ingest_ais
+from ingest.registry import Registry, read_registry_or_none
+from models.card import Model, load_model
+from models.score import risk_list
+from vessel_risk import columns as c
+from vessel_risk import storage
+from vessel_risk.errors import InputError
+from vessel_risk.settings import DEFAULT_LOOKBACK_DAYS, Settings
+
+@task(cache_policy=NO_CACHE)
+def ingest(ais: list[str], settings: Settings) -> AisTables:
+    return ingest_ais([Path(p) for p in ais], settings.ingest)
+
+
+@task(cache_policy=NO_CACHE)
+def load_registry(registry: str | None) -> Registry | None:
+    return read_registry_or_none(Path(registry) if registry else None)
+
+
+@task(cache_policy=NO_CACHE)
+def store_ingested(tables: AisTables, out: Path, screening_day: date) -> None:
+    """Positions, statics and quarantine by their own UTC day; timeless quarantine rows go to
+    the screening day."""
+    days = set(tables.positions[c.TIMESTAMP].dt.date) | set(tables.statics[c.TIMESTAMP].dt.date)
+    days.add(screening_day)
+    storage.write_by_day(tables.positions, out, storage.POSITIONS, days)
+    storage.write_by_day(tables.statics, out, storage.STATICS, days)
+    quarantine = tables.quarantine.copy()
+    quarantine[c.TIMESTAMP] = quarantine[c.TIMESTAMP].fillna(pd.Timestamp(screening_day, tz="UTC"))
+    storage.write_by_day(quarantine, out, storage.QUARANTINE, days)
+
+
+@task(cache_policy=NO_CACHE)
+def screen_window(out: Path, registry: Registry | None, window: Window,
+                  settings: Settings) -> Screening:
+    positions = storage.read_days(out, storage.POSITIONS, window.days)
+    statics = storage.read_days(out, storage.STATICS, window.days)
+    return screen(positions.drop(columns=[c.DATE], errors="ignore"),
+                  statics.drop(columns=[c.DATE], errors="ignore"),
+                  registry, window, settings.detection)
+
+
+@task(cache_policy=NO_CACHE)
+def score_and_store(result: Screening, model: Model, window: Window, out: Path,
+                    settings: Settings) -> pd.DataFrame:
+    listed = risk_list(result.features, result.vessels, result.events, model, window.as_of,
+                       settings.scoring)
+    storage.write_partition(result.events, out, storage.EVENTS, window.as_of)
+    storage.write_partition(result.features, out, storage.FEATURES, window.as_of)
+    storage.write_partition(result.vessels, out, storage.VESSELS, window.as_of)
+    storage.write_partition(listed, out, storage.RISK_LISTS, window.as_of)
+    return listed
+
+
+def last_day(tables: AisTables) -> date:
+    """The last UTC day with any position: the default screening day."""
+    stamps = tables.positions[c.TIMESTAMP].dropna()
+    if stamps.empty:
+        raise InputError("no AIS position with a receive time in the input: give --date")
+    return stamps.max().date()
+
+
+@flow(name="daily-screening", log_prints=False)
+def daily_screening(
+    ais: list[str],
+    registry: str | None,
+    out: str,
+    model: str,
+    day: date | None = None,
+    lookback_days: int = DEFAULT_LOOKBACK_DAYS,
+) -> dict[str, Any]:
+    """Screen one day. Returns the run summary (counts, where the risk list was written)."""
+    settings = Settings(lookback_days=lookback_days)
+    out_dir = Path(out)
+    loaded_model = load_model(Path(model))
+    reg = load_registry(registry)
+    tables = ingest(ais, settings)
+    screening_day = day or last_day(tables)
+    window = Window(screening_day, settings.lookback_days)
+    store_ingested(tables, out_dir, screening_day)
+    result = screen_window(out_dir, reg, window, settings)
+    listed = score_and_store(result, loaded_model, window, out_dir, settings)
+    return {
+        "date": screening_day.isoformat(),
+        "vessels": int(len(listed)),
+        "events": {k: int(v) for k, v in result.events[c.EVENT_TYPE].value_counts().sort_index().items()},
+        "ingest": tables.summary.as_dict(),
+        "positions": int(len(tables.positions)),
+        "statics": int(len(tables.statics)),
+        "quarantined": int(len(tables.quarantine)),
+        "model_version": loaded_model.card.version,
+        "risk_list": str(storage.partition_dir(out_dir, storage.RISK_LISTS, screening_day)),
+    }

@@ -1,0 +1,119 @@
+"""Score vessels, rank them, band them, and say why in words an officer reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from features import catalog
+from models import metrics
+from models.card import Model
+from vessel_risk import columns as c
+from vessel_risk.errors import ModelError
+
+
+@dataclass(frozen=True)
+class ScoreParams:
+    # Bands on the calibrated probability: "high" when boarding is more likely than not to find
+    # something; "medium" from one chance in five, the rate at which a boarding is still worth it
+    # on a busy day.
+    high_min: float = 0.5
+    medium_min: float = 0.2
+    # Explanations cost one tree walk per feature: explain the top of the list only.
+    explain_top_n: int = 500
+    reasons_per_vessel: int = 3
+    # Contributions below this (log-odds) are noise, not reasons.
+    min_contribution: float = 0.05
+
+
+def score_features(features: pd.DataFrame, model: Model) -> tuple[np.ndarray, np.ndarray]:
+    """(calibrated probability, raw margin) per row of ``features``."""
+    missing = [f for f in model.card.features if f not in features]
+    if missing:
+        raise ModelError(f"features table lacks the model's features: {', '.join(missing)}")
+    x = features[model.card.features].astype("float64")
+    raw = model.booster.predict(x, raw_score=True) if len(x) else np.zeros(0)
+    cal = model.card.calibration
+    return metrics.apply_platt(raw, cal["a"], cal["b"]), raw
+
+
+def risk_list(
+    features: pd.DataFrame,
+    vessels: pd.DataFrame,
+    events: pd.DataFrame,
+    model: Model,
+    day: date,
+    params: ScoreParams = ScoreParams(),
+) -> pd.DataFrame:
+    """The day's risk list (contract columns), highest risk first.
+
+    ``vessels`` gives, per mmsi, imo, name, flag, ship_type, last_seen, last_lat, last_lon and
+    destination; ``events`` the window's events, used to say when and where.
+    """
+    probability, _ = score_features(features, model)
+    out = pd.DataFrame({c.MMSI: features[c.MMSI].astype("int64"), c.RISK_SCORE: probability})
+    out = out.sort_values([c.RISK_SCORE, c.MMSI], ascending=[False, True], kind="mergesort")
+    out[c.RISK_RANK] = np.arange(1, len(out) + 1, dtype="int64")
+    out[c.RISK_BAND] = np.select(
+        [out[c.RISK_SCORE] >= params.high_min, out[c.RISK_SCORE] >= params.medium_min],
+        ["high", "medium"], "low",
+    )
+    explained = out.head(params.explain_top_n)
+    rows = features.set_index(c.MMSI).loc[explained[c.MMSI]]
+    texts = explain(rows.reset_index(), model, events, params)
+    out[c.REASONS] = pd.Series(texts, index=explained.index).reindex(out.index).fillna(
+        f"not explained (below the top {params.explain_top_n})"
+    )
+    out = out.merge(vessels, on=c.MMSI, how="left")
+    out[c.DATE] = day
+    out[c.MODEL_VERSION] = model.card.version
+    return out.reindex(columns=c.RISK_LIST_COLUMNS).reset_index(drop=True)
+
+
+def explain(
+    features: pd.DataFrame, model: Model, events: pd.DataFrame, params: ScoreParams
+) -> list[str]:
+    """One reason text per row: the largest risk-raising contributions, in words."""
+    if not len(features):
+        return []
+    x = features[model.card.features].astype("float64")
+    contrib = model.booster.predict(x, pred_contrib=True)[:, :-1]  # last column: bias
+    names = model.card.features
+    by_vessel = {m: g for m, g in events.groupby(c.MMSI)} if len(events) else {}
+    texts = []
+    for row_i, mmsi in enumerate(features[c.MMSI].to_numpy()):
+        order = np.argsort(-contrib[row_i], kind="stable")
+        parts: list[str] = []
+        used_event_types: set[str] = set()
+        for j in order:
+            if contrib[row_i, j] < params.min_contribution or len(parts) >= params.reasons_per_vessel:
+                break
+            feature = catalog.BY_NAME[names[j]]
+            if feature.event_type in used_event_types:
+                continue
+            text = reason_text(feature, x.iat[row_i, j], by_vessel.get(mmsi))
+            if text:
+                parts.append(text)
+                if feature.event_type:
+                    used_event_types.add(feature.event_type)
+        texts.append("; ".join(parts) if parts else "no single factor stands out")
+    return texts
+
+
+def reason_text(feature: catalog.Feature, value: float, events: pd.DataFrame | None) -> str:
+    """What, how much, when: from the vessel's most telling event, or the feature's value."""
+    if feature.event_type is not None and events is not None:
+        own = events[events[c.EVENT_TYPE] == feature.event_type]
+        if len(own):
+            top = own.sort_values([c.DURATION_H, c.START], ascending=[False, False]).iloc[0]
+            count = f"{len(own)}x, " if len(own) > 1 else ""
+            when = top[c.START].strftime("%Y-%m-%d %H:%M UTC")
+            return f"{feature.description} ({count}{when}): {top[c.DETAIL]}"
+    if pd.isna(value):
+        return f"{feature.description}: unknown"
+    if value == int(value):
+        return f"{feature.description}: {int(value)}"
+    return f"{feature.description}: {value:.1f}"

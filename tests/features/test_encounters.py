@@ -1,0 +1,198 @@
+"""Encounter detector: what it must find, what it must not find, bad input."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from features.encounters import EncounterParams, detect_encounters
+from tests.features.builders_behaviour import (
+    T0,
+    combine_tracks,
+    stationary_track,
+    straight_track,
+)
+from vessel_risk import columns as c
+from vessel_risk.errors import DetectionError
+
+H = pd.Timedelta(hours=1)
+MIN = pd.Timedelta(minutes=1)
+SMALL, LARGE = 219000001, 636000002
+
+
+def _pair_together(hours: float = 3.0, port_dist_nm: float = 40.0) -> pd.DataFrame:
+    """Two vessels drifting 0.18 nm apart, reporting on different clocks."""
+    first = stationary_track(
+        LARGE,
+        56.0,
+        7.0,
+        hours=hours,
+        interval_min=3,
+        jitter_nm=0.02,
+        port_dist_nm=port_dist_nm,
+        nearest_port="Esbjerg",
+    )
+    second = stationary_track(
+        SMALL,
+        56.003,
+        7.0,
+        hours=hours,
+        interval_min=7,
+        jitter_nm=0.02,
+        seed=1,
+        start=T0 + 2 * MIN,
+        port_dist_nm=port_dist_nm,
+        nearest_port="Esbjerg",
+    )
+    return combine_tracks(first, second)
+
+
+def test_detect_encounters_finds_two_vessels_drifting_together_at_sea() -> None:
+    events = detect_encounters(_pair_together(hours=3.0))
+
+    assert len(events) == 1
+    event = events.iloc[0]
+    assert event[c.EVENT_TYPE] == c.ENCOUNTER
+    assert (event[c.MMSI], event[c.OTHER_MMSI]) == (SMALL, LARGE)  # smaller MMSI first
+    assert event[c.START] <= T0 + 10 * MIN
+    assert event[c.END] >= T0 + 3 * H - 10 * MIN
+    assert event[c.LAT] == pytest.approx(56.0015, abs=0.001)
+    assert event[c.LON] == pytest.approx(7.0, abs=0.001)
+    assert f"{SMALL} and {LARGE}" in event[c.DETAIL]
+    assert "0.18 nm apart" in event[c.DETAIL]
+    assert "40 nm from Esbjerg" in event[c.DETAIL]
+
+
+def test_detect_encounters_ignores_two_vessels_at_anchor_near_port() -> None:
+    assert detect_encounters(_pair_together(hours=6.0, port_dist_nm=4.0)).empty
+
+
+def test_detect_encounters_ignores_two_vessels_passing_at_speed() -> None:
+    east = straight_track(SMALL, 56.0, 6.8, 90, 12.0, hours=2)
+    west = straight_track(LARGE, 56.002, 7.2, 270, 12.0, hours=2)
+
+    assert detect_encounters(combine_tracks(east, west)).empty
+
+
+def test_detect_encounters_ignores_vessels_steaming_side_by_side() -> None:
+    port_side = straight_track(SMALL, 56.0, 7.0, 0, 12.0, hours=3)
+    starboard = straight_track(LARGE, 56.0, 7.003, 0, 12.0, hours=3)
+
+    assert detect_encounters(combine_tracks(port_side, starboard)).empty
+
+
+def test_detect_encounters_result_does_not_depend_on_row_order() -> None:
+    tracks = _pair_together()
+
+    pd.testing.assert_frame_equal(
+        detect_encounters(tracks.sample(frac=1.0, random_state=3)), detect_encounters(tracks)
+    )
+
+
+def test_detect_encounters_ignores_a_vessel_alone() -> None:
+    assert detect_encounters(stationary_track(SMALL, 56.0, 7.0, hours=6)).empty
+
+
+@pytest.mark.parametrize(("together_min", "expected"), [(20, 0), (180, 1)])
+def test_detect_encounters_needs_min_duration_together(together_min: int, expected: int) -> None:
+    waiting = stationary_track(SMALL, 56.0, 7.0, hours=6, interval_min=3)
+    visit = stationary_track(
+        LARGE, 56.002, 7.0, hours=together_min / 60, start=T0 + H, interval_min=3
+    )
+    leaving = straight_track(
+        LARGE,
+        56.002,
+        7.0,
+        0,
+        10.0,
+        hours=2,
+        interval_min=3,
+        start=T0 + H + (together_min + 3) * MIN,
+    )
+
+    events = detect_encounters(combine_tracks(waiting, visit, leaving))
+
+    assert len(events) == expected
+
+
+def test_detect_encounters_ignores_slow_vessels_two_miles_apart() -> None:
+    first = stationary_track(SMALL, 56.0, 7.0, hours=6)
+    second = stationary_track(LARGE, 56.0 + 2.0 / 60, 7.0, hours=6)
+
+    assert detect_encounters(combine_tracks(first, second)).empty
+
+
+@pytest.mark.parametrize(("interruption_min", "expected"), [(30, 1), (0, 0)])
+def test_detect_encounters_bridges_a_short_reporting_drop(
+    interruption_min: int, expected: int
+) -> None:
+    first = stationary_track(SMALL, 56.0, 7.0, hours=4)
+    before = stationary_track(LARGE, 56.002, 7.0, hours=1.5)  # each half alone is too short
+    after = stationary_track(LARGE, 56.002, 7.0, hours=1.5, start=T0 + 2 * H + 20 * MIN)
+    params = EncounterParams(max_interruption_min=interruption_min)
+
+    assert len(detect_encounters(combine_tracks(first, before, after), params)) == expected
+
+
+def test_detect_encounters_splits_meetings_separated_by_a_long_absence() -> None:
+    first = stationary_track(SMALL, 56.0, 7.0, hours=9)
+    meet1 = stationary_track(LARGE, 56.002, 7.0, hours=3)
+    away = stationary_track(LARGE, 56.5, 7.0, hours=2, start=T0 + 3 * H + 10 * MIN)
+    meet2 = stationary_track(LARGE, 56.002, 7.0, hours=3, start=T0 + 6 * H)
+
+    events = detect_encounters(combine_tracks(first, meet1, away, meet2))
+
+    assert len(events) == 2
+    assert events[c.START].is_monotonic_increasing
+
+
+def test_detect_encounters_does_not_stretch_meeting_with_carried_positions() -> None:
+    first = stationary_track(SMALL, 56.0, 7.0, hours=6)
+    second = stationary_track(LARGE, 56.002, 7.0, hours=3)  # then silent
+
+    events = detect_encounters(combine_tracks(first, second))
+
+    assert len(events) == 1
+    assert events[c.END].iloc[0] == T0 + 3 * H
+
+
+def test_detect_encounters_finds_pair_across_the_180th_meridian() -> None:
+    east = stationary_track(SMALL, -10.0, 179.999, hours=3)
+    west = stationary_track(LARGE, -10.0, -179.999, hours=3)
+
+    events = detect_encounters(combine_tracks(east, west))
+
+    assert len(events) == 1
+    assert abs(events[c.LON].iloc[0]) == pytest.approx(180.0, abs=0.01)
+
+
+def test_detect_encounters_honours_distance_parameter() -> None:
+    first = stationary_track(SMALL, 56.0, 7.0, hours=4)
+    second = stationary_track(LARGE, 56.0 + 1.5 / 60, 7.0, hours=4)
+
+    assert detect_encounters(combine_tracks(first, second)).empty
+    assert (
+        len(detect_encounters(combine_tracks(first, second), EncounterParams(max_distance_nm=2.0)))
+        == 1
+    )
+
+
+def test_detect_encounters_does_not_mutate_input() -> None:
+    tracks = _pair_together()
+    before = tracks.copy()
+
+    detect_encounters(tracks)
+
+    pd.testing.assert_frame_equal(tracks, before)
+
+
+def test_detect_encounters_returns_empty_events_for_empty_tracks() -> None:
+    events = detect_encounters(_pair_together().iloc[:0])
+
+    assert events.empty
+    assert list(events.columns) == c.EVENT_COLUMNS
+
+
+def test_detect_encounters_raises_detection_error_naming_missing_column() -> None:
+    with pytest.raises(DetectionError, match=c.IMPLIED_SPEED_KNOTS):
+        detect_encounters(_pair_together().drop(columns=[c.IMPLIED_SPEED_KNOTS]))

@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import gzip
+import math
+import random
+from pathlib import Path
+
+import pandas as pd
+import pyais
+import pytest
+
+from ingest.ais import ingest_ais
+from tests.support import shared_file
+from vessel_risk import columns as c
+
+TAG = r"\s:2573238,c:1733782034*0A"
+TYPE1 = "!BSVDM,1,1,,A,13o4g`00000I2ENRH4g83S0L088C,0*3F"
+
+
+def write(tmp_path: Path, name: str, lines: list[str], gz: bool = False) -> Path:
+    path = tmp_path / name
+    text = "\n".join(lines) + "\n"
+    path.write_bytes(gzip.compress(text.encode()) if gz else text.encode())
+    return path
+
+
+def encoded(fields: dict[str, object]) -> str:
+    return pyais.encode.encode_dict(fields, talker_id="AI")[0]
+
+
+def test_ingest_decodes_tagged_position_into_positions(tmp_path: Path) -> None:
+    result = ingest_ais([write(tmp_path, "a.nmea", [TAG + "\\" + TYPE1])])
+    (row,) = result.positions.to_dict("records")
+    assert row[c.MMSI] == 259076000
+    assert row[c.TIMESTAMP] == pd.Timestamp(1733782034, unit="s", tz="UTC")
+    assert row[c.LAT] == pytest.approx(60.076687)
+    assert row[c.RECEIVERS] == 1 and row[c.LINE_NO] == 1
+
+
+def test_ingest_turns_not_available_values_into_nulls(tmp_path: Path) -> None:
+    sentence = encoded({"type": 1, "mmsi": 219000001, "lat": 91, "lon": 181, "speed": 102.3,
+                        "course": 360, "heading": 511, "status": 15})
+    result = ingest_ais([write(tmp_path, "na.nmea", [f"1733782034,{sentence}"])])
+    (row,) = result.positions.to_dict("records")
+    for col in (c.LAT, c.LON, c.SOG_KNOTS, c.COG_DEG, c.HEADING_DEG, c.NAV_STATUS):
+        assert math.isnan(row[col]), col
+
+
+def test_ingest_reads_gzip_and_folders(tmp_path: Path) -> None:
+    folder = tmp_path / "feed"
+    folder.mkdir()
+    write(folder, "day.nmea.gz", [TAG + "\\" + TYPE1], gz=True)
+    assert len(ingest_ais([folder]).positions) == 1
+
+
+def test_ingest_keeps_duplicate_heard_by_two_receivers_once(tmp_path: Path) -> None:
+    other_station = r"\s:2573999,c:1733782035*00"
+    lines = [TAG + "\\" + TYPE1, other_station + "\\" + TYPE1]
+    result = ingest_ais([write(tmp_path, "dup.nmea", lines)])
+    assert len(result.positions) == 1
+    assert result.positions[c.RECEIVERS].iloc[0] == 2
+    assert result.summary.duplicate_sentences == 1
+    assert result.summary.balanced
+
+
+def test_ingest_decodes_static_and_voyage_data_into_statics(tmp_path: Path) -> None:
+    lines = [r"\g:1-2-1278,s:66,c:1661782369*43\!AIVDM,2,1,3,A,"
+             r"56=nR7D00003A<I@E=@TmDh637OS60mA:222220N1@6427?P00888888,0*66",
+             r"\g:2-2-1278*51\!AIVDM,2,2,3,A,888888888888880,2*27"]
+    result = ingest_ais([write(tmp_path, "t5.nmea", lines)])
+    (row,) = result.statics.to_dict("records")
+    assert row[c.MSG_TYPE] == 5
+    assert row[c.MMSI] == pyais.decode(lines[0][lines[0].index("!"):],
+                                       lines[1][lines[1].index("!"):]).mmsi
+
+
+def test_ingest_quarantines_bad_lines_with_file_line_reason_and_raw(tmp_path: Path) -> None:
+    bad = TAG + "\\" + TYPE1.replace("13o4g", "13o5g")
+    path = write(tmp_path, "mixed.nmea", [TAG + "\\" + TYPE1, bad, TYPE1.replace(",0*3F", "")])
+    result = ingest_ais([path])
+    assert len(result.positions) == 1
+    q = result.quarantine.sort_values(c.LINE_NO)
+    assert q[c.LINE_NO].tolist() == [2, 3]
+    assert q[c.REASON].tolist() == ["bad_checksum", "malformed_sentence"]
+    assert q[c.RAW].iloc[0] == bad
+    assert set(q[c.SOURCE_FILE]) == {str(path)}
+    assert result.summary.balanced
+
+
+@pytest.mark.parametrize("name", [
+    "kystverket_2024-12-09_tagblock.nmea", "dma_2010-06-11_pghp_timestamped.nmea",
+    "amsa_2014-12-31_tagblock.nmea", "libais_test_uscg_timestamped.aivdm",
+    "libais_tagblock.nmea", "pyais_nmea_data_sample.nmea", "gpsd_ais-nmea.log",
+    "gfw_ais_tools_errors.nmea", "gfw_ais_tools_bad-tagblock-group.nmea",
+    "gfw_ais_tools_bad-type5.nmea", "gfw_ais_tools_ee-multiline.nmea",
+    "gfw_ais_tools_mixed_types.nmea", "gfw_ais_tools_multi-part.nmea",
+    "gfw_ais_tools_sample.nmea", "gfw_ais_tools_single-message-type-5.nmea",
+    "gfw_ais_tools_spire-test.nmea", "gfw_ais_tools_type1-bad-bitcount.nmea",
+    "gfw_ais_tools_type8.nmea", "dma_2013-03-18_replay_dump.nmea", "aishub_3min_sample.nmea.gz",
+])
+def test_ingest_accounts_for_every_line_of_real_captures(name: str) -> None:
+    result = ingest_ais([shared_file("ais", "nmea", name)])
+    s = result.summary
+    assert s.balanced, s.as_dict()
+    assert sum(s.quarantined.values()) == len(result.quarantine)
+
+
+def test_ingest_decodes_every_sentence_of_kystverket_capture() -> None:
+    result = ingest_ais([shared_file("ais", "nmea", "kystverket_2024-12-09_tagblock.nmea")])
+    assert len(result.quarantine) == 0
+    assert result.summary.decoded_sentences == result.summary.lines_read == 223
+
+
+def test_ingest_survives_fuzzed_real_lines_and_keeps_good_ones(tmp_path: Path) -> None:
+    source = shared_file("ais", "nmea", "kystverket_2024-12-09_tagblock.nmea")
+    good = source.read_text().splitlines()
+    rng = random.Random(7)
+    fuzzed = []
+    for line in good[:150]:
+        kind = rng.randrange(5)
+        if kind == 0:
+            i = rng.randrange(len(line))
+            line = line[:i] + chr(rng.randrange(33, 127)) + line[i + 1:]
+        elif kind == 1:
+            line = line[: rng.randrange(len(line))]
+        elif kind == 2:
+            line = "".join(chr(rng.randrange(11, 256)) for _ in range(40))  # no newline
+        elif kind == 3:
+            line = line.replace(",1,1,", ",2,1,", 1)
+        fuzzed.append(line)
+    path = tmp_path / "fuzzed.nmea"
+    path.write_bytes(("\n".join(fuzzed + good[150:]) + "\n").encode("latin-1"))
+    result = ingest_ais([path])
+    assert result.summary.balanced
+    clean = ingest_ais([source])
+    tail = clean.positions[clean.positions[c.LINE_NO] > 150]
+    kept = result.positions[result.positions[c.LINE_NO] > 150]
+    assert len(kept) == len(tail)
+    assert len(result.quarantine) > 0

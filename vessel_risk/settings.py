@@ -1,0 +1,69 @@
+"""Where things are by default, and the one typed settings object flows pass down.
+
+Nothing here reads the environment except :func:`prefect_environment`, which the CLI and the test
+set-up call once, before Prefect is imported.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from features.build import DetectionParams
+from ingest.ais import IngestParams
+from models.score import ScoreParams
+from models.train import TrainParams
+from vessel_risk.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
+SAMPLE_AIS = SAMPLE_DIR / "ais"
+SAMPLE_REGISTRY = SAMPLE_DIR / "registry"
+SAMPLE_OUTCOMES = SAMPLE_DIR / "outcomes.csv"
+DEFAULT_MODEL = PROJECT_ROOT / "models" / "default"
+DEFAULT_OUT = Path("data/out")
+WORKSPACE = Path(".workspace")
+
+# Days of AIS before and including the screening day that features look at: a week covers a
+# short-sea voyage and the days of waiting before a port call.
+DEFAULT_LOOKBACK_DAYS = 7
+MAX_LOOKBACK_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable of a run, validated once."""
+
+    lookback_days: int = DEFAULT_LOOKBACK_DAYS
+    ingest: IngestParams = field(default_factory=IngestParams)
+    detection: DetectionParams = field(default_factory=DetectionParams)
+    scoring: ScoreParams = field(default_factory=ScoreParams)
+    training: TrainParams = field(default_factory=TrainParams)
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.lookback_days <= MAX_LOOKBACK_DAYS:
+            raise ConfigError(
+                f"lookback days must be between 1 and {MAX_LOOKBACK_DAYS}, got {self.lookback_days}"
+            )
+
+
+def prefect_environment(workspace: Path = WORKSPACE) -> dict[str, str]:
+    """Environment for an offline Prefect whose state lives in the project's workspace.
+
+    Sets (without overriding what the user set) PREFECT_HOME, telemetry off, and a generous
+    start-up timeout for the temporary local server. Call before importing Prefect.
+    """
+    home = (Path(workspace) / "prefect").resolve()
+    wanted = {
+        "PREFECT_HOME": str(home),
+        "PREFECT_PROFILES_PATH": str(home / "profiles.toml"),
+        "DO_NOT_TRACK": "1",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+        "PREFECT_LOGGING_LEVEL": "WARNING",
+    }
+    for key, value in wanted.items():
+        os.environ.setdefault(key, value)
+    home.mkdir(parents=True, exist_ok=True)
+    return wanted
