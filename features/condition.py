@@ -46,11 +46,19 @@ OWNER_CHANGES_36M = "owner_changes_36m"
 
 VESSEL_FEATURES = [AGE_YEARS, c.GROSS_TONNAGE, c.LENGTH_M, SHIP_TYPE_GROUP, FLAG_RISK, UNCLASSED]
 INSPECTION_FEATURES = [
-    INSPECTIONS_36M, DEFICIENCIES_36M, DETENTIONS_36M, DAYS_SINCE_LAST_INSPECTION,
+    INSPECTIONS_36M,
+    DEFICIENCIES_36M,
+    DETENTIONS_36M,
+    DAYS_SINCE_LAST_INSPECTION,
 ]
 HISTORY_FEATURES = [NAME_CHANGES_36M, FLAG_CHANGES_36M, OWNER_CHANGES_36M]
-CONDITION_COLUMNS = [c.MMSI, REGISTRY_MATCH, *VESSEL_FEATURES, *INSPECTION_FEATURES,
-                     *HISTORY_FEATURES]
+CONDITION_COLUMNS = [
+    c.MMSI,
+    REGISTRY_MATCH,
+    *VESSEL_FEATURES,
+    *INSPECTION_FEATURES,
+    *HISTORY_FEATURES,
+]
 
 SHIP_TYPE_OTHER, SHIP_TYPE_TANKER, SHIP_TYPE_CARGO = 0, 1, 2
 SHIP_TYPE_PASSENGER, SHIP_TYPE_FISHING, SHIP_TYPE_TUG_SERVICE = 3, 4, 5
@@ -62,11 +70,15 @@ _TYPE_PATTERNS = [
     (SHIP_TYPE_TANKER, r"tank|crude|oil|chemical|\blpg\b|\blng\b|gas carrier|bunker"),
     (SHIP_TYPE_PASSENGER, r"passeng|cruise|ferry|ro-?pax"),
     (SHIP_TYPE_FISHING, r"fish|trawl|seiner|longliner"),
-    (SHIP_TYPE_TUG_SERVICE,
-     r"\btug|towing|supply|offshore|pilot|dredg|tender|research|icebreak|salvage|buoy|patrol"
-     r"|anchor handling|crew boat"),
-    (SHIP_TYPE_CARGO,
-     r"cargo|bulk|container|carrier|ro-?ro|reefer|vehicle|general|heavy lift|timber|cement"),
+    (
+        SHIP_TYPE_TUG_SERVICE,
+        r"\btug|towing|supply|offshore|pilot|dredg|tender|research|icebreak|salvage|buoy|patrol"
+        r"|anchor handling|crew boat",
+    ),
+    (
+        SHIP_TYPE_CARGO,
+        r"cargo|bulk|container|carrier|ro-?ro|reefer|vehicle|general|heavy lift|timber|cement",
+    ),
 ]
 
 
@@ -97,16 +109,31 @@ def ship_type_group(ship_type: pd.Series) -> pd.Series:
     is_code = text.str.fullmatch(r"\d{1,2}").fillna(False).astype(bool)
     code = pd.to_numeric(text.where(is_code), errors="coerce").astype("float64").to_numpy()
     by_code = np.select(
-        [code == 30, np.isin(code, [31, 32, 52]), (code >= 50) & (code <= 59),
-         (code >= 60) & (code <= 69), (code >= 70) & (code <= 79), (code >= 80) & (code <= 89),
-         ~np.isnan(code)],
-        [SHIP_TYPE_FISHING, SHIP_TYPE_TUG_SERVICE, SHIP_TYPE_TUG_SERVICE, SHIP_TYPE_PASSENGER,
-         SHIP_TYPE_CARGO, SHIP_TYPE_TANKER, SHIP_TYPE_OTHER],
+        [
+            code == 30,
+            np.isin(code, [31, 32, 52]),
+            (code >= 50) & (code <= 59),
+            (code >= 60) & (code <= 69),
+            (code >= 70) & (code <= 79),
+            (code >= 80) & (code <= 89),
+            ~np.isnan(code),
+        ],
+        [
+            SHIP_TYPE_FISHING,
+            SHIP_TYPE_TUG_SERVICE,
+            SHIP_TYPE_TUG_SERVICE,
+            SHIP_TYPE_PASSENGER,
+            SHIP_TYPE_CARGO,
+            SHIP_TYPE_TANKER,
+            SHIP_TYPE_OTHER,
+        ],
         default=-1,
     )
     by_text = np.select(
-        [text.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
-         for _, pattern in _TYPE_PATTERNS],
+        [
+            text.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+            for _, pattern in _TYPE_PATTERNS
+        ],
         [group for group, _ in _TYPE_PATTERNS],
         default=SHIP_TYPE_OTHER,
     )

@@ -30,11 +30,12 @@ PORT_COLUMNS = [c.NAME, LOCODE, COUNTRY, c.LAT, c.LON]
 # Query rows per block in nearest_port: a block x ~4k ports float64 dot matrix is ~32 MB, small
 # enough for any machine and large enough that BLAS runs at full speed.
 _BLOCK_ROWS = 1024
-# nearest_port searches latitude bands of this height first, against the ports within the margin
-# above and below: 2 degrees (120 nm) finds the exact nearest port for nearly every position of a
-# coastal AIS feed while keeping each band's candidate list to a few hundred ports.
+# nearest_port searches latitude bands of this height against the ports within a margin above
+# and below, widening the margin for positions farther from every port than it: 2 degrees
+# (120 nm) settles nearly every position of a coastal AIS feed with a few hundred candidate
+# ports per band; 10 degrees settles most of the open ocean; the rest are searched against all.
 _BAND_DEG = 2.0
-_BAND_MARGIN_DEG = 2.0
+_BAND_MARGINS_DEG = (2.0, 10.0)
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -126,34 +127,37 @@ def _nearest_index(
 ) -> npt.NDArray[np.int64]:
     """Index of the nearest port for each position (no NaN), exact.
 
-    Positions are processed in latitude bands; each band first searches only the ports within
-    ``_BAND_MARGIN_DEG`` of it. A great-circle distance is never shorter than the latitude
-    difference, so a result closer than the band's margin is exact; the rest (open ocean, far
-    from any port) are searched again against every port.
+    Positions are grouped in latitude bands; each band searches only the ports within a margin
+    above and below it. A great-circle distance is never shorter than the latitude difference, so
+    a result closer than the margin is exact; positions farther from every port than that (open
+    ocean) are searched again with the next, wider margin, and finally against every port.
     """
     port_vec = unit_vectors(port_lat, port_lon)
     query_vec = unit_vectors(lat, lon)
-    best = np.empty(len(lat), dtype="int64")
-    exact = np.zeros(len(lat), dtype=bool)
-    band = np.floor(lat / _BAND_DEG).astype("int64")
-    order = np.argsort(band, kind="stable")
-    starts = np.flatnonzero(np.r_[True, band[order][1:] != band[order][:-1]])
-    ends = np.r_[starts[1:], len(order)]
-    for begin, end in zip(starts, ends, strict=True):  # one iteration per latitude band (<= 90)
-        rows = order[begin:end]
-        lo = band[rows[0]] * _BAND_DEG - _BAND_MARGIN_DEG
-        hi = (band[rows[0]] + 1) * _BAND_DEG + _BAND_MARGIN_DEG
-        cand = np.flatnonzero((port_lat >= lo) & (port_lat <= hi))
-        if len(cand) == 0:
-            continue
-        idx = cand[_argmax_dot(query_vec[rows], port_vec[cand])]
-        found_nm = haversine_nm(lat[rows], lon[rows], port_lat[idx], port_lon[idx])
-        margin_nm = 60.0 * np.minimum(lat[rows] - lo, hi - lat[rows])
-        best[rows] = idx
-        exact[rows] = found_nm <= margin_nm
-    rest = np.flatnonzero(~exact)
-    if len(rest):
-        best[rest] = _argmax_dot(query_vec[rest], port_vec)
+    best = np.zeros(len(lat), dtype="int64")
+    todo = np.arange(len(lat))
+    for margin_deg in _BAND_MARGINS_DEG:
+        exact = np.zeros(len(todo), dtype=bool)
+        band = np.floor(lat[todo] / _BAND_DEG).astype("int64")
+        order = np.argsort(band, kind="stable")
+        starts = np.flatnonzero(np.r_[True, band[order][1:] != band[order][:-1]])
+        for pos in np.split(order, starts[1:]):  # one iteration per latitude band (<= 90)
+            if len(pos) == 0:
+                continue
+            rows = todo[pos]
+            lo = band[pos[0]] * _BAND_DEG - margin_deg
+            hi = (band[pos[0]] + 1) * _BAND_DEG + margin_deg
+            cand = np.flatnonzero((port_lat >= lo) & (port_lat <= hi))
+            if len(cand) == 0:
+                continue
+            idx = cand[_argmax_dot(query_vec[rows], port_vec[cand])]
+            found_nm = haversine_nm(lat[rows], lon[rows], port_lat[idx], port_lon[idx])
+            best[rows] = idx
+            exact[pos] = found_nm <= 60.0 * np.minimum(lat[rows] - lo, hi - lat[rows])
+        todo = todo[~exact]
+        if len(todo) == 0:
+            return best
+    best[todo] = _argmax_dot(query_vec[todo], port_vec)
     return best
 
 

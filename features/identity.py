@@ -113,8 +113,12 @@ def detect_identity_changes(
     long = pd.concat(
         [
             pd.DataFrame(
-                {c.MMSI: statics[c.MMSI], c.TIMESTAMP: statics[c.TIMESTAMP], c.FIELD: field,
-                 "value": _normalised(statics[field])}
+                {
+                    c.MMSI: statics[c.MMSI],
+                    c.TIMESTAMP: statics[c.TIMESTAMP],
+                    c.FIELD: field,
+                    "value": _normalised(statics[field]),
+                }
             )
             for field in _FIELD_LABELS
         ],
@@ -132,14 +136,18 @@ def detect_identity_changes(
         return empty_events()
     changed["order"] = changed[c.FIELD].map({f: i for i, f in enumerate(_FIELD_LABELS)})
     changed = changed.sort_values([c.MMSI, "order", "first", "value"], kind="mergesort")
-    fields = changed.groupby([c.MMSI, "order", c.FIELD], sort=True).agg(
-        values=("value", " -> ".join), first=("first", "min"), last=("last", "max")
-    ).reset_index()
+    fields = (
+        changed.groupby([c.MMSI, "order", c.FIELD], sort=True)
+        .agg(values=("value", " -> ".join), first=("first", "min"), last=("last", "max"))
+        .reset_index()
+    )
     fields["text"] = fields[c.FIELD].map(_FIELD_LABELS) + ": " + fields["values"]
     fields.loc[fields[c.FIELD] == c.IMO, "text"] = "IMO " + fields["values"]
-    found = fields.groupby(c.MMSI, sort=True).agg(
-        **{c.DETAIL: ("text", "; ".join), c.START: ("first", "min"), c.END: ("last", "max")}
-    ).reset_index()
+    found = (
+        fields.groupby(c.MMSI, sort=True)
+        .agg(**{c.DETAIL: ("text", "; ".join), c.START: ("first", "min"), c.END: ("last", "max")})
+        .reset_index()
+    )
     found[c.EVENT_TYPE] = c.IDENTITY_CHANGE
     found[c.LAT] = float("nan")
     found[c.LON] = float("nan")
@@ -173,8 +181,10 @@ def detect_invalid_mmsi(
                 c.END: found[c.LAST_SEEN],
                 c.LAT: found[c.LAST_LAT],
                 c.LON: found[c.LAST_LON],
-                c.DETAIL: "MMSI " + found[c.MMSI].astype("int64").astype(str).str.zfill(9)
-                + " " + reason.map(texts),
+                c.DETAIL: "MMSI "
+                + found[c.MMSI].astype("int64").astype(str).str.zfill(9)
+                + " "
+                + reason.map(texts),
             }
         )
     )
@@ -192,7 +202,9 @@ def link_vessels(
     """
     _require(seen, [c.MMSI], "seen")
     out = pd.DataFrame({c.MMSI: seen[c.MMSI].astype("int64").drop_duplicates().sort_values()})
-    broadcast = pd.DataFrame({c.MMSI: pd.Series(dtype="int64"), "broadcast": pd.Series(dtype="Int64")})
+    broadcast = pd.DataFrame(
+        {c.MMSI: pd.Series(dtype="int64"), "broadcast": pd.Series(dtype="Int64")}
+    )
     if statics is not None and len(statics):
         _require(statics, [c.MMSI, c.TIMESTAMP, c.IMO], "statics")
         heard = statics.loc[statics[c.IMO].notna(), [c.MMSI, c.IMO, c.TIMESTAMP]]
@@ -203,11 +215,15 @@ def link_vessels(
         broadcast = counts.groupby(c.MMSI).head(1).rename(columns={c.IMO: "broadcast"})
         broadcast = broadcast[[c.MMSI, "broadcast"]].astype({c.MMSI: "int64", "broadcast": "Int64"})
     out = out.merge(broadcast, on=c.MMSI, how="left")
-    registry = pd.DataFrame({c.MMSI: pd.Series(dtype="int64"), "registry": pd.Series(dtype="Int64")})
+    registry = pd.DataFrame(
+        {c.MMSI: pd.Series(dtype="int64"), "registry": pd.Series(dtype="Int64")}
+    )
     if vessels is not None and len(vessels):
         _require(vessels, [c.IMO, c.MMSI], "vessels")
         listed = vessels.loc[vessels[c.MMSI].notna(), [c.MMSI, c.IMO]]
-        listed = listed.astype({c.MMSI: "int64", c.IMO: "Int64"}).merge(broadcast, on=c.MMSI, how="left")
+        listed = listed.astype({c.MMSI: "int64", c.IMO: "Int64"}).merge(
+            broadcast, on=c.MMSI, how="left"
+        )
         listed["pref"] = (listed[c.IMO] == listed["broadcast"]).fillna(False).astype(bool)
         listed = listed.sort_values([c.MMSI, "pref", c.IMO], ascending=[True, False, True])
         registry = listed.groupby(c.MMSI).head(1).rename(columns={c.IMO: "registry"})
@@ -235,7 +251,7 @@ def detect_flag_mismatch(
     vessels: pd.DataFrame | None,
     params: FlagMismatchParams = FlagMismatchParams(),
 ) -> pd.DataFrame:
-    """A ``flag_mismatch`` event where the MMSI's country (MID) differs from the linked vessel's flag.
+    """A ``flag_mismatch`` event where the MMSI's country (MID) is not the linked vessel's flag.
 
     Vessels without a registry flag, MMSIs without a country and unlinked MMSIs are not judged.
     """
@@ -258,8 +274,15 @@ def detect_flag_mismatch(
         return empty_events()
     country, flag = country[keep], flag[keep]
     hits[c.DETAIL] = (
-        "MMSI country " + country + " (" + m.country_name(country).fillna("?") + ") vs registry flag "
-        + flag + " (" + m.country_name(flag).fillna("?") + ") for IMO "
+        "MMSI country "
+        + country
+        + " ("
+        + m.country_name(country).fillna("?")
+        + ") vs registry flag "
+        + flag
+        + " ("
+        + m.country_name(flag).fillna("?")
+        + ") for IMO "
         + hits[c.IMO].astype("Int64").astype("string")
     )
     hits[c.EVENT_TYPE] = c.FLAG_MISMATCH
@@ -279,8 +302,10 @@ def detect_watchlist_hits(
         return empty_events()
     _require(watchlist, [c.IMO, c.MMSI, c.LIST_NAME, c.REASON], "watchlist")
     entries = watchlist.reset_index(drop=True).rename_axis("entry").reset_index()
-    by_imo = links[[c.MMSI, c.IMO]].dropna().merge(
-        entries.drop(columns=[c.MMSI]).dropna(subset=[c.IMO]), on=c.IMO
+    by_imo = (
+        links[[c.MMSI, c.IMO]]
+        .dropna()
+        .merge(entries.drop(columns=[c.MMSI]).dropna(subset=[c.IMO]), on=c.IMO)
     )
     by_imo["matched"] = "IMO " + by_imo[c.IMO].astype("Int64").astype("string")
     by_mmsi = seen[[c.MMSI]].merge(
@@ -291,11 +316,19 @@ def detect_watchlist_hits(
     if hits.empty:
         return empty_events()
     hits = hits.sort_values([c.MMSI, "entry", "matched"], kind="mergesort")
-    hits = hits.groupby([c.MMSI, "entry"]).agg(
-        list_name=(c.LIST_NAME, "first"), reason=(c.REASON, "first"), matched=("matched", " and ".join)
-    ).reset_index()
+    hits = (
+        hits.groupby([c.MMSI, "entry"])
+        .agg(
+            list_name=(c.LIST_NAME, "first"),
+            reason=(c.REASON, "first"),
+            matched=("matched", " and ".join),
+        )
+        .reset_index()
+    )
     reason = hits[c.REASON].astype("string").fillna("no reason given")
-    hits["text"] = hits[c.LIST_NAME].astype("string") + ": " + reason + " (matched by " + hits["matched"] + ")"
+    hits["text"] = (
+        hits[c.LIST_NAME].astype("string") + ": " + reason + " (matched by " + hits["matched"] + ")"
+    )
     found = hits.groupby(c.MMSI, sort=True).agg(**{c.DETAIL: ("text", "; ".join)}).reset_index()
     found[c.EVENT_TYPE] = c.WATCHLIST
     return make_events(_located(seen, found))

@@ -129,12 +129,13 @@ def _mid(mmsi: pd.Series) -> pd.Series:
     """The 3-digit MID text inside each MMSI, NA for kinds that carry none."""
     text = _padded(mmsi).fillna("---------")
     kind = mmsi_kind(mmsi)
-    start = kind.map({SHIP: 0, GROUP: 1, HANDHELD: 1, COAST_STATION: 2, CRAFT: 2, ATON: 2,
-                      SAR_AIRCRAFT: 3})
+    start = kind.map(
+        {SHIP: 0, GROUP: 1, HANDHELD: 1, COAST_STATION: 2, CRAFT: 2, ATON: 2, SAR_AIRCRAFT: 3}
+    )
     out = pd.Series(pd.NA, index=mmsi.index, dtype="string")
     for offset in (0, 1, 2, 3):
         hit = (start == offset).fillna(False).to_numpy(dtype=bool)
-        out[hit] = text[hit].str[offset: offset + 3]
+        out[hit] = text[hit].str[offset : offset + 3]
     return out
 
 
@@ -171,8 +172,16 @@ def mmsi_validity(mmsi: pd.Series) -> pd.Series:
         kind == UNKNOWN,
         ~has_mid,
     ]
-    reasons = [MISSING, NOT_9_DIGITS, PLACEHOLDER, NOT_9_DIGITS, NOT_A_SHIP, GROUP_IDENTITY,
-               UNALLOCATED_PREFIX, UNALLOCATED_MID]
+    reasons = [
+        MISSING,
+        NOT_9_DIGITS,
+        PLACEHOLDER,
+        NOT_9_DIGITS,
+        NOT_A_SHIP,
+        GROUP_IDENTITY,
+        UNALLOCATED_PREFIX,
+        UNALLOCATED_MID,
+    ]
     conditions = [flag.fillna(False).to_numpy(dtype=bool) for flag in flags]
     out = np.select(conditions, reasons, default=VALID)
     return pd.Series(out, index=mmsi.index, dtype="string")

@@ -1,8 +1,8 @@
 """Read and validate the ship registry folder (contract: DESIGN.md, "Registry").
 
 The registry is a folder of CSV files; only ``vessels.csv`` is required. ``inspections.csv``,
-``history.csv`` and ``watchlist.csv`` are optional and are ``None`` in :class:`Registry` when absent,
-so that downstream features can tell "no data" (NaN) from "none recorded" (0).
+``history.csv`` and ``watchlist.csv`` are optional and are ``None`` in :class:`Registry` when
+absent, so that downstream features can tell "no data" (NaN) from "none recorded" (0).
 
 Every file is read as text first and validated with a pandera schema in lazy mode, so that a bad
 value is reported rather than coerced away. A file that breaks its contract raises one
@@ -70,12 +70,17 @@ def read_registry(folder: Path) -> Registry:
 
 
 def read_registry_or_none(folder: Path | None) -> Registry | None:
-    """``None`` when no registry is configured (screen on behaviour alone), else :func:`read_registry`."""
+    """``None`` when no registry is configured (screen on behaviour alone).
+
+    Otherwise the result of :func:`read_registry`.
+    """
     return None if folder is None else read_registry(folder)
 
 
 def imo_check_digit_ok(imo: pd.Series) -> pd.Series:
-    """True where a 7-digit IMO number has a valid check digit (weights 7..2 of the first six digits).
+    """True where a 7-digit IMO number has a valid check digit.
+
+    The check digit is the last digit of the sum of the first six digits weighted 7, 6, .., 2.
 
     Accepts text or numbers; anything that is not exactly seven digits is False; NA stays NA.
     """
@@ -110,8 +115,10 @@ _IMO_CHECKS = [
 _MMSI_CHECKS = [_digits(9)]
 _DATE_CHECKS = [
     _vector(
-        lambda s: pd.to_datetime(s, format=_DATE_FORMAT, errors="coerce").notna()
-        & s.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool),
+        lambda s: (
+            pd.to_datetime(s, format=_DATE_FORMAT, errors="coerce").notna()
+            & s.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
+        ),
         "must be an ISO date YYYY-MM-DD",
     )
 ]
@@ -134,8 +141,10 @@ _SCHEMAS: dict[str, dict[str, pa.Column]] = {
         c.SHIP_TYPE: _col(),
         c.BUILD_YEAR: _col(
             _vector(
-                lambda s: _number(s).between(_MIN_BUILD_YEAR, _MAX_BUILD_YEAR)
-                & s.str.fullmatch(r"\d{4}").fillna(False).astype(bool),
+                lambda s: (
+                    _number(s).between(_MIN_BUILD_YEAR, _MAX_BUILD_YEAR)
+                    & s.str.fullmatch(r"\d{4}").fillna(False).astype(bool)
+                ),
                 f"must be a year {_MIN_BUILD_YEAR}..{_MAX_BUILD_YEAR}",
             )
         ),
@@ -197,17 +206,19 @@ def _read_text(path: Path) -> pd.DataFrame:
     """Every cell as stripped text, NA for empty; index = CSV line number (header = line 1)."""
     try:
         raw = pd.read_csv(
-            path, dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False,
+            path,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
             encoding="utf-8-sig",
         )
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         raise RegistryError(path.name, f"cannot be read as CSV: {err}") from err
     raw.columns = [str(col).strip().lower() for col in raw.columns]
     raw.index = raw.index + 2  # header is line 1; one record per line
-    text = pd.DataFrame(
-        {col: raw[col].astype("string").str.strip().replace("", pd.NA) for col in raw.columns},
-        index=raw.index,
-    )
+    stripped = {col: raw[col].astype("string").str.strip() for col in raw.columns}
+    text = pd.DataFrame({col: s.mask(s == "") for col, s in stripped.items()}, index=raw.index)
     return text.dropna(how="all")  # blank lines carry nothing; keep the others' line numbers
 
 
@@ -226,7 +237,9 @@ def _validate(name: str, text: pd.DataFrame) -> None:
             rows = text.index[both_empty.to_numpy()]
             more = f"; {len(rows) - 1} more row(s) like it" if len(rows) > 1 else ""
             raise RegistryError(
-                name, f"imo and mmsi are both empty: one is required{more}", row=int(rows[0]),
+                name,
+                f"imo and mmsi are both empty: one is required{more}",
+                row=int(rows[0]),
                 column=c.IMO,
             )
 

@@ -17,6 +17,7 @@ from simulator import ports as pt
 from simulator.fleet import MERCHANT_ROLES, Vessel
 from simulator.geo import haversine_nm, is_sea, offset_nm
 from simulator.plans import SeaActivity
+from simulator.routes import sea_route
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,8 @@ def assign(fleet: list[Vessel], rng: np.random.Generator, start_s: float, end_s:
         if kind == "dark":
             x2 = _second_point(pool, x, hours * 0.5 * fleet[i].speed_knots, rng)
             then_lat, then_lon = x2
-            sail_h = float(haversine_nm(x[0], x[1], x2[0], x2[1])) / fleet[i].speed_knots
-            hours = max(1.0, hours - 1.0 - sail_h * 1.2)
+            sail_h = sea_route(x, x2).length_nm / fleet[i].speed_knots
+            hours = max(1.0, hours - 1.0 - sail_h)  # dark = 1 h before + drift + sailing on
         out.activities[i] = SeaActivity(kind, t0, x[0], x[1], hours, *_drift(rng, params),
                                         then_lat, then_lon)
     pairs = at_sea[n_gap + n_loiter:]

@@ -16,7 +16,8 @@ from simulator import ports as pt
 from simulator.fleet import TANKER_ROLES, Vessel
 from simulator.geo import is_sea, offset_nm
 from simulator.routes import Route, sea_route
-from simulator.tracks import AT_ANCHOR, MOORED, UNDER_WAY, ApproachParams, TrackBuilder
+from simulator.tracks import (AT_ANCHOR, MOORED, UNDER_WAY, ApproachParams, TrackBuilder,
+                              leg_seconds)
 
 APPROACH = ApproachParams()
 
@@ -75,8 +76,8 @@ class Plan:
 
 def leg_hours(route: Route, speed_knots: float) -> float:
     """Sailing time along a route with the slow harbour approach at both ends."""
-    slow = min(route.length_nm, 2 * APPROACH.approach_nm)
-    return (route.length_nm - slow) / speed_knots + slow / min(speed_knots, APPROACH.approach_speed_knots)
+    secs = leg_seconds(route, speed_knots, APPROACH)
+    return float(secs[-1]) / 3600.0 if len(secs) else 0.0
 
 
 def _pos(code: str) -> tuple[float, float]:

@@ -79,13 +79,7 @@ class TrackBuilder:
     def sail(self, route: Route, speed_knots: float, status: int = UNDER_WAY,
              approach: ApproachParams | None = None) -> None:
         """Sail a route; with ``approach``, slow down over the first and last miles."""
-        seg_nm = np.diff(route.cum_nm)
-        speed = np.full(len(seg_nm), speed_knots)
-        if approach is not None:
-            mid = (route.cum_nm[:-1] + route.cum_nm[1:]) / 2
-            near = (mid < approach.approach_nm) | (mid > route.length_nm - approach.approach_nm)
-            speed[near] = min(speed_knots, approach.approach_speed_knots)
-        times = self.t_s + np.cumsum(seg_nm / speed) * 3600.0
+        times = self.t_s + leg_seconds(route, speed_knots, approach)
         self._extend(times, route.lat[1:], route.lon[1:], status)
 
     def trawl(self, hours: float, rng: np.random.Generator, speed_range_knots: tuple[float, float],
@@ -111,6 +105,17 @@ class TrackBuilder:
         status = [*self._status, self._status[-1] if self._status else MOORED]
         return pd.DataFrame({"t_s": self._t, "lat": self._lat, "lon": self._lon,
                              "nav_status": status})
+
+
+def leg_seconds(route: Route, speed_knots: float, approach: ApproachParams | None = None) -> np.ndarray:
+    """Seconds from the start of the route to each vertex after the first."""
+    seg_nm = np.diff(route.cum_nm)
+    speed = np.full(len(seg_nm), speed_knots)
+    if approach is not None:
+        mid = (route.cum_nm[:-1] + route.cum_nm[1:]) / 2
+        near = (mid < approach.approach_nm) | (mid > route.length_nm - approach.approach_nm)
+        speed[near] = min(speed_knots, approach.approach_speed_knots)
+    return np.cumsum(seg_nm / speed) * 3600.0
 
 
 def sample_track(knots: pd.DataFrame, t_start_s: float, t_end_s: float, rng: np.random.Generator,

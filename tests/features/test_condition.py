@@ -47,42 +47,56 @@ def utc(day: str) -> pd.Timestamp:
 
 def links() -> pd.DataFrame:
     """Three MMSIs: an old unclassed tanker, a classed bulker, and a vessel not in the registry."""
-    return pd.DataFrame({c.MMSI: pd.Series([572469210, 244123456, 538000001], dtype="int64"),
-                         c.IMO: pd.Series([OLD_TANKER, NEW_BULKER, UNKNOWN_SHIP], dtype="Int64")})
+    return pd.DataFrame(
+        {
+            c.MMSI: pd.Series([572469210, 244123456, 538000001], dtype="int64"),
+            c.IMO: pd.Series([OLD_TANKER, NEW_BULKER, UNKNOWN_SHIP], dtype="Int64"),
+        }
+    )
 
 
 def vessels() -> pd.DataFrame:
-    return pd.DataFrame({
-        c.IMO: pd.Series([OLD_TANKER, NEW_BULKER], dtype="Int64"),
-        c.MMSI: pd.Series([572469210, 244123456], dtype="Int64"),
-        c.NAME: pd.Series(["ARTAVIL", "NORDIC"], dtype="string"),
-        c.CALLSIGN: pd.Series([None, None], dtype="string"),
-        c.FLAG: pd.Series(["CM", "NL"], dtype="string"),
-        c.SHIP_TYPE: pd.Series(["Crude Oil Tanker", "Bulk Carrier"], dtype="string"),
-        c.BUILD_YEAR: pd.Series([1999, 2010], dtype="Int64"),
-        c.GROSS_TONNAGE: [56068.0, 1000.0],
-        c.LENGTH_M: [274.2, 100.0],
-        c.CLASS_SOCIETY: pd.Series([None, "DNV"], dtype="string"),
-        c.OWNER: pd.Series([None, None], dtype="string"),
-    })
+    return pd.DataFrame(
+        {
+            c.IMO: pd.Series([OLD_TANKER, NEW_BULKER], dtype="Int64"),
+            c.MMSI: pd.Series([572469210, 244123456], dtype="Int64"),
+            c.NAME: pd.Series(["ARTAVIL", "NORDIC"], dtype="string"),
+            c.CALLSIGN: pd.Series([None, None], dtype="string"),
+            c.FLAG: pd.Series(["CM", "NL"], dtype="string"),
+            c.SHIP_TYPE: pd.Series(["Crude Oil Tanker", "Bulk Carrier"], dtype="string"),
+            c.BUILD_YEAR: pd.Series([1999, 2010], dtype="Int64"),
+            c.GROSS_TONNAGE: [56068.0, 1000.0],
+            c.LENGTH_M: [274.2, 100.0],
+            c.CLASS_SOCIETY: pd.Series([None, "DNV"], dtype="string"),
+            c.OWNER: pd.Series([None, None], dtype="string"),
+        }
+    )
 
 
 def inspections(*rows: tuple[int, str, int, bool]) -> pd.DataFrame:
     imo, day, deficiencies, detained = zip(*rows, strict=True)
-    return pd.DataFrame({c.IMO: pd.Series(imo, dtype="Int64"),
-                         c.DATE: pd.Series([utc(d) for d in day]).astype("datetime64[us, UTC]"),
-                         c.PORT: pd.Series(["Rotterdam"] * len(imo), dtype="string"),
-                         c.DEFICIENCIES: pd.Series(deficiencies, dtype="Int64"),
-                         c.DETAINED: pd.Series(detained, dtype="bool")})
+    return pd.DataFrame(
+        {
+            c.IMO: pd.Series(imo, dtype="Int64"),
+            c.DATE: pd.Series([utc(d) for d in day]).astype("datetime64[us, UTC]"),
+            c.PORT: pd.Series(["Rotterdam"] * len(imo), dtype="string"),
+            c.DEFICIENCIES: pd.Series(deficiencies, dtype="Int64"),
+            c.DETAINED: pd.Series(detained, dtype="bool"),
+        }
+    )
 
 
 def history(*rows: tuple[int, str, str]) -> pd.DataFrame:
     imo, day, field = zip(*rows, strict=True)
-    return pd.DataFrame({c.IMO: pd.Series(imo, dtype="Int64"),
-                         c.DATE: pd.Series([utc(d) for d in day]).astype("datetime64[us, UTC]"),
-                         c.FIELD: pd.Series(field, dtype="string"),
-                         c.OLD_VALUE: pd.Series([None] * len(imo), dtype="string"),
-                         c.NEW_VALUE: pd.Series([None] * len(imo), dtype="string")})
+    return pd.DataFrame(
+        {
+            c.IMO: pd.Series(imo, dtype="Int64"),
+            c.DATE: pd.Series([utc(d) for d in day]).astype("datetime64[us, UTC]"),
+            c.FIELD: pd.Series(field, dtype="string"),
+            c.OLD_VALUE: pd.Series([None] * len(imo), dtype="string"),
+            c.NEW_VALUE: pd.Series([None] * len(imo), dtype="string"),
+        }
+    )
 
 
 def by_mmsi(features: pd.DataFrame) -> pd.DataFrame:
@@ -104,7 +118,10 @@ def test_condition_features_describes_registered_vessels_as_float64():
     assert tanker[UNCLASSED] == 1.0
     bulker = by_mmsi(out).loc[244123456]
     assert (bulker[SHIP_TYPE_GROUP], bulker[FLAG_RISK], bulker[UNCLASSED]) == (
-        SHIP_TYPE_CARGO, 0.0, 0.0)
+        SHIP_TYPE_CARGO,
+        0.0,
+        0.0,
+    )
 
 
 def test_condition_features_are_nan_for_a_vessel_not_in_the_registry():
@@ -121,8 +138,21 @@ def test_condition_features_are_all_nan_without_a_registry():
 
 def test_condition_features_leave_inspection_and_history_nan_when_their_files_are_absent():
     out = by_mmsi(condition_features(links(), Registry(vessels=vessels()), AS_OF)).loc[244123456]
-    assert out[[INSPECTIONS_36M, DEFICIENCIES_36M, DETENTIONS_36M, DAYS_SINCE_LAST_INSPECTION,
-                NAME_CHANGES_36M, FLAG_CHANGES_36M, OWNER_CHANGES_36M]].isna().all()
+    assert (
+        out[
+            [
+                INSPECTIONS_36M,
+                DEFICIENCIES_36M,
+                DETENTIONS_36M,
+                DAYS_SINCE_LAST_INSPECTION,
+                NAME_CHANGES_36M,
+                FLAG_CHANGES_36M,
+                OWNER_CHANGES_36M,
+            ]
+        ]
+        .isna()
+        .all()
+    )
 
 
 def test_condition_features_count_inspections_in_window_and_never_after_as_of():
@@ -139,34 +169,50 @@ def test_condition_features_count_inspections_in_window_and_never_after_as_of():
 
     tanker = out.loc[572469210]
     assert (tanker[INSPECTIONS_36M], tanker[DEFICIENCIES_36M], tanker[DETENTIONS_36M]) == (
-        2.0, 7.0, 1.0)
+        2.0,
+        7.0,
+        1.0,
+    )
     assert tanker[DAYS_SINCE_LAST_INSPECTION] == 0.0
     bulker = out.loc[244123456]  # registered, never inspected
     assert (bulker[INSPECTIONS_36M], bulker[DEFICIENCIES_36M], bulker[DETENTIONS_36M]) == (
-        0.0, 0.0, 0.0)
+        0.0,
+        0.0,
+        0.0,
+    )
     assert np.isnan(bulker[DAYS_SINCE_LAST_INSPECTION])
 
 
 def test_condition_features_window_is_a_parameter_in_months():
-    registry = Registry(vessels=vessels(),
-                        inspections=inspections((OLD_TANKER, "2022-06-01", 3, False)))
+    registry = Registry(
+        vessels=vessels(), inspections=inspections((OLD_TANKER, "2022-06-01", 3, False))
+    )
     wide = by_mmsi(condition_features(links(), registry, AS_OF)).loc[572469210]
     narrow = by_mmsi(condition_features(links(), registry, AS_OF, ConditionParams(12))).loc[
-        572469210]
+        572469210
+    ]
     assert wide[INSPECTIONS_36M] == 1.0 and narrow[INSPECTIONS_36M] == 0.0
     assert narrow[DAYS_SINCE_LAST_INSPECTION] == 579.0  # last inspection, whatever the window
 
 
 def test_condition_features_count_name_flag_and_owner_changes_before_as_of():
-    registry = Registry(vessels=vessels(), history=history(
-        (OLD_TANKER, "2023-01-05", "name"), (OLD_TANKER, "2023-02-05", "flag"),
-        (OLD_TANKER, "2023-03-05", "flag"), (OLD_TANKER, "2023-04-05", "callsign"),
-        (OLD_TANKER, "2024-02-01", "owner"),  # after as_of
-    ))
+    registry = Registry(
+        vessels=vessels(),
+        history=history(
+            (OLD_TANKER, "2023-01-05", "name"),
+            (OLD_TANKER, "2023-02-05", "flag"),
+            (OLD_TANKER, "2023-03-05", "flag"),
+            (OLD_TANKER, "2023-04-05", "callsign"),
+            (OLD_TANKER, "2024-02-01", "owner"),  # after as_of
+        ),
+    )
     out = by_mmsi(condition_features(links(), registry, AS_OF))
     tanker = out.loc[572469210]
     assert (tanker[NAME_CHANGES_36M], tanker[FLAG_CHANGES_36M], tanker[OWNER_CHANGES_36M]) == (
-        1.0, 2.0, 0.0)
+        1.0,
+        2.0,
+        0.0,
+    )
     assert out.loc[244123456, [NAME_CHANGES_36M, FLAG_CHANGES_36M]].tolist() == [0.0, 0.0]
 
 

@@ -69,21 +69,32 @@ def seen_of(*mmsis: int) -> pd.DataFrame:
 def vessels(*rows: tuple[int, int | None, str | None]) -> pd.DataFrame:
     """Registry vessels ``(imo, mmsi, flag)``."""
     imo, mmsi, flag = zip(*rows, strict=True)
-    return pd.DataFrame({c.IMO: pd.Series(imo, dtype="Int64"),
-                         c.MMSI: pd.Series(mmsi, dtype="Int64"),
-                         c.FLAG: pd.Series(flag, dtype="string")})
+    return pd.DataFrame(
+        {
+            c.IMO: pd.Series(imo, dtype="Int64"),
+            c.MMSI: pd.Series(mmsi, dtype="Int64"),
+            c.FLAG: pd.Series(flag, dtype="string"),
+        }
+    )
 
 
 def links_of(*pairs: tuple[int, int | None]) -> pd.DataFrame:
     mmsi, imo = zip(*pairs, strict=True)
-    return pd.DataFrame({c.MMSI: pd.Series(mmsi, dtype="int64"), c.IMO: pd.Series(imo, dtype="Int64")})
+    return pd.DataFrame(
+        {c.MMSI: pd.Series(mmsi, dtype="int64"), c.IMO: pd.Series(imo, dtype="Int64")}
+    )
 
 
 def watchlist(*rows: tuple[int | None, int | None, str, str | None]) -> pd.DataFrame:
     imo, mmsi, name, reason = zip(*rows, strict=True)
-    return pd.DataFrame({c.IMO: pd.Series(imo, dtype="Int64"), c.MMSI: pd.Series(mmsi, dtype="Int64"),
-                         c.LIST_NAME: pd.Series(name, dtype="string"),
-                         c.REASON: pd.Series(reason, dtype="string")})
+    return pd.DataFrame(
+        {
+            c.IMO: pd.Series(imo, dtype="Int64"),
+            c.MMSI: pd.Series(mmsi, dtype="Int64"),
+            c.LIST_NAME: pd.Series(name, dtype="string"),
+            c.REASON: pd.Series(reason, dtype="string"),
+        }
+    )
 
 
 # --- mmsis_seen -------------------------------------------------------------------------------
@@ -109,11 +120,13 @@ def test_mmsis_seen_raises_naming_missing_column():
 
 
 def test_detect_identity_changes_lists_changed_name_and_imo_with_first_and_last_times():
-    found = detect_identity_changes(statics(
-        (244123456, 1.0, "NORDIC STAR", 9123456, "PD12"),
-        (244123456, 7.0, "NORD STAR", 9234567, "pd12"),
-        (244123456, 9.0, "NORD STAR", None, None),
-    ))
+    found = detect_identity_changes(
+        statics(
+            (244123456, 1.0, "NORDIC STAR", 9123456, "PD12"),
+            (244123456, 7.0, "NORD STAR", 9234567, "pd12"),
+            (244123456, 9.0, "NORD STAR", None, None),
+        )
+    )
 
     assert len(found) == 1
     event = found.iloc[0]
@@ -124,27 +137,35 @@ def test_detect_identity_changes_lists_changed_name_and_imo_with_first_and_last_
 
 
 def test_detect_identity_changes_ignores_case_whitespace_and_missing_values():
-    found = detect_identity_changes(statics(
-        (244123456, 1.0, "Nordic  Star ", 9123456, None),
-        (244123456, 2.0, "NORDIC STAR", None, "PD12"),
-        (538000001, 3.0, None, None, None),
-    ))
+    found = detect_identity_changes(
+        statics(
+            (244123456, 1.0, "Nordic  Star ", 9123456, None),
+            (244123456, 2.0, "NORDIC STAR", None, "PD12"),
+            (538000001, 3.0, None, None, None),
+        )
+    )
     assert found.empty
     assert list(found.columns) == c.EVENT_COLUMNS
 
 
 def test_detect_identity_changes_reports_call_sign_change_per_vessel():
-    found = detect_identity_changes(statics(
-        (244123456, 1.0, "A", None, "PD12"), (244123456, 2.0, "A", None, "PD13"),
-        (538000001, 3.0, "B", None, "V7A"),
-    ))
+    found = detect_identity_changes(
+        statics(
+            (244123456, 1.0, "A", None, "PD12"),
+            (244123456, 2.0, "A", None, "PD13"),
+            (538000001, 3.0, "B", None, "V7A"),
+        )
+    )
     assert found[c.MMSI].tolist() == [244123456]
     assert found[c.DETAIL].iloc[0] == "call sign: PD12 -> PD13"
 
 
 def test_detect_identity_changes_can_ignore_one_off_values():
-    reports = statics((244123456, 1.0, "A", None, None), (244123456, 2.0, "A", None, None),
-                      (244123456, 3.0, "B", None, None))
+    reports = statics(
+        (244123456, 1.0, "A", None, None),
+        (244123456, 2.0, "A", None, None),
+        (244123456, 3.0, "B", None, None),
+    )
     assert len(detect_identity_changes(reports)) == 1
     assert detect_identity_changes(reports, IdentityChangeParams(min_reports_per_value=2)).empty
 
@@ -206,16 +227,20 @@ def test_link_vessels_prefers_registry_mmsi_then_broadcast_imo_then_none():
 
 
 def test_link_vessels_uses_the_most_often_broadcast_imo():
-    reports = statics((538000001, 1.0, "X", 9187629, None), (538000001, 2.0, "X", 9074729, None),
-                      (538000001, 3.0, "X", 9187629, None))
+    reports = statics(
+        (538000001, 1.0, "X", 9187629, None),
+        (538000001, 2.0, "X", 9074729, None),
+        (538000001, 3.0, "X", 9187629, None),
+    )
     links = link_vessels(seen_of(538000001), reports, None)
     assert links[c.IMO].tolist() == [9187629]
 
 
 def test_link_vessels_breaks_a_shared_registry_mmsi_by_the_broadcast_imo():
     registry = vessels((9074729, 538000001, "MH"), (9187629, 538000001, "MH"))
-    with_broadcast = link_vessels(seen_of(538000001), statics((538000001, 1.0, "X", 9187629, None)),
-                                  registry)
+    with_broadcast = link_vessels(
+        seen_of(538000001), statics((538000001, 1.0, "X", 9187629, None)), registry
+    )
     without = link_vessels(seen_of(538000001), None, registry)
     assert with_broadcast[c.IMO].tolist() == [9187629]
     assert without[c.IMO].tolist() == [9074729]
@@ -231,13 +256,17 @@ def test_link_vessels_without_statics_or_registry_links_nothing():
 
 def test_detect_flag_mismatch_finds_mmsi_country_unlike_registry_flag():
     seen = seen_of(351234567, 636015565)
-    found = detect_flag_mismatch(seen, links_of((351234567, 9187629), (636015565, 9074729)),
-                                 vessels((9187629, None, "LR"), (9074729, None, "LR")))
+    found = detect_flag_mismatch(
+        seen,
+        links_of((351234567, 9187629), (636015565, 9074729)),
+        vessels((9187629, None, "LR"), (9074729, None, "LR")),
+    )
 
     assert found[c.MMSI].tolist() == [351234567]
     assert found[c.EVENT_TYPE].iloc[0] == c.FLAG_MISMATCH
-    assert found[c.DETAIL].iloc[0].startswith(
-        "MMSI country PA (Panama) vs registry flag LR (Liberia)")
+    assert (
+        found[c.DETAIL].iloc[0].startswith("MMSI country PA (Panama) vs registry flag LR (Liberia)")
+    )
     assert found[c.START].iloc[0] == DAY + pd.Timedelta(hours=1)
 
 
@@ -257,8 +286,11 @@ def test_detect_flag_mismatch_does_not_judge_unknown_flag_unlinked_or_no_registr
 
 def test_detect_flag_mismatch_raises_naming_missing_column():
     with pytest.raises(DetectionError, match="flag"):
-        detect_flag_mismatch(seen_of(351234567), links_of((351234567, 9187629)),
-                             vessels((9187629, None, "LR")).drop(columns=[c.FLAG]))
+        detect_flag_mismatch(
+            seen_of(351234567),
+            links_of((351234567, 9187629)),
+            vessels((9187629, None, "LR")).drop(columns=[c.FLAG]),
+        )
 
 
 # --- detect_watchlist_hits ------------------------------------------------------------------------
@@ -283,7 +315,8 @@ def test_detect_watchlist_hits_gives_one_event_per_vessel_listing_every_entry():
     assert len(found) == 1
     assert found[c.DETAIL].iloc[0] == (
         "OFAC SDN: IRAN (matched by IMO 9187629 and MMSI 538000001); "
-        "UK: Russia (matched by IMO 9187629)")
+        "UK: Russia (matched by IMO 9187629)"
+    )
 
 
 def test_detect_watchlist_hits_finds_nothing_without_a_listed_vessel_or_list():
@@ -294,30 +327,54 @@ def test_detect_watchlist_hits_finds_nothing_without_a_listed_vessel_or_list():
 
 def test_detect_watchlist_hits_raises_naming_missing_column():
     with pytest.raises(DetectionError, match="list_name"):
-        detect_watchlist_hits(seen_of(244123456), links_of((244123456, 9074729)),
-                              watchlist((9074729, None, "X", None)).drop(columns=[c.LIST_NAME]))
+        detect_watchlist_hits(
+            seen_of(244123456),
+            links_of((244123456, 9074729)),
+            watchlist((9074729, None, "X", None)).drop(columns=[c.LIST_NAME]),
+        )
 
 
 # --- real data ------------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not (CADASTRE.is_file() and OFAC.is_file()),
-                    reason=f"real MarineCadastre/OFAC samples absent under {DATA}")
+@pytest.mark.skipif(
+    not (CADASTRE.is_file() and OFAC.is_file()),
+    reason=f"real MarineCadastre/OFAC samples absent under {DATA}",
+)
 def test_real_us_day_flags_both_sanctioned_tankers_and_the_mismatched_flag():
-    raw = pd.read_csv(CADASTRE, dtype={"IMO": "string", "VesselName": "string",
-                                       "CallSign": "string"})
+    raw = pd.read_csv(
+        CADASTRE, dtype={"IMO": "string", "VesselName": "string", "CallSign": "string"}
+    )
     time = pd.to_datetime(raw["BaseDateTime"], utc=True)
     imo = pd.to_numeric(raw["IMO"].str.removeprefix("IMO"), errors="coerce").astype("Int64")
-    reports = pd.DataFrame({c.MMSI: raw["MMSI"].astype("int64"), c.TIMESTAMP: time,
-                            c.IMO: imo.mask(imo == 0), c.NAME: raw["VesselName"],
-                            c.CALLSIGN: raw["CallSign"]})
-    positions = pd.DataFrame({c.MMSI: raw["MMSI"].astype("int64"), c.TIMESTAMP: time,
-                              c.LAT: raw["LAT"], c.LON: raw["LON"]})
+    reports = pd.DataFrame(
+        {
+            c.MMSI: raw["MMSI"].astype("int64"),
+            c.TIMESTAMP: time,
+            c.IMO: imo.mask(imo == 0),
+            c.NAME: raw["VesselName"],
+            c.CALLSIGN: raw["CallSign"],
+        }
+    )
+    positions = pd.DataFrame(
+        {
+            c.MMSI: raw["MMSI"].astype("int64"),
+            c.TIMESTAMP: time,
+            c.LAT: raw["LAT"],
+            c.LON: raw["LON"],
+        }
+    )
     ofac = pd.read_csv(OFAC, dtype=str, keep_default_na=False)
     ids = ofac.loc[(ofac["imo"] != "") | (ofac["mmsi"] != "")]
-    listed = watchlist(*zip(pd.to_numeric(ids["imo"]).astype("Int64"),
-                            pd.to_numeric(ids["mmsi"]).astype("Int64"),
-                            ["OFAC SDN"] * len(ids), ids["programs"], strict=True))
+    listed = watchlist(
+        *zip(
+            pd.to_numeric(ids["imo"]).astype("Int64"),
+            pd.to_numeric(ids["mmsi"]).astype("Int64"),
+            ["OFAC SDN"] * len(ids),
+            ids["programs"],
+            strict=True,
+        )
+    )
     registry = vessels((9018464, None, "CM"), (9610810, 636015565, "LR"))
 
     seen = mmsis_seen(positions, reports)

@@ -115,8 +115,15 @@ def test_mmsi_validity_handles_plain_int64_and_float_series():
 
 
 def test_every_reason_code_has_text_for_officers():
-    codes = {m.MISSING, m.NOT_9_DIGITS, m.PLACEHOLDER, m.NOT_A_SHIP, m.GROUP_IDENTITY,
-             m.UNALLOCATED_PREFIX, m.UNALLOCATED_MID}
+    codes = {
+        m.MISSING,
+        m.NOT_9_DIGITS,
+        m.PLACEHOLDER,
+        m.NOT_A_SHIP,
+        m.GROUP_IDENTITY,
+        m.UNALLOCATED_PREFIX,
+        m.UNALLOCATED_MID,
+    }
     assert codes <= set(m.REASON_TEXT)
 
 

@@ -52,8 +52,11 @@ def test_read_registry_returns_typed_vessels_and_none_for_absent_optional_files(
 def test_read_registry_types_inspections_history_and_watchlist(tmp_path):
     folder = write_registry(
         tmp_path,
-        inspections=["imo,date,port,deficiencies,detained", "9074729,2023-05-01,Rotterdam,4,TRUE",
-                     "9074729,2022-01-31,Hamburg,0,0"],
+        inspections=[
+            "imo,date,port,deficiencies,detained",
+            "9074729,2023-05-01,Rotterdam,4,TRUE",
+            "9074729,2022-01-31,Hamburg,0,0",
+        ],
         history=["imo,date,field,old_value,new_value", "9187629,2021-03-02,name,ALPHA,ARTAVIL"],
         watchlist=["imo,mmsi,list_name,reason", "9187629,,OFAC SDN,Iran", ",636015565,EU,"],
     )
@@ -103,8 +106,17 @@ def test_read_registry_raises_naming_a_missing_required_column(tmp_path):
 def test_read_registry_reports_first_failure_row_column_and_count_of_others(tmp_path):
     bad_flag = GOOD_VESSEL.replace(",NL,", ",nl,")
     bad_year = UNCLASSED_VESSEL.replace(",1999,", ",1850,")
-    error = error_of(write_registry(tmp_path, vessels=[VESSEL_HEADER, GOOD_VESSEL.replace(
-        "9074729,244123456", "9176187,244123457"), bad_flag, bad_year.replace(",274,", ",-3,")]))
+    error = error_of(
+        write_registry(
+            tmp_path,
+            vessels=[
+                VESSEL_HEADER,
+                GOOD_VESSEL.replace("9074729,244123456", "9176187,244123457"),
+                bad_flag,
+                bad_year.replace(",274,", ",-3,"),
+            ],
+        )
+    )
 
     assert (error.file, error.row, error.column) == ("vessels.csv", 3, c.FLAG)
     assert "'nl'" in str(error)
@@ -114,28 +126,68 @@ def test_read_registry_reports_first_failure_row_column_and_count_of_others(tmp_
 @pytest.mark.parametrize(
     ("file", "lines", "column", "words"),
     [
-        ("vessels", [VESSEL_HEADER, GOOD_VESSEL.replace("9074729", "9074728")], c.IMO,
-         "check digit"),
+        (
+            "vessels",
+            [VESSEL_HEADER, GOOD_VESSEL.replace("9074729", "9074728")],
+            c.IMO,
+            "check digit",
+        ),
         ("vessels", [VESSEL_HEADER, GOOD_VESSEL.replace("9074729", "907472")], c.IMO, "7 digits"),
-        ("vessels", [VESSEL_HEADER, GOOD_VESSEL.replace("244123456", "24412345")], c.MMSI,
-         "9 digits"),
+        (
+            "vessels",
+            [VESSEL_HEADER, GOOD_VESSEL.replace("244123456", "24412345")],
+            c.MMSI,
+            "9 digits",
+        ),
         ("vessels", [VESSEL_HEADER, GOOD_VESSEL.replace(",2005,", ",2101,")], c.BUILD_YEAR, "year"),
-        ("vessels", [VESSEL_HEADER, GOOD_VESSEL.replace(",30000,", ",lots,")], c.GROSS_TONNAGE,
-         "non-negative"),
-        ("vessels", [VESSEL_HEADER, GOOD_VESSEL, GOOD_VESSEL.replace("244123456", "244123457")],
-         c.IMO, "unique"),
-        ("inspections", ["imo,date,port,deficiencies,detained", "9074729,01/05/2023,X,1,0"],
-         c.DATE, "YYYY-MM-DD"),
-        ("inspections", ["imo,date,port,deficiencies,detained", "9074729,2023-02-30,X,1,0"],
-         c.DATE, "YYYY-MM-DD"),
-        ("inspections", ["imo,date,port,deficiencies,detained", "9074729,2023-02-03,X,1,maybe"],
-         c.DETAINED, "true or false"),
-        ("inspections", ["imo,date,port,deficiencies,detained", "9074729,2023-02-03,X,-1,0"],
-         c.DEFICIENCIES, "non-negative"),
-        ("inspections", ["imo,date,port,deficiencies,detained", ",2023-02-03,X,1,0"],
-         c.IMO, "empty"),
-        ("history", ["imo,date,field,old_value,new_value", "9074729,2023-02-03,colour,red,blue"],
-         c.FIELD, "one of"),
+        (
+            "vessels",
+            [VESSEL_HEADER, GOOD_VESSEL.replace(",30000,", ",lots,")],
+            c.GROSS_TONNAGE,
+            "non-negative",
+        ),
+        (
+            "vessels",
+            [VESSEL_HEADER, GOOD_VESSEL, GOOD_VESSEL.replace("244123456", "244123457")],
+            c.IMO,
+            "unique",
+        ),
+        (
+            "inspections",
+            ["imo,date,port,deficiencies,detained", "9074729,01/05/2023,X,1,0"],
+            c.DATE,
+            "YYYY-MM-DD",
+        ),
+        (
+            "inspections",
+            ["imo,date,port,deficiencies,detained", "9074729,2023-02-30,X,1,0"],
+            c.DATE,
+            "YYYY-MM-DD",
+        ),
+        (
+            "inspections",
+            ["imo,date,port,deficiencies,detained", "9074729,2023-02-03,X,1,maybe"],
+            c.DETAINED,
+            "true or false",
+        ),
+        (
+            "inspections",
+            ["imo,date,port,deficiencies,detained", "9074729,2023-02-03,X,-1,0"],
+            c.DEFICIENCIES,
+            "non-negative",
+        ),
+        (
+            "inspections",
+            ["imo,date,port,deficiencies,detained", ",2023-02-03,X,1,0"],
+            c.IMO,
+            "empty",
+        ),
+        (
+            "history",
+            ["imo,date,field,old_value,new_value", "9074729,2023-02-03,colour,red,blue"],
+            c.FIELD,
+            "one of",
+        ),
         ("watchlist", ["imo,mmsi,list_name,reason", ",,OFAC,none"], c.IMO, "both empty"),
     ],
 )
@@ -151,8 +203,11 @@ def test_read_registry_rejects_a_contract_break_naming_file_row_and_column(
 
 
 def test_read_registry_does_not_coerce_a_bad_value_silently(tmp_path):
-    error = error_of(write_registry(tmp_path, vessels=[VESSEL_HEADER, GOOD_VESSEL.replace(
-        "244123456", "2.44e8")]))
+    error = error_of(
+        write_registry(
+            tmp_path, vessels=[VESSEL_HEADER, GOOD_VESSEL.replace("244123456", "2.44e8")]
+        )
+    )
     assert error.column == c.MMSI and "2.44e8" in str(error)
 
 
@@ -172,8 +227,14 @@ def test_imo_check_digit_ok_accepts_valid_and_rejects_wrong_numbers():
 def _ofac_watchlist(tmp_path: Path) -> tuple[Path, int]:
     """The real OFAC SDN vessels as watchlist.csv; returns the folder and how many rows lack ids."""
     ofac = pd.read_csv(OFAC, dtype=str, keep_default_na=False)
-    rows = pd.DataFrame({c.IMO: ofac[c.IMO], c.MMSI: ofac[c.MMSI], c.LIST_NAME: "OFAC SDN",
-                         c.REASON: ofac["programs"]})
+    rows = pd.DataFrame(
+        {
+            c.IMO: ofac[c.IMO],
+            c.MMSI: ofac[c.MMSI],
+            c.LIST_NAME: "OFAC SDN",
+            c.REASON: ofac["programs"],
+        }
+    )
     rows.to_csv(tmp_path / "watchlist.csv", index=False, quoting=csv.QUOTE_MINIMAL)
     write_registry(tmp_path)
     return tmp_path, int(((rows[c.IMO] == "") & (rows[c.MMSI] == "")).sum())

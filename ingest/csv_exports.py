@@ -1,0 +1,163 @@
+"""Decoded AIS CSV exports: the Danish Maritime Authority daily CSV and NOAA MarineCadastre.
+
+Each row is a position report that also repeats the vessel's static data. Positions become one
+row each; statics one row whenever a vessel's name, IMO, call sign, type or destination changes.
+Rows whose time or MMSI cannot be read are quarantined with their line number and raw text.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ingest import files, tables
+from ingest.decode import COG_NA_DEG, HEADING_NA_DEG, NAV_STATUS_NA, SOG_NA_KNOTS
+from vessel_risk import columns as c
+
+if TYPE_CHECKING:
+    from ingest.ais import AisTables
+
+BAD_ROW = "bad_csv_row"
+
+# ITU-R M.1371 navigational status names, as the DMA writes them.
+_DMA_STATUS = {
+    "under way using engine": 0, "at anchor": 1, "not under command": 2,
+    "restricted manoeuverability": 3, "restricted maneuverability": 3,
+    "constrained by her draught": 4, "moored": 5, "aground": 6, "engaged in fishing": 7,
+    "under way sailing": 8, "reserved for future amendment [hsc]": 9,
+    "reserved for future amendment [wig]": 10, "power-driven vessel towing astern": 11,
+    "power-driven vessel pushing ahead or towing alongside": 12, "ais-sart": 14,
+}
+# DMA ship-type words to the AIS code of their group.
+_DMA_SHIP_TYPE = {
+    "wig": 20, "fishing": 30, "towing": 31, "towing long/wide": 32, "dredging": 33, "diving": 34,
+    "military": 35, "sailing": 36, "pleasure": 37, "hsc": 40, "pilot": 50, "sar": 51, "tug": 52,
+    "port tender": 53, "anti-pollution": 54, "law enforcement": 55, "medical": 58,
+    "passenger": 60, "cargo": 70, "tanker": 80, "other": 90,
+}
+_CLASS_MSG_TYPE = {"class a": (1, 5), "a": (1, 5), "class b": (18, 24), "b": (18, 24),
+                   "base station": (4, None)}
+
+
+@dataclass(frozen=True)
+class _Columns:
+    time: str
+    time_format: str | None
+    mmsi: str
+    lat: str
+    lon: str
+    sog: str
+    cog: str
+    heading: str
+    status: str
+    name: str
+    imo: str
+    callsign: str
+    ship_type: str
+    length: str
+    draught: str
+    destination: str | None
+    klass: str
+
+
+_DMA = _Columns("# timestamp", "%d/%m/%Y %H:%M:%S", "mmsi", "latitude", "longitude", "sog", "cog",
+                "heading", "navigational status", "name", "imo", "callsign", "ship type",
+                "length", "draught", "destination", "type of mobile")
+_MARINECADASTRE = _Columns("basedatetime", None, "mmsi", "lat", "lon", "sog", "cog", "heading",
+                           "status", "vesselname", "imo", "callsign", "vesseltype", "length",
+                           "draft", None, "transceiverclass")
+
+
+def ingest_csv(path: Path, content: bytes, fmt: str) -> AisTables:
+    from ingest.ais import AisTables, IngestSummary
+
+    spec = _DMA if fmt == files.DMA_CSV else _MARINECADASTRE
+    text = content.decode("utf-8-sig", errors="replace")
+    raw_lines = text.splitlines()
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                        on_bad_lines="skip", engine="python")
+    frame.columns = [col.strip().lower() for col in frame.columns]
+    frame.index = _line_numbers(raw_lines, len(frame))
+    stamp = pd.to_datetime(frame[spec.time], format=spec.time_format, utc=True, errors="coerce")
+    mmsi = pd.to_numeric(frame[spec.mmsi], errors="coerce")
+    good = stamp.notna() & mmsi.notna()
+    bad_lines = set(range(2, len(raw_lines) + 1)) - set(frame.index[good.to_numpy()])
+    bad_lines -= {i + 1 for i, line in enumerate(raw_lines) if not line.strip()}
+    frame, stamp, mmsi = frame[good], stamp[good], mmsi[good].astype("int64")
+    klass = frame[spec.klass].str.strip().str.lower()
+    msg_types = klass.map(lambda k: _CLASS_MSG_TYPE.get(k, (1, 5)))
+    source = str(path)
+    positions = tables.typed(pd.DataFrame({
+        c.MMSI: mmsi, c.TIMESTAMP: stamp,
+        c.LAT: _na(_num(frame[spec.lat]), 91.0), c.LON: _na(_num(frame[spec.lon]), 181.0),
+        c.SOG_KNOTS: _na(_num(frame[spec.sog]), SOG_NA_KNOTS),
+        c.COG_DEG: _na(_num(frame[spec.cog]), COG_NA_DEG),
+        c.HEADING_DEG: _na(_num(frame[spec.heading]), HEADING_NA_DEG),
+        c.NAV_STATUS: _na(_status(frame[spec.status]), NAV_STATUS_NA),
+        c.MSG_TYPE: msg_types.str[0], c.RECEIVERS: 1, c.SOURCE_FILE: source,
+        c.LINE_NO: frame.index.to_numpy(),
+    }), tables.POSITION_DTYPES)
+    statics = _statics(frame, spec, stamp, mmsi, msg_types.str[1], source)
+    quarantine = tables.typed(pd.DataFrame({
+        c.SOURCE_FILE: source, c.LINE_NO: sorted(bad_lines), c.TIMESTAMP: pd.NaT,
+        c.REASON: BAD_ROW, c.RAW: [raw_lines[i - 1] for i in sorted(bad_lines)],
+    }), tables.QUARANTINE_DTYPES)
+    header_and_blank = len(raw_lines) - len(frame) - len(bad_lines)
+    summary = IngestSummary(files=1, lines_read=len(raw_lines), blank_or_comment=header_and_blank,
+                            quarantined=Counter({BAD_ROW: len(bad_lines)}) if bad_lines else Counter(),
+                            decoded_sentences=len(frame),
+                            messages_by_type=Counter(positions[c.MSG_TYPE].tolist()))
+    return AisTables(positions, statics, quarantine, summary)
+
+
+def _line_numbers(raw_lines: list[str], n_rows: int) -> np.ndarray:
+    """File line number of each parsed record (header = line 1; blank lines skipped)."""
+    data_lines = [i + 1 for i, line in enumerate(raw_lines) if line.strip()][1:]
+    return np.asarray(data_lines[:n_rows], dtype="int64")
+
+
+def _statics(frame: pd.DataFrame, spec: _Columns, stamp: pd.Series, mmsi: pd.Series,
+             msg_type: pd.Series, source: str) -> pd.DataFrame:
+    imo = pd.to_numeric(frame[spec.imo].str.upper().str.removeprefix("IMO"), errors="coerce")
+    ship_type = frame[spec.ship_type].str.strip()
+    code = pd.to_numeric(ship_type, errors="coerce").fillna(ship_type.str.lower().map(_DMA_SHIP_TYPE))
+    out = pd.DataFrame({
+        c.MMSI: mmsi, c.TIMESTAMP: stamp, c.MSG_TYPE: msg_type, c.PART_NUM: pd.NA,
+        c.IMO: imo.where(imo > 0), c.NAME: _text(frame[spec.name]),
+        c.CALLSIGN: _text(frame[spec.callsign]), c.SHIP_TYPE: code.where(code > 0),
+        c.DESTINATION: _text(frame[spec.destination]) if spec.destination else pd.NA,
+        c.DRAUGHT_M: _num(frame[spec.draught]).where(lambda d: d > 0),
+        c.LENGTH_M: _num(frame[spec.length]).where(lambda d: d > 0),
+        c.BEAM_M: np.nan, c.RECEIVERS: 1, c.SOURCE_FILE: source, c.LINE_NO: frame.index.to_numpy(),
+    })
+    out = out[out[c.MSG_TYPE].notna()].sort_values([c.MMSI, c.TIMESTAMP], kind="mergesort")
+    identity = [c.IMO, c.NAME, c.CALLSIGN, c.SHIP_TYPE, c.DESTINATION]
+    keyed = out[[c.MMSI, *identity]].astype("string").fillna("")
+    previous = keyed.groupby(out[c.MMSI]).shift().fillna("\x00")  # first row of a vessel: changed
+    changed = keyed.ne(previous).any(axis=1)
+    has_any = out[identity].notna().any(axis=1)
+    return tables.typed(out[changed & has_any], tables.STATIC_DTYPES)
+
+
+def _num(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values, errors="coerce")
+
+
+def _na(values: pd.Series, sentinel: float) -> pd.Series:
+    return values.where(values != sentinel)
+
+
+def _status(values: pd.Series) -> pd.Series:
+    numeric = pd.to_numeric(values, errors="coerce")
+    return numeric.fillna(values.str.strip().str.lower().map(_DMA_STATUS))
+
+
+def _text(values: pd.Series) -> pd.Series:
+    cleaned = values.str.replace("@", " ", regex=False).str.strip()
+    return cleaned.where(cleaned != "")
