@@ -100,8 +100,7 @@ def detect_port_visits(
         f"in port {p}: {h:.1f} h, {d:.1f} nm from the port position"
         for p, h, d in zip(visits[c.NEAREST_PORT], hours, visits[c.PORT_DIST_NM], strict=True)
     ]
-    return make_events(
-        visits[[c.MMSI, c.START, c.END, c.LAT, c.LON]].assign(
-            **{c.EVENT_TYPE: c.PORT_VISIT, c.DETAIL: pd.Series(detail, dtype="string")}
-        )
-    )
+    found = visits[[c.MMSI, c.START, c.END, c.LAT, c.LON]].copy()
+    found[c.EVENT_TYPE] = c.PORT_VISIT
+    found[c.DETAIL] = pd.Series(detail, dtype="string")
+    return make_events(found)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -55,17 +56,19 @@ CLASS_B_TYPE = 18  # standard Class B position report
 MAX_FILL_BITS = 5  # an NMEA sentence pads its payload with at most 5 bits
 
 # "Not available" values, as pyais returns them; mapped to NaN unless map_not_available=False.
-LAT_NOT_AVAILABLE_DEG = 91.0
-LON_NOT_AVAILABLE_DEG = 181.0
-SOG_NOT_AVAILABLE_KNOTS = 102.3
-COG_NOT_AVAILABLE_DEG = 360.0
-HEADING_NOT_AVAILABLE_DEG = 511.0
-NAV_STATUS_NOT_DEFINED = 15.0
+LAT_NOT_AVAILABLE_DEG = 91.0  # raw 0x3412140 (91 * 600000)
+LON_NOT_AVAILABLE_DEG = 181.0  # raw 0x6791AC0 (181 * 600000)
+SOG_NOT_AVAILABLE_KNOTS = 102.3  # raw 1023; 102.2 means "102.2 knots or more" and is kept
+COG_NOT_AVAILABLE_DEG = 360.0  # raw 3600
+HEADING_NOT_AVAILABLE_DEG = 511.0  # raw 511
+NAV_STATUS_NOT_DEFINED = 15.0  # "undefined (default)"; type 18 has no status at all
 ROT_NOT_AVAILABLE = -128.0  # raw -128: no turn information (pyais TurnRate.NO_TI_DEFAULT)
 
 _ROT_SCALE = 4.733  # pyais: rot = sign(raw) * round((raw / 4.733) ** 2), in degrees per minute
 _ROT_NO_TI_RAW = 127  # |raw| >= 127 means "turning, no turn indicator": pyais keeps the raw value
-_LATLON_UNITS_PER_DEG = 600_000  # 1/10000 minute
+
+# What decode_position_payloads takes: anything list-like of payload strings (or bytes).
+Payloads = Sequence[str | bytes | None] | np.ndarray | pd.Series
 
 _WORD_BITS = 60  # ten 6-bit characters per 64-bit word
 _CHARS = POSITION_REPORT_BITS // 6  # 28 characters hold one report
@@ -105,7 +108,7 @@ class PositionArrays:
 
 
 def decode_position_payloads(
-    payloads: Sequence[str] | Sequence[bytes] | np.ndarray,
+    payloads: Payloads,
     fill_bits: npt.ArrayLike | None = None,
     map_not_available: bool = True,
 ) -> PositionArrays:
@@ -156,15 +159,16 @@ def decode_position_payloads(
 
 
 def _flatten(
-    payloads: Sequence[str] | Sequence[bytes] | np.ndarray,
+    payloads: Payloads,
 ) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64]]:
     """All payload characters in one byte array (non-ASCII as 0, i.e. invalid) and each length."""
     # numpy arrays and pandas Series become lists of Python objects: one C-level pass
-    items = payloads.tolist() if hasattr(payloads, "tolist") else list(payloads)
+    items: list[Any] = payloads.tolist() if hasattr(payloads, "tolist") else list(payloads)
+    joined: str | bytes
     try:
         lengths = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
         joined = items[0][:0].join(items) if len(items) else ""
-    except TypeError:  # None, NaN or a mix of str and bytes: slow path, only on bad input
+    except (TypeError, AttributeError):  # None, NaN, str mixed with bytes: slow path, bad input only
         items = [_as_text(item) for item in items]
         lengths = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
         joined = "".join(items)

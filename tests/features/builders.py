@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from features.geo import COUNTRY, EARTH_RADIUS_NM, LOCODE, unit_vectors
@@ -44,17 +45,19 @@ def ports(rows: Sequence[tuple[str, float, float]] = NORTH_SEA_PORTS) -> pd.Data
 
 def fixes(
     mmsi: int,
-    times: Sequence[pd.Timestamp] | pd.DatetimeIndex,
-    lats: Sequence[float] | np.ndarray,
-    lons: Sequence[float] | np.ndarray,
-    sog_knots: float | Sequence[float] = np.nan,
+    times: Sequence[pd.Timestamp] | pd.Series | pd.DatetimeIndex,
+    lats: npt.ArrayLike | pd.Series,
+    lons: npt.ArrayLike | pd.Series,
+    sog_knots: npt.ArrayLike = np.nan,
 ) -> pd.DataFrame:
     """Positions of one vessel at the given times and places, with ingest's columns and dtypes."""
-    n = len(lats)
+    n = len(np.asarray(lats))
     return pd.DataFrame(
         {
             c.MMSI: np.full(n, mmsi, dtype="int64"),
-            c.TIMESTAMP: pd.DatetimeIndex(times).tz_convert("UTC").astype("datetime64[us, UTC]"),
+            c.TIMESTAMP: pd.DatetimeIndex(times).tz_convert("UTC").astype(  # type: ignore[arg-type]
+                "datetime64[us, UTC]"
+            ),
             c.LAT: np.asarray(lats, dtype="float64"),
             c.LON: np.asarray(lons, dtype="float64"),
             c.SOG_KNOTS: np.broadcast_to(np.asarray(sog_knots, dtype="float64"), (n,)).copy(),

@@ -20,8 +20,10 @@ OTHER_SEA = (56.50, 5.00)  # 122 nm from OPEN_SEA
 
 def _interleaved(mmsi: int, first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
     """Two transmitters' fixes on one MMSI: the second's fixes shifted to fall between the first's."""
-    second = second.assign(**{c.MMSI: mmsi, c.TIMESTAMP: second[c.TIMESTAMP] + 1.5 * M})
-    return b.positions(first.assign(**{c.MMSI: mmsi}), second)
+    first, second = first.copy(), second.copy()
+    first[c.MMSI] = second[c.MMSI] = mmsi
+    second[c.TIMESTAMP] = second[c.TIMESTAMP] + 1.5 * M
+    return b.positions(first, second)
 
 
 def test_detect_identity_shared_finds_two_transmitters_lying_still() -> None:
