@@ -36,7 +36,8 @@ def random_reports(n: int, seed: int) -> list[dict[str, Any]]:
     rng = np.random.default_rng(seed)
     types = rng.choice([1, 2, 3, 18], size=n, p=[0.75, 0.05, 0.1, 0.1])
     turn_raw = rng.integers(-128, 128, size=n)
-    turns = np.where(np.abs(turn_raw) >= 127, turn_raw, np.copysign((turn_raw / 4.733) ** 2, turn_raw))
+    scaled_turns = np.copysign((turn_raw / 4.733) ** 2, turn_raw)
+    turns = np.where(np.abs(turn_raw) >= 127, turn_raw, scaled_turns)
     columns = {
         "mmsi": rng.integers(200_000_000, 800_000_000, size=n),
         "status": rng.integers(0, 16, size=n),

@@ -7,6 +7,7 @@ event id are the same whichever detector found the event.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import pandas as pd
 
@@ -58,7 +59,7 @@ def make_events(found: pd.DataFrame) -> pd.DataFrame:
     return out[c.EVENT_COLUMNS].reset_index(drop=True)
 
 
-def _event_id(event_type: str, mmsi: int, other: object, start: pd.Timestamp) -> str:
-    other_txt = "" if pd.isna(other) else str(int(other))  # type: ignore[arg-type]
+def _event_id(event_type: str, mmsi: int, other: Any, start: pd.Timestamp) -> str:
+    other_txt = "" if pd.isna(other) else str(int(other))
     key = f"{event_type}|{mmsi}|{other_txt}|{start.isoformat() if pd.notna(start) else ''}"
     return f"{event_type}-{hashlib.sha1(key.encode()).hexdigest()[:12]}"

@@ -72,8 +72,7 @@ def detect_identity_shared(
     dist = tracks[c.DIST_NM].to_numpy(dtype="float64")
 
     returns = _returns(rows, mmsi, lat, lon, dist, params.max_return_fraction)
-    alternating = returns & np.r_[returns[1:], False] & np.r_[mmsi[rows[1:]] == mmsi[rows[:-1]],
-                                                               False]
+    alternating = returns & np.r_[returns[1:], False]  # a return implies the next jump is ours
     alt = rows[alternating]
     if len(alt) < params.min_alternations:
         return empty_events()

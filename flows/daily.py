@@ -20,6 +20,7 @@ from vessel_risk import storage
 from vessel_risk.errors import InputError
 from vessel_risk.settings import DEFAULT_LOOKBACK_DAYS, Settings
 
+
 @task(cache_policy=NO_CACHE)
 def ingest(ais: list[str], settings: Settings) -> AisTables:
     return ingest_ais([Path(p) for p in ais], settings.ingest)
@@ -92,7 +93,7 @@ def daily_screening(
     window = Window(screening_day, settings.lookback_days)
     store_ingested(tables, out_dir, screening_day)
     result = screen_window(out_dir, reg, window, settings)
-    listed = score_and_store(result, loaded_model, window, out_dir, settings)
+    listed: pd.DataFrame = score_and_store(result, loaded_model, window, out_dir, settings)
     return {
         "date": screening_day.isoformat(),
         "vessels": int(len(listed)),

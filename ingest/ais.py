@@ -14,14 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from ingest import files, tables
-from ingest.decode import decode_message
+from ingest import files, messages, tables
 from ingest.fragments import FragmentParams, Message, assemble
 from ingest.framing import FramingParams, Rejected, frame_lines
-from vessel_risk import columns as c
 
 
 @dataclass(frozen=True)
@@ -96,9 +93,8 @@ def ingest_ais(paths: Iterable[Path], params: IngestParams = IngestParams()) -> 
     saved to different files is kept once.
     """
     summary = IngestSummary()
-    messages: list[Message] = []
-    sources: list[str] = []
-    rejected: dict[str, list[Rejected]] = {}
+    framed_parts: list[pd.DataFrame] = []
+    rejected: list[tuple[str, Rejected]] = []
     decoded_tables: list[AisTables] = []
     for path in files.discover(paths):
         content = files.read_bytes(path)
@@ -110,13 +106,25 @@ def ingest_ais(paths: Iterable[Path], params: IngestParams = IngestParams()) -> 
             summary.add(part.summary)
             decoded_tables.append(part)
             continue
-        framed = frame_nmea(files.split_lines(content), params)
+        framed = frame_nmea(files.split_lines(content), str(path), params)
         summary.add(framed.summary)
-        messages.extend(framed.messages)
-        sources.extend([str(path)] * len(framed.messages))
-        rejected[str(path)] = framed.rejected
-    nmea = decode_messages(messages, sources, params, summary, rejected)
-    parts = [nmea, *decoded_tables]
+        framed_parts.append(framed.messages)
+        rejected.extend((str(path), r) for r in framed.rejected)
+    all_messages = (pd.concat(framed_parts, ignore_index=True) if framed_parts
+                    else messages.messages_frame([], ""))
+    kept, dropped = messages.deduplicate(all_messages, params.duplicate_window_s)
+    summary.duplicate_sentences += int(dropped[messages.SENTENCES].map(len).sum())
+    decoded = messages.decode(kept)
+    summary.decoded_sentences += decoded.decoded_sentences
+    summary.messages_by_type.update(decoded.by_type)
+    summary.quarantined.update(r.reason for _, r in decoded.failed)
+    rejected.extend(decoded.failed)
+    quarantine = tables.concat(
+        [tables.quarantine_frame([r for s, r in rejected if s == src], src)
+         for src in sorted({s for s, _ in rejected})],
+        tables.empty_quarantine(),
+    )
+    parts = [AisTables(decoded.positions, decoded.statics, quarantine, summary), *decoded_tables]
     return AisTables(
         positions=tables.concat([p.positions for p in parts], tables.empty_positions()),
         statics=tables.concat([p.statics for p in parts], tables.empty_statics()),
@@ -127,12 +135,12 @@ def ingest_ais(paths: Iterable[Path], params: IngestParams = IngestParams()) -> 
 
 @dataclass
 class Framed:
-    messages: list[Message]
+    messages: pd.DataFrame  # the messages table of ingest.messages
     rejected: list[Rejected]
     summary: IngestSummary
 
 
-def frame_nmea(lines: Sequence[str], params: IngestParams = IngestParams()) -> Framed:
+def frame_nmea(lines: Sequence[str], source: str, params: IngestParams = IngestParams()) -> Framed:
     """Frame and reassemble the NMEA lines of one source; count what each line became."""
     n_lines = len(lines) - (1 if lines and lines[-1] == "" else 0)
     lines = lines[:n_lines]
@@ -144,77 +152,16 @@ def frame_nmea(lines: Sequence[str], params: IngestParams = IngestParams()) -> F
         elif text.startswith("$PGHP"):
             summary.time_only += 1
     rejected: list[Rejected] = []
-    messages: list[Message] = []
+    complete: list[Message] = []
     for item in assemble(frame_lines(lines, params.framing), params.fragments):
-        (rejected if isinstance(item, Rejected) else messages).append(item)
+        if isinstance(item, Rejected):
+            rejected.append(item)
+        else:
+            complete.append(item)
     # A $PGHP line that fails to parse is rejected, and was counted as time_only above.
     summary.time_only -= sum(1 for r in rejected if r.raw.lstrip().startswith("$PGHP"))
     pieces = Counter(r.line_no for r in rejected)
-    pieces.update(n for m in messages for n in m.raw_lines)
+    pieces.update(n for m in complete for n in m.raw_lines)
     summary.extra_sentences = sum(n - 1 for n in pieces.values() if n > 1)
     summary.quarantined.update(r.reason for r in rejected)
-    return Framed(messages, rejected, summary)
-
-
-def decode_messages(
-    messages: list[Message],
-    sources: list[str],
-    params: IngestParams,
-    summary: IngestSummary,
-    rejected: dict[str, list[Rejected]],
-) -> AisTables:
-    """De-duplicate, then decode; decode failures join ``rejected`` (by source) and the summary."""
-    keep, receivers, duplicates = _deduplicate(messages, params.duplicate_window_s)
-    summary.duplicate_sentences += sum(len(messages[i].sentences) for i in duplicates)
-    pos_rows: list[dict[str, Any]] = []
-    static_rows: list[dict[str, Any]] = []
-    for i, heard_by in zip(keep, receivers):
-        message, source = messages[i], sources[i]
-        try:
-            decoded = decode_message(message.sentences)
-        except ValueError as exc:
-            reason = str(exc).split(":")[0]
-            failed = [
-                Rejected(n, reason, s, message.received_s)
-                for n, s in zip(message.raw_lines, message.sentences)
-            ]
-            rejected.setdefault(source, []).extend(failed)
-            summary.quarantined[reason] += len(failed)
-            continue
-        summary.decoded_sentences += len(message.sentences)
-        summary.messages_by_type[decoded.msg_type] += 1
-        common = {
-            c.TIMESTAMP: message.received_s, c.RECEIVERS: heard_by,
-            c.SOURCE_FILE: source, c.LINE_NO: message.line_no,
-        }
-        if "position" in decoded.kind:
-            pos_rows.append({**{k: decoded.row.get(k) for k in tables.POSITION_FIELDS}, **common})
-        if "static" in decoded.kind:
-            static_rows.append({**{k: decoded.row.get(k) for k in tables.STATIC_FIELDS}, **common})
-    return AisTables(
-        positions=tables.positions_frame(pos_rows),
-        statics=tables.statics_frame(static_rows),
-        quarantine=tables.concat(
-            [tables.quarantine_frame(r, src) for src, r in sorted(rejected.items())],
-            tables.empty_quarantine(),
-        ),
-        summary=summary,
-    )
-
-
-def _deduplicate(messages: list[Message], window_s: float) -> tuple[list[int], list[int], list[int]]:
-    """Indices of the first copy of each message (in input order), its receiver count, and the
-    indices of the copies dropped. Copies are identical payloads heard within ``window_s``."""
-    if not messages:
-        return [], [], []
-    payload = np.array([m.payload for m in messages], dtype=object)
-    received = np.array([m.received_s for m in messages])
-    order = np.lexsort((np.arange(len(messages)), received, payload))
-    p_sorted, r_sorted = payload[order], received[order]
-    new_group = np.ones(len(order), dtype=bool)
-    new_group[1:] = (p_sorted[1:] != p_sorted[:-1]) | (np.diff(r_sorted) > window_s)
-    sizes = np.bincount(np.cumsum(new_group) - 1)
-    firsts = order[new_group]
-    by_input = np.argsort(firsts, kind="stable")
-    dropped = np.sort(order[~new_group])
-    return firsts[by_input].tolist(), sizes[by_input].tolist(), dropped.tolist()
+    return Framed(messages.messages_frame(complete, source), rejected, summary)

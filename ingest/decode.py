@@ -1,7 +1,9 @@
 """Decode assembled AIS messages with pyais into position and static rows.
 
 "Not available" values become None (null) here, never numbers: AIS encodes missing data as
-out-of-range sentinels (lat 91, lon 181, speed 102.3, course 360, heading 511, ...).
+out-of-range sentinels (lat 91, lon 181, speed 102.3, course 360, heading 511, ...). Values outside
+a field's valid range that are not its sentinel (a heading of 480, a latitude of 109) are invalid
+and become None too.
 """
 
 from __future__ import annotations
@@ -82,6 +84,11 @@ def _position_row(f: dict[str, Any], msg_type: int) -> dict[str, Any]:
     else:
         sog = _na(f.get("speed"), SOG_NA_KNOTS)
         cog = _na(f.get("course"), COG_NA_DEG)
+    if cog is not None and not 0.0 <= cog < 360.0:
+        cog = None
+    heading = _na(f.get("heading"), HEADING_NA_DEG)
+    if heading is not None and not 0 <= heading < 360:
+        heading = None
     status = f.get("status")
     return {
         c.MMSI: int(f["mmsi"]),
@@ -89,7 +96,7 @@ def _position_row(f: dict[str, Any], msg_type: int) -> dict[str, Any]:
         c.LON: lon,
         c.SOG_KNOTS: sog,
         c.COG_DEG: cog,
-        c.HEADING_DEG: _na(f.get("heading"), HEADING_NA_DEG),
+        c.HEADING_DEG: heading,
         c.NAV_STATUS: None if status is None else _na(int(status), NAV_STATUS_NA),
         c.MSG_TYPE: msg_type,
     }
@@ -100,6 +107,9 @@ def _static_row(f: dict[str, Any], msg_type: int) -> dict[str, Any]:
     ship_type = f.get("ship_type")
     bow, stern = f.get("to_bow") or 0, f.get("to_stern") or 0
     port, starboard = f.get("to_port") or 0, f.get("to_starboard") or 0
+    # A zero distance is "not available", except that A = C = 0 (bow and port) with B and D set
+    # says "reference point unknown, dimensions known": B is then the length and D the beam.
+    reference_unknown = bow == 0 and port == 0
     return {
         c.MMSI: int(f["mmsi"]),
         c.MSG_TYPE: msg_type,
@@ -110,8 +120,8 @@ def _static_row(f: dict[str, Any], msg_type: int) -> dict[str, Any]:
         c.SHIP_TYPE: None if ship_type is None else (int(ship_type) or None),
         c.DESTINATION: _text(f.get("destination")),
         c.DRAUGHT_M: (float(f["draught"]) or None) if f.get("draught") is not None else None,
-        c.LENGTH_M: float(bow + stern) if bow and stern else None,
-        c.BEAM_M: float(port + starboard) if port and starboard else None,
+        c.LENGTH_M: float(bow + stern) if stern and (bow or reference_unknown) else None,
+        c.BEAM_M: float(port + starboard) if starboard and (port or reference_unknown) else None,
     }
 
 

@@ -77,7 +77,8 @@ _CHARS = POSITION_REPORT_BITS // 6  # 28 characters hold one report
 def _armour_tables() -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.bool_]]:
     """Lookup tables from an ASCII byte to its 6-bit value and to whether it is valid armour."""
     codes = np.arange(256)
-    valid = ((codes >= ord("0")) & (codes <= ord("W"))) | ((codes >= ord("`")) & (codes <= ord("w")))
+    upper = (codes >= ord("0")) & (codes <= ord("W"))
+    valid = upper | ((codes >= ord("`")) & (codes <= ord("w")))
     value = codes - ord("0")
     value = np.where(value > 40, value - 8, value)  # '`'..'w' follow 'W' after a gap of 8
     return np.where(valid, value, 0).astype(np.uint8), valid
@@ -103,7 +104,7 @@ class PositionArrays:
         return len(self.ok)
 
     def to_frame(self) -> pd.DataFrame:
-        """All fields as a DataFrame with a RangeIndex matching the input (filter it with ``ok``)."""
+        """All fields as a DataFrame, RangeIndex in input order (select rows with ``ok``)."""
         return pd.DataFrame(self.fields, columns=FIELD_NAMES)
 
 
@@ -168,7 +169,7 @@ def _flatten(
     try:
         lengths = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
         joined = items[0][:0].join(items) if len(items) else ""
-    except (TypeError, AttributeError):  # None, NaN, str mixed with bytes: slow path, bad input only
+    except (TypeError, AttributeError):  # None, NaN, str mixed with bytes: slow path, bad input
         items = [_as_text(item) for item in items]
         lengths = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
         joined = "".join(items)
@@ -234,7 +235,9 @@ def _bits(
 
 
 def _decode_fields(
-    words: list[npt.NDArray[np.uint64]], msg_type: npt.NDArray[np.int64], is_b: npt.NDArray[np.bool_]
+    words: list[npt.NDArray[np.uint64]],
+    msg_type: npt.NDArray[np.int64],
+    is_b: npt.NDArray[np.bool_],
 ) -> dict[str, np.ndarray]:
     """Every field, scaled as pyais scales it; Class B fields sit 4 bits earlier than Class A."""
 
@@ -243,6 +246,7 @@ def _decode_fields(
         return np.where(is_b, class_b, _bits(words, start_a, width, signed))
 
     class_a_only = np.where(is_b, np.nan, 1.0)  # nav_status, rot and maneuver: absent in type 18
+    # bit offsets: (Class A, Class B) where they differ, then width
     return {
         c.MSG_TYPE: msg_type,
         REPEAT: _bits(words, 6, 2),

@@ -1,8 +1,10 @@
 """Reassemble multi-fragment AIS messages.
 
-Fragments of one message share a key: the tag-block group id when there is one, else the talker,
-channel, sequence id and fragment count. Sentences of different messages may interleave; a
-fragment that arrives out of order, or a message whose fragments never all arrive, is rejected.
+Fragments of one message share a key: the tag-block group id when there is one, else the channel,
+sequence id and fragment count. The talker is not part of the key: aggregators rewrite it per
+sentence (MarineTraffic feeds carry ``!ABVDM,2,1,8,A`` followed by its ``!AIVDM,2,2,8,A``).
+Sentences of different messages may interleave; a fragment that arrives out of order, or a message
+whose fragments never all arrive, is rejected.
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ def assemble(
 def _key(s: Sentence) -> tuple[str, ...]:
     if s.group is not None:
         return ("g", s.group, str(s.total))
-    return ("s", s.talker, s.channel, s.seq, str(s.total))
+    return ("s", s.channel, s.seq, str(s.total))
 
 
 def _message(parts: list[Sentence]) -> Message:

@@ -35,7 +35,7 @@ def score_features(features: pd.DataFrame, model: Model) -> tuple[np.ndarray, np
     if missing:
         raise ModelError(f"features table lacks the model's features: {', '.join(missing)}")
     x = features[model.card.features].astype("float64")
-    raw = model.booster.predict(x, raw_score=True) if len(x) else np.zeros(0)
+    raw = np.asarray(model.booster.predict(x, raw_score=True)) if len(x) else np.zeros(0)
     cal = model.card.calibration
     return metrics.apply_platt(raw, cal["a"], cal["b"]), raw
 
@@ -80,7 +80,7 @@ def explain(
     if not len(features):
         return []
     x = features[model.card.features].astype("float64")
-    contrib = model.booster.predict(x, pred_contrib=True)[:, :-1]  # last column: bias
+    contrib = np.asarray(model.booster.predict(x, pred_contrib=True))[:, :-1]  # last: bias
     names = model.card.features
     by_vessel = {m: g for m, g in events.groupby(c.MMSI)} if len(events) else {}
     texts = []
@@ -94,7 +94,7 @@ def explain(
             feature = catalog.BY_NAME[names[j]]
             if feature.event_type in used_event_types:
                 continue
-            text = reason_text(feature, x.iat[row_i, j], by_vessel.get(mmsi))
+            text = reason_text(feature, float(x.iat[row_i, j]), by_vessel.get(mmsi))
             if text:
                 parts.append(text)
                 if feature.event_type:

@@ -87,7 +87,7 @@ def train_model(training: pd.DataFrame, params: TrainParams = TrainParams()) -> 
     if held.any() and (~held).any() and len(np.unique(y[~held])) == 2:
         early = lgb.train(lgb_params, lgb.Dataset(x[~held], y[~held], free_raw_data=False),
                           num_boost_round=params.num_boost_round)
-        raw = early.predict(x[held], raw_score=True)
+        raw = np.asarray(early.predict(x[held], raw_score=True))
         a, b = metrics.fit_platt(raw, y[held])
         prob = metrics.apply_platt(raw, a, b)
         top = max(1, int(round(0.2 * held.sum())))

@@ -18,6 +18,7 @@ from simulator.fleet import MERCHANT_ROLES, Vessel
 from simulator.geo import haversine_nm, is_sea, offset_nm
 from simulator.plans import SeaActivity
 from simulator.routes import sea_route
+from vessel_risk.errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def assign(fleet: list[Vessel], rng: np.random.Generator, start_s: float, end_s:
     n_pairs = _count("encounter_pairs", n, params)
     need = n_gap + n_loiter + 2 * n_pairs
     if len(order) < need:
-        raise ValueError(f"fleet of {n} has {len(order)} merchant ships; {need} needed for behaviour")
+        raise ConfigError(f"fleet of {n} has {len(order)} merchant ships; {need} needed for behaviour")
     at_sea, order = order[:need], order[need:]
     for k, i in enumerate(at_sea[: n_gap + n_loiter]):
         kind = "dark" if k < n_gap else "loiter"
@@ -199,7 +200,9 @@ def shared_transmitter(own: pd.DataFrame, phantom: pd.DataFrame, rng: np.random.
     own_lon = np.interp(phantom["t_s"], own["t_s"], own["lon"])
     far = haversine_nm(own_lat, own_lon, phantom["lat"].to_numpy(), phantom["lon"].to_numpy())
     moving = phantom["sog_knots"].to_numpy() > 5.0
-    ok = (far >= params.shared_min_sep_nm) & moving
+    lat, lon = phantom["lat"].to_numpy(), phantom["lon"].to_numpy()
+    ok = (far >= params.shared_min_sep_nm) & moving & is_sea(lat, lon)
+    ok &= pt.port_distance_nm(lat, lon) > params.offshore_min_port_nm / 2
     hours = float(rng.uniform(*params.shared_h))
     t = phantom["t_s"].to_numpy()
     starts = [int(i) for i in rng.permutation(np.flatnonzero(ok))[:50]]

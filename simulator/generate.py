@@ -10,7 +10,7 @@ import dataclasses
 import gzip
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +26,7 @@ from simulator.readme import readme_text
 from simulator.statics import make_statics, rename_identity
 from simulator.tracks import sample_track
 from vessel_risk import columns as c
+from vessel_risk.errors import ConfigError
 
 DEFAULT_SEED = 20261123
 DEFAULT_VESSELS = 200
@@ -68,7 +69,7 @@ def _rng(seed: int, *key: int) -> np.random.Generator:
 
 
 def _utc(t_s: float) -> str:
-    return datetime.fromtimestamp(int(t_s), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(int(t_s), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _plan(v: Vessel, a: bh.Assignment, rng: np.random.Generator, t0: float, t1: float) -> Plan:
@@ -179,9 +180,9 @@ def generate(out: Path, seed: int = DEFAULT_SEED, vessels: int = DEFAULT_VESSELS
     """Write the sample under ``out`` (ais/, registry/, truth.csv, outcomes.csv, manifest.json,
     README.md) and return its manifest."""
     if days < 2:
-        raise ValueError("days must be at least 2: injected behaviour lasts up to a day")
+        raise ConfigError("days must be at least 2: injected behaviour lasts up to a day")
     out = Path(out)
-    start_s = datetime(start.year, start.month, start.day, tzinfo=timezone.utc).timestamp()
+    start_s = datetime(start.year, start.month, start.day, tzinfo=UTC).timestamp()
     end_s = start_s + days * 86400
     fleet = make_fleet(vessels, _rng(seed, 1))
     a = bh.assign(fleet, _rng(seed, 2), start_s, end_s)

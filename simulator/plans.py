@@ -16,8 +16,7 @@ from simulator import ports as pt
 from simulator.fleet import TANKER_ROLES, Vessel
 from simulator.geo import is_sea, offset_nm
 from simulator.routes import Route, sea_route
-from simulator.tracks import (AT_ANCHOR, MOORED, UNDER_WAY, ApproachParams, TrackBuilder,
-                              leg_seconds)
+from simulator.tracks import AT_ANCHOR, MOORED, UNDER_WAY, ApproachParams, TrackBuilder, leg_seconds
 
 APPROACH = ApproachParams()
 
@@ -181,7 +180,7 @@ def fishing_ground(home: str, rng: np.random.Generator, params: PlanParams = Pla
         if bool(is_sea(lat, lon)) and bool(np.all(is_sea(ring_lat, ring_lon))):
             route = sea_route((hl, ho), (float(lat), float(lon)))
             straight = float(np.hypot((lat - hl) * 60, (lon - ho) * 60 * np.cos(np.radians(hl))))
-            if route.length_nm < 2.0 * straight + 5:
+            if route.length_nm < 2.0 * straight + 25:  # no long detour round a headland
                 return (float(lat), float(lon))
     raise RuntimeError(f"no fishing ground found off {home}")
 

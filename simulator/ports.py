@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import numpy as np
@@ -83,7 +83,7 @@ def regional_ports() -> pd.DataFrame:
     return df.sort_values(["port", "lat", "lon"], kind="mergesort").reset_index(drop=True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def port(code: str) -> Port:
     """The first port in searoute's list with this LOCODE (the list has a few duplicates)."""
     for p in _all_ports_raw():

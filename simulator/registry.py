@@ -14,8 +14,15 @@ import pandas as pd
 
 from simulator import ports as pt
 from simulator.behaviour import Assignment
-from simulator.fleet import (FLAGS, MERCHANT_FLAG_WEIGHTS, POOR_FLAGS, Vessel, _name, _owner,
-                             make_imo)
+from simulator.fleet import (
+    FLAGS,
+    MERCHANT_FLAG_WEIGHTS,
+    POOR_FLAGS,
+    Vessel,
+    _name,
+    _owner,
+    make_imo,
+)
 from vessel_risk import columns as c
 
 

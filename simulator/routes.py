@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -57,7 +57,7 @@ def make_route(lat: np.ndarray, lon: np.ndarray) -> Route:
     return Route(dlat, dlon, cum)
 
 
-@lru_cache(maxsize=None)
+@cache
 def sea_route(origin: tuple[float, float], dest: tuple[float, float]) -> Route:
     """Shortest sea-lane route between two (lat, lon) points, including both end points.
 
@@ -67,9 +67,10 @@ def sea_route(origin: tuple[float, float], dest: tuple[float, float]) -> Route:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        feat = searoute.searoute((origin[1], origin[0]), (dest[1], dest[0]), units="naut",
-                                 append_orig_dest=True)
-    coords = np.asarray(feat["geometry"]["coordinates"], dtype=float)
-    lat, lon = coords[:, 1], coords[:, 0]
+        feat = searoute.searoute([origin[1], origin[0]], [dest[1], dest[0]], units="naut")
+    coords = np.asarray(feat["geometry"]["coordinates"], dtype=float).reshape(-1, 2)
+    # searoute starts and ends at the sea-lane nodes nearest the end points: add the end points.
+    lat = np.concatenate([[origin[0]], coords[:, 1], [dest[0]]])
+    lon = np.concatenate([[origin[1]], coords[:, 0], [dest[1]]])
     keep = np.concatenate([[True], (np.diff(lat) != 0) | (np.diff(lon) != 0)])
     return make_route(lat[keep], lon[keep])

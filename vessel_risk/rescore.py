@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 
-
 from models.card import load_model
 from models.score import risk_list
 from vessel_risk import columns as c

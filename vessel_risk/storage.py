@@ -44,7 +44,10 @@ def write_partition(frame: pd.DataFrame, out: Path, table: str, day: date) -> Pa
     target = partition_dir(out, table, day)
     target.parent.mkdir(parents=True, exist_ok=True)
     data = frame.drop(columns=[c.DATE], errors="ignore")
-    table_ = pa.Table.from_pandas(data, preserve_index=False)
+    try:
+        table_ = pa.Table.from_pandas(data, preserve_index=False)
+    except (pa.ArrowException, TypeError, ValueError) as exc:
+        raise StorageError(f"cannot convert {table} for {day.isoformat()} to Parquet: {exc}") from exc
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         pq.write_table(table_, staging / _FILE, compression=_COMPRESSION)

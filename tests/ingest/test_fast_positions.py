@@ -1,8 +1,8 @@
 """Tests for ingest.fast_positions: bit-for-bit agreement with pyais, and bad payloads left alone.
 
 pyais is the oracle: every value the vectorised decoder returns must have the same IEEE-754 bits as
-``pyais.decode(sentence).asdict()`` (raw values with ``map_not_available=False``; NaN in place of the
-"not available" sentinels otherwise).
+``pyais.decode(sentence).asdict()`` (raw values with ``map_not_available=False``; NaN in place of
+the "not available" sentinels otherwise).
 """
 
 from __future__ import annotations
@@ -64,11 +64,11 @@ VDM = re.compile(r"![A-Z]{2}VD[MO],[^\s\\]*\*[0-9A-Fa-f]{2}")
 
 
 def report(msg_type: int = 1, **fields: Any) -> dict[str, Any]:
-    """A position report as pyais' encoder takes it; defaults are a ship under way in the Channel."""
+    """A position report as pyais' encoder takes it; by default a ship under way in the Channel."""
     base: dict[str, Any] = {
-        "type": msg_type, "msg_type": msg_type, "mmsi": 227006760, "status": 0, "turn": 0, "speed": 12.3,
-        "accuracy": True, "lon": 1.5, "lat": 50.25, "course": 45.6, "heading": 44, "second": 30,
-        "maneuver": 0, "raim": False, "radio": 0,
+        "type": msg_type, "msg_type": msg_type, "mmsi": 227006760, "status": 0, "turn": 0,
+        "speed": 12.3, "accuracy": True, "lon": 1.5, "lat": 50.25, "course": 45.6, "heading": 44,
+        "second": 30, "maneuver": 0, "raim": False, "radio": 0,
     }
     return base | fields
 
@@ -105,13 +105,15 @@ def pyais_columns(dicts: list[dict[str, Any]], mapped: bool) -> dict[str, np.nda
     return columns
 
 
-def assert_same_bits(ours: PositionArrays, rows: np.ndarray, expected: dict[str, np.ndarray]) -> None:
+def assert_same_bits(
+    ours: PositionArrays, rows: np.ndarray, expected: dict[str, np.ndarray]
+) -> None:
     """Every field of ``rows`` has exactly the bits of the expected float64 value (NaN = NaN)."""
     for name, want in expected.items():
         got = np.asarray(ours.fields[name][rows], dtype=np.float64)
         same = (got.view(np.uint64) == want.view(np.uint64)) | (np.isnan(got) & np.isnan(want))
         bad = np.flatnonzero(~same)
-        assert bad.size == 0, f"{name}: row {rows[bad[0]]} got {got[bad[0]]!r}, pyais {want[bad[0]]!r}"
+        assert bad.size == 0, f"{name}: row {rows[bad[0]]}: {got[bad[0]]!r}, pyais {want[bad[0]]!r}"
 
 
 def assert_agrees_with_pyais(payloads: list[str], fills: list[int]) -> PositionArrays:
@@ -211,7 +213,10 @@ def test_decode_lat_lon_extremes_match_pyais() -> None:
     base, _ = encoded(report())
     lats = [-(1 << 26), (1 << 26) - 1, -1, 1, 54_600_000, -54_000_000, 3, -3, 5, -5]
     lons = [-(1 << 27), (1 << 27) - 1, 1, -1, 108_600_000, -108_000_000, 7, -7, 2, -2]
-    payloads = [with_bits(with_bits(base, 89, 27, la), 61, 28, lo) for la, lo in zip(lats, lons, strict=True)]
+    payloads = [
+        with_bits(with_bits(base, 89, 27, lat), 61, 28, lon)
+        for lat, lon in zip(lats, lons, strict=True)
+    ]
     decoded = assert_agrees_with_pyais(payloads, [0] * len(payloads))
     assert decoded.ok.all()
 
@@ -258,7 +263,7 @@ def test_decode_agrees_with_pyais_on_every_position_report_in_real_captures() ->
         if raw.ok[i]:
             rows.append(i)
             dicts.append(decoded)
-    rows_array = np.array(rows)
+    rows_array = np.array(rows, dtype=np.int64)
     assert_same_bits(raw, rows_array, pyais_columns(dicts, mapped=False))
     assert_same_bits(mapped, rows_array, pyais_columns(dicts, mapped=True))
     assert len(rows) > 70_000  # ~77.7k position reports in the captures: none silently dropped
@@ -294,7 +299,8 @@ def test_decode_marks_bad_payloads_not_ok_without_raising() -> None:
 
 def test_decode_marks_non_text_entries_not_ok() -> None:
     good, _ = encoded(report())
-    decoded = decode_position_payloads([None, math.nan, good.encode(), 5, good])  # type: ignore[list-item]
+    odd: list[Any] = [None, math.nan, good.encode(), 5, good]
+    decoded = decode_position_payloads(odd)
     np.testing.assert_array_equal(decoded.ok, [False, False, True, False, True])
 
 
@@ -327,7 +333,9 @@ def test_decode_raises_value_error_when_fill_bits_do_not_match_payloads() -> Non
 
 
 def test_decode_maps_not_available_values_to_nan() -> None:
-    unavailable = report(lat=91, lon=181, speed=102.3, course=360, heading=511, status=15, turn=-128)
+    unavailable = report(
+        lat=91, lon=181, speed=102.3, course=360, heading=511, status=15, turn=-128
+    )
     payloads = [encoded(unavailable)[0], encoded(report())[0]]
     mapped = decode_position_payloads(payloads).to_frame()
     raw = decode_position_payloads(payloads, map_not_available=False).to_frame()

@@ -43,7 +43,7 @@ def test_write_partition_replaces_the_day_and_leaves_no_temporary_folder(tmp_pat
 def test_write_partition_keeps_old_partition_when_writing_fails(tmp_path: Path) -> None:
     storage.write_partition(frame(2), tmp_path, storage.EVENTS, DAY)
     bad = pd.DataFrame({c.MMSI: [object()]})  # pyarrow cannot convert it
-    with pytest.raises(Exception):
+    with pytest.raises(StorageError, match="events"):
         storage.write_partition(bad, tmp_path, storage.EVENTS, DAY)
     assert len(storage.read_partition(tmp_path, storage.EVENTS, DAY)) == 2
     assert [p.name for p in (tmp_path / "events").iterdir()] == ["date=2026-11-22"]

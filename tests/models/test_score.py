@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from features import catalog
+from features.events import make_events
+from models.score import ScoreParams, reason_text, risk_list
+from models.train import train_model
+from tests.models.builders import training_rows
+from vessel_risk import columns as c
+from vessel_risk.errors import ModelError
+
+DAY = date(2026, 11, 22)
+
+
+@pytest.fixture(scope="module")
+def model():  # type: ignore[no-untyped-def]
+    return train_model(training_rows())
+
+
+def vessels(features: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({c.MMSI: features[c.MMSI], c.IMO: pd.NA, c.NAME: "X", c.FLAG: "DK",
+                         c.SHIP_TYPE: "Cargo", c.LAST_SEEN: pd.Timestamp("2026-11-22", tz="UTC"),
+                         c.LAST_LAT: 55.0, c.LAST_LON: 10.0, c.DESTINATION: "AARHUS"})
+
+
+def gap_event(mmsi: int) -> pd.DataFrame:
+    return make_events(pd.DataFrame({
+        c.MMSI: [mmsi], c.EVENT_TYPE: [c.GAP], c.START: [pd.Timestamp("2026-11-20T03:10Z")],
+        c.END: [pd.Timestamp("2026-11-20T17:22Z")], c.LAT: [56.0], c.LON: [7.0],
+        c.DETAIL: ["dark 14.2 h at sea, 38 nm from Esbjerg"]}))
+
+
+def test_risk_list_has_contract_columns_ranks_and_bands(model) -> None:  # type: ignore[no-untyped-def]
+    features = training_rows(30, seed=4).drop(columns=[c.DATE, c.LABEL])
+    listed = risk_list(features, vessels(features), gap_event(0), model, DAY)
+    assert list(listed.columns) == c.RISK_LIST_COLUMNS
+    assert listed[c.RISK_RANK].tolist() == list(range(1, 31))
+    assert listed[c.RISK_SCORE].is_monotonic_decreasing
+    assert listed[c.RISK_SCORE].between(0, 1).all()
+    assert set(listed[c.RISK_BAND]) <= {"high", "medium", "low"}
+    assert (listed[c.DATE] == DAY).all()
+    assert (listed[c.MODEL_VERSION] == model.card.version).all()
+
+
+def test_risk_list_reason_tells_what_when_and_how_much(model) -> None:  # type: ignore[no-untyped-def]
+    features = training_rows(10, seed=4).drop(columns=[c.DATE, c.LABEL])
+    features[catalog.GAP_COUNT] = 0.0
+    features.loc[0, catalog.GAP_COUNT] = 3.0
+    mmsi = int(features.loc[0, c.MMSI])
+    listed = risk_list(features, vessels(features), gap_event(mmsi), model, DAY)
+    reasons = listed.set_index(c.MMSI).loc[mmsi, c.REASONS]
+    assert "AIS dark periods at sea" in reasons
+    assert "2026-11-20 03:10 UTC" in reasons
+    assert "14.2 h" in reasons
+
+
+def test_risk_list_explains_only_the_top_n(model) -> None:  # type: ignore[no-untyped-def]
+    features = training_rows(10, seed=4).drop(columns=[c.DATE, c.LABEL])
+    listed = risk_list(features, vessels(features), gap_event(0), model, DAY,
+                       ScoreParams(explain_top_n=3))
+    assert listed[c.REASONS].iloc[3:].str.startswith("not explained").all()
+    assert not listed[c.REASONS].iloc[:3].str.startswith("not explained").any()
+
+
+def test_risk_list_names_missing_features(model) -> None:  # type: ignore[no-untyped-def]
+    features = training_rows(5).drop(columns=[c.DATE, c.LABEL, catalog.GAP_COUNT])
+    with pytest.raises(ModelError, match=catalog.GAP_COUNT):
+        risk_list(features, vessels(features), gap_event(0), model, DAY)
+
+
+def test_reason_text_uses_feature_value_when_no_event() -> None:
+    assert reason_text(catalog.BY_NAME[catalog.DETENTIONS_36M], 2.0, None) == \
+        "detentions in 36 months: 2"
+    assert reason_text(catalog.BY_NAME[catalog.AGE_YEARS], float("nan"), None).endswith("unknown")
