@@ -2,7 +2,8 @@
 
 Each row is a position report that also repeats the vessel's static data. Positions become one
 row each; statics one row whenever a vessel's name, IMO, call sign, type or destination changes.
-Rows whose time or MMSI cannot be read are quarantined with their line number and raw text.
+Rows whose time or MMSI cannot be read, or whose field count differs from the header's, are
+quarantined with their line number and raw text.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from ingest.ais import AisTables
 
 BAD_ROW = "bad_csv_row"
+_LINE = "__line_no__"  # column added while parsing: each record's line number in the file
 
 # ITU-R M.1371 navigational status names, as the DMA writes them.
 _DMA_STATUS = {
@@ -61,6 +63,7 @@ class _Columns:
     callsign: str
     ship_type: str
     length: str
+    width: str
     draught: str
     destination: str | None
     klass: str
@@ -68,10 +71,10 @@ class _Columns:
 
 _DMA = _Columns("# timestamp", "%d/%m/%Y %H:%M:%S", "mmsi", "latitude", "longitude", "sog", "cog",
                 "heading", "navigational status", "name", "imo", "callsign", "ship type",
-                "length", "draught", "destination", "type of mobile")
+                "length", "width", "draught", "destination", "type of mobile")
 _MARINECADASTRE = _Columns("basedatetime", None, "mmsi", "lat", "lon", "sog", "cog", "heading",
                            "status", "vesselname", "imo", "callsign", "vesseltype", "length",
-                           "draft", None, "transceiverclass")
+                           "width", "draft", None, "transceiverclass")
 
 
 def ingest_csv(path: Path, content: bytes, fmt: str) -> AisTables:
@@ -80,15 +83,11 @@ def ingest_csv(path: Path, content: bytes, fmt: str) -> AisTables:
     spec = _DMA if fmt == files.DMA_CSV else _MARINECADASTRE
     text = content.decode("utf-8-sig", errors="replace")
     raw_lines = text.splitlines()
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                        on_bad_lines="skip", engine="python")
-    frame.columns = [col.strip().lower() for col in frame.columns]
-    frame.index = _line_numbers(raw_lines, len(frame))
+    data_lines, frame = _read_numbered(raw_lines)
     stamp = pd.to_datetime(frame[spec.time], format=spec.time_format, utc=True, errors="coerce")
     mmsi = pd.to_numeric(frame[spec.mmsi], errors="coerce")
     good = stamp.notna() & mmsi.notna()
-    bad_lines = set(range(2, len(raw_lines) + 1)) - set(frame.index[good.to_numpy()])
-    bad_lines -= {i + 1 for i, line in enumerate(raw_lines) if not line.strip()}
+    bad_lines = data_lines - set(frame.index[good.to_numpy()])
     frame, stamp, mmsi = frame[good], stamp[good], mmsi[good].astype("int64")
     klass = frame[spec.klass].str.strip().str.lower()
     msg_types = klass.map(lambda k: _CLASS_MSG_TYPE.get(k, (1, 5)))
@@ -116,10 +115,23 @@ def ingest_csv(path: Path, content: bytes, fmt: str) -> AisTables:
     return AisTables(positions, statics, quarantine, summary)
 
 
-def _line_numbers(raw_lines: list[str], n_rows: int) -> np.ndarray:
-    """File line number of each parsed record (header = line 1; blank lines skipped)."""
-    data_lines = [i + 1 for i, line in enumerate(raw_lines) if line.strip()][1:]
-    return np.asarray(data_lines[:n_rows], dtype="int64")
+def _read_numbered(raw_lines: list[str]) -> tuple[set[int], pd.DataFrame]:
+    """The line numbers of the data records, and the records with as many fields as the header,
+    indexed by their line number (the first non-blank line is the header; blank lines are skipped).
+
+    Each line is parsed with its number as an extra first field, so a record the parser skips (too
+    many fields) cannot shift the numbers of the records after it; a record with too few fields
+    ends with NaN and is dropped here. Both are then quarantined by the caller as lines not kept.
+    """
+    numbered = [(i, line) for i, line in enumerate(raw_lines, start=1) if line.strip()]
+    header = f"{_LINE},{numbered[0][1]}" if numbered else _LINE
+    body = [f"{i},{line}" for i, line in numbered[1:]]
+    frame = pd.read_csv(io.StringIO("\n".join([header, *body])), dtype=str, keep_default_na=False,
+                        on_bad_lines="skip", engine="python")
+    frame.columns = [col.strip().lower() for col in frame.columns]
+    frame = frame[frame.iloc[:, -1].notna()]
+    frame.index = frame.pop(_LINE.lower()).astype("int64").to_numpy()
+    return {i for i, _ in numbered[1:]}, frame
 
 
 def _statics(frame: pd.DataFrame, spec: _Columns, stamp: pd.Series, mmsi: pd.Series,
@@ -134,7 +146,7 @@ def _statics(frame: pd.DataFrame, spec: _Columns, stamp: pd.Series, mmsi: pd.Ser
         c.DESTINATION: _text(frame[spec.destination]) if spec.destination else pd.NA,
         c.DRAUGHT_M: _num(frame[spec.draught]).where(lambda d: d > 0),
         c.LENGTH_M: _num(frame[spec.length]).where(lambda d: d > 0),
-        c.BEAM_M: np.nan, c.RECEIVERS: 1, c.SOURCE_FILE: source, c.LINE_NO: frame.index.to_numpy(),
+        c.BEAM_M: _num(frame[spec.width]).where(lambda d: d > 0), c.RECEIVERS: 1, c.SOURCE_FILE: source, c.LINE_NO: frame.index.to_numpy(),
     })
     out = out[out[c.MSG_TYPE].notna()].sort_values([c.MMSI, c.TIMESTAMP], kind="mergesort")
     identity = [c.IMO, c.NAME, c.CALLSIGN, c.SHIP_TYPE, c.DESTINATION]

@@ -27,9 +27,9 @@ TANKER_PORTS = ("NLRTM", "BEANR", "DEWVN", "GBIMM", "PLGDN", "SEGOT", "SEBRO", "
 # Ferry links: two terminals, a boat shuttles between them on a timetable.
 FERRY_LINKS = (
     ("NLHVH", "GBHRW"), ("DKFDH", "SEGOT"), ("DKHIR", "NOKRS"), ("SETRG", "DERSK"),
-    ("DKGED", "DERSK"), ("SEYST", "DKRNN"), ("DKGRE", "SEHAD"), ("BEZEE", "GBIMM"),
+    ("DKGED", "DERSK"), ("SEYST", "DKRNN"), ("DKFDH", "NOOSL"), ("BEZEE", "GBIMM"),
 )
-FISHING_PORTS = ("DKHAN", "DKHIR", "DKHVS", "DKEBJ", "NLIJM", "NLSCE", "NLDHR", "BEOST", "FRBOL",
+FISHING_PORTS = ("DKHAN", "DKHIR", "DKEBJ", "NLIJM", "NLSCE", "NLDHR", "BEOST", "FRBOL",
                  "GBPHD", "NOEGE", "SELYS")
 TUG_PORTS = ("NLRTM", "BEANR", "DEHAM", "DEBRV", "SEGOT", "PLGDN", "GBFXT")
 

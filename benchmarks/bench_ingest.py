@@ -1,0 +1,117 @@
+"""Ingest speed and memory: the product's ingest against a plain pyais loop, on the same input.
+
+    .venv/bin/python benchmarks/bench_ingest.py                       # 1M sentences from the sample
+    .venv/bin/python benchmarks/bench_ingest.py --sentences 10000000  # 10M, memory check
+    .venv/bin/python benchmarks/bench_ingest.py --file feed.nmea.gz   # your own file
+
+Without --file, the input is built from the bundled simulator sample (data/sample/ais): its lines
+are repeated with every tag-block time shifted by whole weeks until N sentences are written, so the
+mix of message types is the simulator's and no copy is a duplicate of another.
+
+The pyais baseline decodes each message (pyais' own stream reader, which joins fragments), calls
+``asdict()`` and builds one DataFrame, on at most --baseline-sentences lines of the same input
+(it is slow; its rate is what is compared). Peak memory is the maximum resident set size of the
+process running the product's ingest, measured in a fresh subprocess.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_AIS = ROOT / "data" / "sample" / "ais"
+_TAG_TIME = re.compile(rb"c:(\d+)")
+_WEEK_S = 7 * 86400
+
+
+def build_input(n_sentences: int, out: Path) -> Path:
+    """Write ``n_sentences`` lines made from the sample, shifted by whole weeks per copy."""
+    base = b"".join(gzip.decompress(p.read_bytes()) for p in sorted(SAMPLE_AIS.glob("*.nmea.gz")))
+    lines = [line for line in base.splitlines() if line.strip()]
+    written = 0
+    copy = 0
+    with gzip.open(out, "wb", compresslevel=1) as handle:
+        while written < n_sentences:
+            shift = copy * _WEEK_S
+            chunk = lines[: n_sentences - written]
+            if shift:
+                chunk = [_TAG_TIME.sub(lambda m, s=shift: b"c:%d" % (int(m.group(1)) + s), line)
+                         for line in chunk]
+            handle.write(b"\n".join(chunk) + b"\n")
+            written += len(chunk)
+            copy += 1
+    return out
+
+
+def pyais_baseline(path: Path, limit: int) -> tuple[int, float]:
+    import pandas as pd
+    from pyais.stream import IterMessages
+
+    with gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb") as handle:
+        lines = [line.rstrip(b"\r\n") for _, line in zip(range(limit), handle)]
+    began = time.perf_counter()
+    rows = []
+    for message in IterMessages(lines):
+        try:
+            rows.append(message.decode().asdict())
+        except Exception:  # noqa: BLE001 - the baseline skips what pyais cannot decode
+            continue
+    pd.DataFrame(rows)
+    return len(lines), time.perf_counter() - began
+
+
+def product_ingest(path: Path) -> dict[str, float]:
+    """Run the product's ingest in this process; report lines, seconds and peak RSS."""
+    from ingest.ais import ingest_ais
+
+    began = time.perf_counter()
+    result = ingest_ais([path])
+    seconds = time.perf_counter() - began
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"lines": result.summary.lines_read, "seconds": seconds, "peak_mb": peak_mb,
+            "positions": len(result.positions), "statics": len(result.statics),
+            "quarantined": len(result.quarantine), "balanced": result.summary.balanced}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--file", type=Path, help="ingest this file instead of a generated one")
+    parser.add_argument("--sentences", type=int, default=1_000_000)
+    parser.add_argument("--baseline-sentences", type=int, default=200_000)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(product_ingest(args.file)))
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.file or build_input(args.sentences, Path(tmp) / "bench.nmea.gz")
+        child = subprocess.run(
+            [sys.executable, __file__, "--child", "--file", str(path)],
+            check=True, capture_output=True, text=True,
+        )
+        product = json.loads(child.stdout.strip().splitlines()[-1])
+        base_lines, base_seconds = pyais_baseline(path, args.baseline_sentences)
+    product_rate = product["lines"] / product["seconds"]
+    base_rate = base_lines / base_seconds
+    print(f"input:            {path if args.file else f'{args.sentences:,} generated sentences'}")
+    print(f"product ingest:   {product['lines']:,} lines in {product['seconds']:.1f} s "
+          f"= {product_rate:,.0f} lines/s  (positions {product['positions']:,}, "
+          f"statics {product['statics']:,}, quarantined {product['quarantined']:,}, "
+          f"accounts add up: {product['balanced']})")
+    print(f"pyais loop:       {base_lines:,} lines in {base_seconds:.1f} s = {base_rate:,.0f} lines/s")
+    print(f"ratio:            {product_rate / base_rate:.1f}x")
+    print(f"peak memory:      {product['peak_mb']:,.0f} MB (product ingest process, max RSS)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
