@@ -27,24 +27,30 @@ from io import StringIO
 import numpy as np
 import pandas as pd
 
+from features.catalog import (
+    AGE_YEARS,
+    DAYS_SINCE_LAST_INSPECTION,
+    DEFICIENCIES_36M,
+    DETENTIONS_36M,
+    FLAG_CHANGES_36M,
+    FLAG_RISK,
+    GROSS_TONNAGE,
+    INSPECTIONS_36M,
+    LENGTH_M,
+    NAME_CHANGES_36M,
+    OWNER_CHANGES_36M,
+    REGISTRY_MATCH,
+    SHIP_TYPE_GROUP,
+    UNCLASSED,
+)
+from features.tracks import require_columns
 from ingest.registry import Registry
 from vessel_risk import columns as c
-from vessel_risk.errors import DetectionError
 
-REGISTRY_MATCH = "registry_match"  # 1 linked vessel is in vessels.csv, 0 not; NaN no registry
-AGE_YEARS = "age_years"
-SHIP_TYPE_GROUP = "ship_type_group"  # one of the SHIP_TYPE_* codes
-FLAG_RISK = "flag_risk"  # 0 white, 1 grey, 2 black Paris MoU list
-UNCLASSED = "unclassed"  # 1 when class_society is empty
-INSPECTIONS_36M = "inspections_36m"
-DEFICIENCIES_36M = "deficiencies_36m"
-DETENTIONS_36M = "detentions_36m"
-DAYS_SINCE_LAST_INSPECTION = "days_since_last_inspection"
-NAME_CHANGES_36M = "name_changes_36m"
-FLAG_CHANGES_36M = "flag_changes_36m"
-OWNER_CHANGES_36M = "owner_changes_36m"
-
-VESSEL_FEATURES = [AGE_YEARS, c.GROSS_TONNAGE, c.LENGTH_M, SHIP_TYPE_GROUP, FLAG_RISK, UNCLASSED]
+# Feature names come from the catalog. Values: REGISTRY_MATCH 1 when the linked vessel is in
+# vessels.csv, 0 when not, NaN without a registry; SHIP_TYPE_GROUP one of the SHIP_TYPE_* codes
+# below; FLAG_RISK 0 white, 1 grey, 2 black Paris MoU list; UNCLASSED 1 when class_society is empty.
+VESSEL_FEATURES = [AGE_YEARS, GROSS_TONNAGE, LENGTH_M, SHIP_TYPE_GROUP, FLAG_RISK, UNCLASSED]
 INSPECTION_FEATURES = [
     INSPECTIONS_36M,
     DEFICIENCIES_36M,
@@ -149,9 +155,7 @@ def condition_features(
     params: ConditionParams = ConditionParams(),
 ) -> pd.DataFrame:
     """One row per MMSI of ``links`` (``mmsi, imo``) with the columns of ``CONDITION_COLUMNS``."""
-    missing = [col for col in (c.MMSI, c.IMO) if col not in links.columns]
-    if missing:
-        raise DetectionError(f"links is missing required column(s): {', '.join(missing)}")
+    require_columns(links, [c.MMSI, c.IMO], "links")
     base = links[[c.MMSI, c.IMO]].drop_duplicates(c.MMSI).sort_values(c.MMSI, kind="mergesort")
     base = base.astype({c.MMSI: "int64", c.IMO: "Int64"}).reset_index(drop=True)
     out = pd.DataFrame({c.MMSI: base[c.MMSI]})
@@ -166,8 +170,8 @@ def condition_features(
     as_of_ts = pd.Timestamp(as_of, tz="UTC")
     age = (as_of_ts.year - row[c.BUILD_YEAR].astype("float64")).clip(lower=0)
     out[AGE_YEARS] = age.to_numpy()
-    out[c.GROSS_TONNAGE] = row[c.GROSS_TONNAGE].astype("float64").to_numpy()
-    out[c.LENGTH_M] = row[c.LENGTH_M].astype("float64").to_numpy()
+    out[GROSS_TONNAGE] = row[c.GROSS_TONNAGE].astype("float64").to_numpy()
+    out[LENGTH_M] = row[c.LENGTH_M].astype("float64").to_numpy()
     out[SHIP_TYPE_GROUP] = ship_type_group(row[c.SHIP_TYPE]).to_numpy()
     out[FLAG_RISK] = flag_risk(row[c.FLAG]).to_numpy()
     out[UNCLASSED] = row[c.CLASS_SOCIETY].isna().astype("float64").to_numpy()

@@ -30,8 +30,7 @@ import pandas as pd
 
 from features.events import empty_events, make_events
 from features.geo import haversine_nm
-from features.loitering import speed_for_rules_knots, utc_naive
-from features.tracks import require_columns
+from features.tracks import US_PER_H, require_columns, speed_for_rules_knots, timestamp_us
 from vessel_risk import columns as c
 
 REQUIRED_COLUMNS = [
@@ -110,8 +109,7 @@ def detect_encounters(
 def _vessel_bins(frame: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
     """The active (slow, far from port) vessel-bins: last fix per bin, carried forward."""
     bin_us = params.bin_min * 60_000_000
-    times = utc_naive(frame[c.TIMESTAMP])
-    t_us = times.astype("datetime64[us]").astype("int64")
+    t_us = timestamp_us(frame)
     bin_no = t_us // bin_us
     mmsi = frame[c.MMSI].to_numpy(dtype="int64")
     # The last fix of each (vessel, bin) stands for that bin.
@@ -230,7 +228,7 @@ def _meetings(pairs: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
     closest = pairs.loc[grouped[c.PORT_DIST_NM].idxmin().to_numpy(), c.NEAREST_PORT].to_numpy()
     agg["port"] = closest
     agg["end_us"] = np.maximum(agg["end_us"], agg["start_us"])
-    hours = (agg["end_us"] - agg["start_us"]) / 3.6e9
+    hours = (agg["end_us"] - agg["start_us"]) / US_PER_H
     agg = agg[hours >= params.min_duration_h]
     hours = hours[hours >= params.min_duration_h]
     if agg.empty:

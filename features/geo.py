@@ -21,12 +21,6 @@ from vessel_risk import columns as c
 # keeps haversine errors below ~0.5 % anywhere, far below what any detector threshold resolves.
 EARTH_RADIUS_NM: float = 3440.065
 
-# Columns of the ports table that columns.py does not (yet) name; port name, lat and lon reuse
-# c.NAME, c.LAT and c.LON. Proposed for columns.py: LOCODE and COUNTRY.
-LOCODE = "locode"  # UN/LOCODE, e.g. "DKEBJ"
-COUNTRY = "country"  # country name as searoute spells it, e.g. "Denmark"
-PORT_COLUMNS = [c.NAME, LOCODE, COUNTRY, c.LAT, c.LON]
-
 # Query rows per block in nearest_port: a block x ~4k ports float64 dot matrix is ~32 MB, small
 # enough for any machine and large enough that BLAS runs at full speed.
 _BLOCK_ROWS = 1024
@@ -69,22 +63,22 @@ def _ports_cached() -> pd.DataFrame:
     ports = pd.DataFrame(
         {
             c.NAME: pd.array([p.get("name") for p in props], dtype="string"),
-            LOCODE: pd.array([p.get("port") for p in props], dtype="string"),
-            COUNTRY: pd.array([p.get("cty") for p in props], dtype="string"),
+            c.LOCODE: pd.array([p.get("port") for p in props], dtype="string"),
+            c.COUNTRY: pd.array([p.get("cty") for p in props], dtype="string"),
             c.LAT: coords[:, 1],
             c.LON: coords[:, 0],
         }
     )
     ok = ports[c.LAT].between(-90.0, 90.0) & ports[c.LON].between(-180.0, 180.0)
-    return ports[ok].sort_values([LOCODE, c.NAME], kind="mergesort").reset_index(drop=True)
+    return ports[ok].sort_values([c.LOCODE, c.NAME], kind="mergesort").reset_index(drop=True)
 
 
 def load_ports() -> pd.DataFrame:
     """The reference world ports (~3,900) bundled with ``searoute``.
 
-    Columns: ``name`` (string), ``locode`` (UN/LOCODE, string), ``country`` (string), ``lat`` and
-    ``lon`` (float64 degrees). Read once per process; each call returns a fresh copy, so callers
-    may modify it freely.
+    Columns ``columns.PORT_COLUMNS``: ``name`` (string), ``locode`` (UN/LOCODE, string),
+    ``country`` (string), ``lat`` and ``lon`` (float64 degrees). Read once per process; each call
+    returns a fresh copy, so callers may modify it freely.
     """
     return _ports_cached().copy()
 

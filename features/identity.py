@@ -19,17 +19,14 @@ import pandas as pd
 
 from features import mmsi as m
 from features.events import empty_events, make_events
+from features.tracks import require_columns
 from vessel_risk import columns as c
-from vessel_risk.errors import DetectionError
 
-FIRST_SEEN = "first_seen"  # UTC, first time the MMSI was heard in the window
-LINK = "link"  # how an MMSI was linked to an IMO: one of the LINK_* values
+# Values of the ``link`` column: how an MMSI was linked to an IMO.
 LINK_REGISTRY_MMSI = "registry_mmsi"  # the registry lists this MMSI for the vessel
 LINK_BROADCAST_IMO = "broadcast_imo"  # the vessel broadcasts this IMO in its static messages
 LINK_NONE = "none"
 
-SEEN_COLUMNS = [c.MMSI, FIRST_SEEN, c.LAST_SEEN, c.LAST_LAT, c.LAST_LON]
-LINK_COLUMNS = [c.MMSI, c.IMO, LINK]
 _FIELD_LABELS = {c.NAME: "name", c.IMO: "IMO", c.CALLSIGN: "call sign"}
 
 
@@ -62,26 +59,20 @@ class FlagMismatchParams:
     accept_sovereign_flag: bool = True
 
 
-def _require(frame: pd.DataFrame, needed: list[str], what: str) -> None:
-    missing = [col for col in needed if col not in frame.columns]
-    if missing:
-        raise DetectionError(f"{what} is missing required column(s): {', '.join(missing)}")
-
-
 def mmsis_seen(positions: pd.DataFrame, statics: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per MMSI heard: ``mmsi, first_seen, last_seen, last_lat, last_lon``.
 
     Times span positions and statics; the last position is the latest row with a valid lat/lon
     (NaN if the vessel sent none).
     """
-    _require(positions, [c.MMSI, c.TIMESTAMP, c.LAT, c.LON], "positions")
+    require_columns(positions, [c.MMSI, c.TIMESTAMP, c.LAT, c.LON], "positions")
     frames = [positions[[c.MMSI, c.TIMESTAMP]]]
     if statics is not None:
-        _require(statics, [c.MMSI, c.TIMESTAMP], "statics")
+        require_columns(statics, [c.MMSI, c.TIMESTAMP], "statics")
         frames.append(statics[[c.MMSI, c.TIMESTAMP]])
     times = pd.concat(frames, ignore_index=True)
     span = times.groupby(c.MMSI)[c.TIMESTAMP].agg(["min", "max"])
-    span.columns = [FIRST_SEEN, c.LAST_SEEN]
+    span.columns = [c.FIRST_SEEN, c.LAST_SEEN]
     located = positions.loc[positions[c.LAT].notna() & positions[c.LON].notna()]
     last = located.sort_values([c.MMSI, c.TIMESTAMP], kind="mergesort").groupby(c.MMSI).tail(1)
     last = last.set_index(c.MMSI)[[c.LAT, c.LON]].rename(
@@ -90,7 +81,7 @@ def mmsis_seen(positions: pd.DataFrame, statics: pd.DataFrame | None = None) -> 
     out = span.join(last, how="left").reset_index()
     out[c.MMSI] = out[c.MMSI].astype("int64")
     out[[c.LAST_LAT, c.LAST_LON]] = out[[c.LAST_LAT, c.LAST_LON]].astype("float64")
-    return out[SEEN_COLUMNS].sort_values(c.MMSI, kind="mergesort").reset_index(drop=True)
+    return out[c.SEEN_COLUMNS].sort_values(c.MMSI, kind="mergesort").reset_index(drop=True)
 
 
 def _normalised(values: pd.Series) -> pd.Series:
@@ -109,7 +100,7 @@ def detect_identity_changes(
     because the event id hashes (type, mmsi, start) and fields changing together share a start.
     start/end are the first/last time any of the changed fields' values was heard.
     """
-    _require(statics, [c.MMSI, c.TIMESTAMP, *_FIELD_LABELS], "statics")
+    require_columns(statics, [c.MMSI, c.TIMESTAMP, *_FIELD_LABELS], "statics")
     long = pd.concat(
         [
             pd.DataFrame(
@@ -162,7 +153,7 @@ def detect_invalid_mmsi(
     Transmitters that are not vessels (AtoN, SART/MOB/EPIRB, SAR aircraft, craft of a parent ship,
     handhelds) are skipped; see :class:`InvalidMmsiParams` for coast-station identities.
     """
-    _require(seen, SEEN_COLUMNS, "seen")
+    require_columns(seen, c.SEEN_COLUMNS, "seen")
     reason = m.mmsi_validity(seen[c.MMSI])
     invalid = (reason != m.VALID) & (reason != m.NOT_A_SHIP)
     if params.report_coast_station_ids:
@@ -177,7 +168,7 @@ def detect_invalid_mmsi(
             {
                 c.MMSI: found[c.MMSI],
                 c.EVENT_TYPE: c.INVALID_MMSI,
-                c.START: found[FIRST_SEEN],
+                c.START: found[c.FIRST_SEEN],
                 c.END: found[c.LAST_SEEN],
                 c.LAT: found[c.LAST_LAT],
                 c.LON: found[c.LAST_LON],
@@ -200,13 +191,13 @@ def link_vessels(
     its statics (ties: the latest heard, then the lowest) even when that IMO is not in
     ``vessels`` (a watchlist can still match it); else NA with link ``none``.
     """
-    _require(seen, [c.MMSI], "seen")
+    require_columns(seen, [c.MMSI], "seen")
     out = pd.DataFrame({c.MMSI: seen[c.MMSI].astype("int64").drop_duplicates().sort_values()})
     broadcast = pd.DataFrame(
         {c.MMSI: pd.Series(dtype="int64"), "broadcast": pd.Series(dtype="Int64")}
     )
     if statics is not None and len(statics):
-        _require(statics, [c.MMSI, c.TIMESTAMP, c.IMO], "statics")
+        require_columns(statics, [c.MMSI, c.TIMESTAMP, c.IMO], "statics")
         heard = statics.loc[statics[c.IMO].notna(), [c.MMSI, c.IMO, c.TIMESTAMP]]
         counts = heard.groupby([c.MMSI, c.IMO])[c.TIMESTAMP].agg(["size", "max"]).reset_index()
         counts = counts.sort_values(
@@ -219,7 +210,7 @@ def link_vessels(
         {c.MMSI: pd.Series(dtype="int64"), "registry": pd.Series(dtype="Int64")}
     )
     if vessels is not None and len(vessels):
-        _require(vessels, [c.IMO, c.MMSI], "vessels")
+        require_columns(vessels, [c.IMO, c.MMSI], "vessels")
         listed = vessels.loc[vessels[c.MMSI].notna(), [c.MMSI, c.IMO]]
         listed = listed.astype({c.MMSI: "int64", c.IMO: "Int64"}).merge(
             broadcast, on=c.MMSI, how="left"
@@ -230,17 +221,17 @@ def link_vessels(
         registry = registry[[c.MMSI, "registry"]]
     out = out.merge(registry, on=c.MMSI, how="left")
     out[c.IMO] = out["registry"].fillna(out["broadcast"]).astype("Int64")
-    out[LINK] = LINK_NONE
-    out.loc[out["broadcast"].notna().to_numpy(dtype=bool), LINK] = LINK_BROADCAST_IMO
-    out.loc[out["registry"].notna().to_numpy(dtype=bool), LINK] = LINK_REGISTRY_MMSI
-    out[LINK] = out[LINK].astype("string")
-    return out[LINK_COLUMNS].reset_index(drop=True)
+    out[c.LINK] = LINK_NONE
+    out.loc[out["broadcast"].notna().to_numpy(dtype=bool), c.LINK] = LINK_BROADCAST_IMO
+    out.loc[out["registry"].notna().to_numpy(dtype=bool), c.LINK] = LINK_REGISTRY_MMSI
+    out[c.LINK] = out[c.LINK].astype("string")
+    return out[c.LINK_COLUMNS].reset_index(drop=True)
 
 
 def _located(seen: pd.DataFrame, hits: pd.DataFrame) -> pd.DataFrame:
     """Attach the event times and place (first/last seen, last position) to per-MMSI ``hits``."""
-    where = seen[SEEN_COLUMNS].rename(
-        columns={FIRST_SEEN: c.START, c.LAST_SEEN: c.END, c.LAST_LAT: c.LAT, c.LAST_LON: c.LON}
+    where = seen[c.SEEN_COLUMNS].rename(
+        columns={c.FIRST_SEEN: c.START, c.LAST_SEEN: c.END, c.LAST_LAT: c.LAT, c.LAST_LON: c.LON}
     )
     return hits.merge(where, on=c.MMSI, how="inner")
 
@@ -255,11 +246,11 @@ def detect_flag_mismatch(
 
     Vessels without a registry flag, MMSIs without a country and unlinked MMSIs are not judged.
     """
-    _require(seen, SEEN_COLUMNS, "seen")
-    _require(links, [c.MMSI, c.IMO], "links")
+    require_columns(seen, c.SEEN_COLUMNS, "seen")
+    require_columns(links, [c.MMSI, c.IMO], "links")
     if vessels is None or vessels.empty:
         return empty_events()
-    _require(vessels, [c.IMO, c.FLAG], "vessels")
+    require_columns(vessels, [c.IMO, c.FLAG], "vessels")
     pairs = links[[c.MMSI, c.IMO]].dropna().merge(vessels[[c.IMO, c.FLAG]].dropna(), on=c.IMO)
     if pairs.empty:
         return empty_events()
@@ -296,11 +287,11 @@ def detect_watchlist_hits(
 
     The detail names every matching entry: list name, reason and what matched.
     """
-    _require(seen, SEEN_COLUMNS, "seen")
-    _require(links, [c.MMSI, c.IMO], "links")
+    require_columns(seen, c.SEEN_COLUMNS, "seen")
+    require_columns(links, [c.MMSI, c.IMO], "links")
     if watchlist is None or watchlist.empty:
         return empty_events()
-    _require(watchlist, [c.IMO, c.MMSI, c.LIST_NAME, c.REASON], "watchlist")
+    require_columns(watchlist, [c.IMO, c.MMSI, c.LIST_NAME, c.REASON], "watchlist")
     entries = watchlist.reset_index(drop=True).rename_axis("entry").reset_index()
     by_imo = (
         links[[c.MMSI, c.IMO]]

@@ -20,7 +20,7 @@ import pandas as pd
 from features.events import empty_events, make_events
 from features.geo import format_position, haversine_nm
 from features.spoofing import REQUIRED_COLUMNS, SpoofingParams, implausible_jumps
-from features.tracks import require_columns, require_track_order, timestamp_us
+from features.tracks import US_PER_H, require_columns, require_track_order, timestamp_us
 from vessel_risk import columns as c
 from vessel_risk.errors import ConfigError
 
@@ -77,7 +77,7 @@ def detect_identity_shared(
     if len(alt) < params.min_alternations:
         return empty_events()
 
-    hours = timestamp_us(tracks) / 3.6e9
+    hours = timestamp_us(tracks) / US_PER_H
     flagged = _vessels_with_burst(mmsi[alt], hours[alt], params)
     if len(flagged) == 0:
         return empty_events()

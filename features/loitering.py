@@ -33,7 +33,7 @@ import pandas as pd
 
 from features.events import empty_events, make_events
 from features.geo import haversine_nm
-from features.tracks import require_columns
+from features.tracks import US_PER_H, require_columns, speed_for_rules_knots, timestamp_us
 from vessel_risk import columns as c
 
 REQUIRED_COLUMNS = [
@@ -54,6 +54,7 @@ _RUN = "run"  # slow-run label
 _SEQ = "seq"  # label of an unbroken core sequence (one candidate event)
 _SPEED_KNOTS = "speed_knots"  # SOG, or implied speed where SOG is missing
 _SPREAD_NM = "spread_nm"  # distance of a fix from its sequence's mean position
+_T_US = "t_us"  # fix time, microseconds since the epoch (UTC)
 
 
 @dataclass(frozen=True)
@@ -73,18 +74,6 @@ class LoiteringParams:
     # A silence longer than this is a dark period (the gap detector's event), not loitering
     # evidence: we do not assume what the vessel did while silent.
     max_report_gap_h: float = 2.0
-
-
-def speed_for_rules_knots(tracks: pd.DataFrame) -> npt.NDArray[np.float64]:
-    """Reported SOG where present, else the implied speed from the previous fix (NaN if neither)."""
-    sog = tracks[c.SOG_KNOTS].to_numpy(dtype="float64")
-    implied = tracks[c.IMPLIED_SPEED_KNOTS].to_numpy(dtype="float64")
-    return np.where(np.isnan(sog), implied, sog)
-
-
-def utc_naive(timestamps: pd.Series) -> npt.NDArray[np.datetime64]:
-    """UTC timestamps as a tz-naive numpy datetime64 array (fast arithmetic, no objects)."""
-    return pd.to_datetime(timestamps, utc=True).dt.tz_localize(None).to_numpy()
 
 
 def detect_loitering(
@@ -133,20 +122,20 @@ def detect_loitering(
     if rows.size == 0:
         return empty_events()
 
-    times = utc_naive(frame[c.TIMESTAMP])
+    t_us = timestamp_us(frame)
     first = np.flatnonzero(np.r_[True, seq[1:] != seq[:-1]])
     last = np.r_[first[1:] - 1, seq.size - 1]
-    hours = (times[rows[last]] - times[rows[first]]) / np.timedelta64(1, "h")
+    hours = (t_us[rows[last]] - t_us[rows[first]]) / US_PER_H
     long_enough = hours >= params.min_duration_h
     if not long_enough.any():
         return empty_events()
     keep = np.repeat(long_enough, last - first + 1)
-    return _summarise(frame, times, rows[keep], seq[keep], speed)
+    return _summarise(frame, t_us, rows[keep], seq[keep], speed)
 
 
 def _summarise(
     frame: pd.DataFrame,
-    times: npt.NDArray[np.datetime64],
+    t_us: npt.NDArray[np.int64],
     rows: npt.NDArray[np.intp],
     seq: npt.NDArray[np.int64],
     speed: npt.NDArray[np.float64],
@@ -156,7 +145,7 @@ def _summarise(
         {
             _SEQ: seq,
             c.MMSI: frame[c.MMSI].to_numpy()[rows],
-            c.TIMESTAMP: times[rows],
+            _T_US: t_us[rows],
             c.LAT: frame[c.LAT].to_numpy()[rows],
             c.LON: frame[c.LON].to_numpy()[rows],
             _SPEED_KNOTS: speed[rows],
@@ -167,8 +156,8 @@ def _summarise(
     grouped = part.groupby(_SEQ, sort=True)
     agg = grouped.agg(
         mmsi=(c.MMSI, "first"),
-        start=(c.TIMESTAMP, "min"),
-        end=(c.TIMESTAMP, "max"),
+        start_us=(_T_US, "min"),
+        end_us=(_T_US, "max"),
         lat=(c.LAT, "mean"),
         lon=(c.LON, "mean"),
         speed=(_SPEED_KNOTS, "mean"),
@@ -180,7 +169,7 @@ def _summarise(
         part[c.LAT], part[c.LON], grouped[c.LAT].transform("mean"), grouped[c.LON].transform("mean")
     )
     agg["spread"] = part.groupby(_SEQ, sort=True)[_SPREAD_NM].max()
-    hours = (agg["end"] - agg["start"]).dt.total_seconds() / 3600.0
+    hours = (agg["end_us"] - agg["start_us"]) / US_PER_H
     detail = [
         f"slow {h:.1f} h (mean {v:.1f} kn) within {r:.1f} nm, {d:.0f} nm from {p}"
         for h, v, r, d, p in zip(
@@ -191,8 +180,8 @@ def _summarise(
         {
             c.MMSI: agg["mmsi"].to_numpy(),
             c.EVENT_TYPE: c.LOITERING,
-            c.START: agg["start"].to_numpy(),
-            c.END: agg["end"].to_numpy(),
+            c.START: pd.to_datetime(agg["start_us"].to_numpy(), unit="us", utc=True),
+            c.END: pd.to_datetime(agg["end_us"].to_numpy(), unit="us", utc=True),
             c.LAT: agg["lat"].to_numpy(),
             c.LON: agg["lon"].to_numpy(),
             c.DETAIL: detail,

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from features.events import empty_events, make_events
-from features.tracks import require_columns, require_track_order
+from features.tracks import require_columns, require_track_order, speed_for_rules_knots
 from vessel_risk import columns as c
 
 REQUIRED_COLUMNS = [c.MMSI, c.TIMESTAMP, c.LAT, c.LON, c.DT_H, c.IMPLIED_SPEED_KNOTS,
@@ -54,10 +54,7 @@ def detect_port_visits(
     if len(tracks) == 0:
         return empty_events()
 
-    speed = tracks[c.IMPLIED_SPEED_KNOTS].to_numpy(dtype="float64", na_value=np.nan)
-    if c.SOG_KNOTS in tracks.columns:
-        sog = tracks[c.SOG_KNOTS].to_numpy(dtype="float64", na_value=np.nan)
-        speed = np.where(np.isnan(sog), speed, sog)
+    speed = speed_for_rules_knots(tracks)
     port_dist = tracks[c.PORT_DIST_NM].to_numpy(dtype="float64", na_value=np.nan)
     in_port = (port_dist <= params.port_radius_nm) & ~(speed > params.max_speed_knots)
 

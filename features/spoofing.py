@@ -18,7 +18,7 @@ import pandas as pd
 
 from features.events import empty_events, make_events
 from features.geo import format_position, haversine_nm
-from features.tracks import require_columns, require_track_order, timestamp_us
+from features.tracks import US_PER_H, require_columns, require_track_order, timestamp_us
 from vessel_risk import columns as c
 
 REQUIRED_COLUMNS = [c.MMSI, c.TIMESTAMP, c.LAT, c.LON, c.DT_H, c.DIST_NM, c.IMPLIED_SPEED_KNOTS]
@@ -113,7 +113,7 @@ def _stray_fix(
     back = has_next & jump[nxt_c]  # a jump on the next row is necessarily the same vessel
     lat = tracks[c.LAT].to_numpy(dtype="float64")
     lon = tracks[c.LON].to_numpy(dtype="float64")
-    ts_h = timestamp_us(tracks) / 3.6e9
+    ts_h = timestamp_us(tracks) / US_PER_H
     gap_nm = haversine_nm(lat[rows - 1], lon[rows - 1], lat[nxt_c], lon[nxt_c])
     span_h = ts_h[nxt_c] - ts_h[rows - 1]
     plausible = (gap_nm <= params.min_jump_nm) | (gap_nm <= params.max_speed_knots * span_h)

@@ -3,6 +3,10 @@
 ``build_tracks`` is the one place where positions become tracks; every movement detector reads its
 output. Per-vessel differences are taken on whole arrays (one lexsort, one diff, a vessel-boundary
 mask), never with a groupby-apply, so 10M rows stay in seconds.
+
+The module also holds the small helpers the detectors share: input checks
+(:func:`require_columns`, :func:`require_track_order`) and track arrays (:func:`timestamp_us`,
+:func:`speed_for_rules_knots`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from vessel_risk.errors import DetectionError
 REQUIRED_POSITION_COLUMNS = [c.MMSI, c.TIMESTAMP, c.LAT, c.LON]
 # The columns build_tracks adds.
 DERIVED_COLUMNS = [c.DT_H, c.DIST_NM, c.IMPLIED_SPEED_KNOTS, c.PORT_DIST_NM, c.NEAREST_PORT]
+# Microseconds per hour: turns differences of timestamp_us into hours.
+US_PER_H = 3_600_000_000
 
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
@@ -33,6 +39,33 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> N
 def timestamp_us(frame: pd.DataFrame) -> npt.NDArray[np.int64]:
     """The timestamp column as int64 microseconds since the epoch (UTC), without object arrays."""
     return frame[c.TIMESTAMP].to_numpy(dtype="datetime64[us]").astype("int64")
+
+
+def speed_for_rules_knots(tracks: pd.DataFrame) -> npt.NDArray[np.float64]:
+    """Reported SOG where present, else the implied speed from the previous fix (NaN if neither).
+
+    Detectors judge "slow" on this: SOG is the transponder's own measurement, the implied speed
+    covers vessels that do not report it. Without a ``sog_knots`` column the implied speed is used
+    throughout.
+    """
+    implied = tracks[c.IMPLIED_SPEED_KNOTS].to_numpy(dtype="float64", na_value=np.nan)
+    if c.SOG_KNOTS not in tracks.columns:
+        return implied
+    sog = tracks[c.SOG_KNOTS].to_numpy(dtype="float64", na_value=np.nan)
+    return np.where(np.isnan(sog), implied, sog)
+
+
+def has_position_fix(lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+    """True where lat/lon is a usable position: present, in range, and not "null island" (0, 0).
+
+    AIS encodes "no position" as 91/181 (null after ingest), but transponders without a GPS fix
+    often send exactly 0, 0 instead; no ship reports from that exact point, so it is dropped too.
+    """
+    lat_a = np.asarray(lat, dtype="float64")
+    lon_a = np.asarray(lon, dtype="float64")
+    in_range = np.isfinite(lat_a) & np.isfinite(lon_a)
+    in_range &= (np.abs(lat_a) <= 90.0) & (np.abs(lon_a) <= 180.0)
+    return in_range & ((lat_a != 0.0) | (lon_a != 0.0))
 
 
 def require_track_order(tracks: pd.DataFrame, what: str) -> None:
@@ -57,8 +90,9 @@ def require_track_order(tracks: pd.DataFrame, what: str) -> None:
 def build_tracks(positions: pd.DataFrame, ports: pd.DataFrame) -> pd.DataFrame:
     """Positions with a usable fix, in (mmsi, timestamp) order, plus per-vessel derived columns.
 
-    Drops rows whose lat/lon is missing or out of range or whose timestamp is missing, and repeated (mmsi, timestamp) rows
-    (keeping the first as given). Adds ``dt_h`` (hours since the vessel's previous fix),
+    Drops rows without a usable position (missing, out of range, or exactly 0, 0: see
+    :func:`has_position_fix`) or timestamp, and repeated (mmsi, timestamp) rows (keeping the first
+    as given). Adds ``dt_h`` (hours since the vessel's previous fix),
     ``dist_nm`` (great-circle nm from it), ``implied_speed_knots`` (dist_nm / dt_h; NaN when
     dt_h is 0), all NaN on a vessel's first row, and ``port_dist_nm`` / ``nearest_port`` (nm to,
     and name of, the nearest port of ``ports``, a table like ``features.geo.load_ports()``).
@@ -71,8 +105,7 @@ def build_tracks(positions: pd.DataFrame, ports: pd.DataFrame) -> pd.DataFrame:
     lat = positions[c.LAT].to_numpy(dtype="float64", na_value=np.nan)
     lon = positions[c.LON].to_numpy(dtype="float64", na_value=np.nan)
     stamps = _timestamps_utc(positions[c.TIMESTAMP])
-    usable = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90.0) & (np.abs(lon) <= 180.0)
-    usable &= stamps.notna().to_numpy()
+    usable = has_position_fix(lat, lon) & stamps.notna().to_numpy()
     rows = np.flatnonzero(usable)
 
     mmsi = positions[c.MMSI].to_numpy(dtype="int64")[rows]
@@ -90,7 +123,7 @@ def build_tracks(positions: pd.DataFrame, ports: pd.DataFrame) -> pd.DataFrame:
     same_vessel[1:] = mmsi[1:] == mmsi[:-1]
 
     dt_h = np.full(len(rows), np.nan)
-    dt_h[1:] = np.diff(ts) / 3.6e9  # ts in microseconds since the epoch
+    dt_h[1:] = np.diff(ts) / US_PER_H  # ts in microseconds since the epoch
     dist_nm = np.full(len(rows), np.nan)
     if len(rows) > 1:
         dist_nm[1:] = haversine_nm(lat[:-1], lon[:-1], lat[1:], lon[1:])

@@ -8,17 +8,21 @@ Every line read ends in exactly one place, and :class:`IngestSummary` counts the
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Sequence
+import multiprocessing
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ingest import files, messages, tables
+from ingest import chunks, files, messages, tables
 from ingest.fragments import FragmentParams, Message, assemble
 from ingest.framing import FramingParams, Rejected, frame_lines
+from vessel_risk import columns as c
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,11 @@ class IngestParams:
     # The same message heard by several receivers arrives within seconds; a repeat of identical
     # payload bits more than this later is a new transmission (a moored ship repeating itself).
     duplicate_window_s: float = 60.0
+    # Lines per chunk: ~40-80 MB of framing state per worker; large enough that process start-up
+    # and pickling are a small share of the time.
+    chunk_lines: int = 250_000
+    # Worker processes for framing and decoding (the machines have 2 cores).
+    workers: int = 2
 
 
 @dataclass
@@ -78,6 +87,9 @@ class IngestSummary:
         }
 
 
+TYPE_POSITION_AND_STATIC = 19  # a type 19 report yields a position row and a static row
+
+
 @dataclass
 class AisTables:
     positions: pd.DataFrame
@@ -89,48 +101,114 @@ class AisTables:
 def ingest_ais(paths: Iterable[Path], params: IngestParams = IngestParams()) -> AisTables:
     """Ingest every AIS file found under ``paths`` (files or folders, plain or gzip).
 
-    Duplicates are removed across all files, so one message heard by receivers whose feeds were
-    saved to different files is kept once.
+    NMEA files are read in chunks of whole messages (bounded memory) and the chunks are framed
+    and decoded on ``params.workers`` processes. Duplicates are removed across all chunks and
+    files, so a message heard by receivers whose feeds were saved to different files is kept once.
     """
     summary = IngestSummary()
-    framed_parts: list[pd.DataFrame] = []
-    rejected: list[tuple[str, Rejected]] = []
-    decoded_tables: list[AisTables] = []
+    results: list[ChunkResult] = []
+    csv_parts: list[AisTables] = []
+    nmea_files: list[Path] = []
     for path in files.discover(paths):
-        content = files.read_bytes(path)
-        fmt = files.sniff_format(content)
-        if fmt != files.NMEA:
-            from ingest import csv_exports  # imported lazily: most runs are NMEA only
-
-            part = csv_exports.ingest_csv(path, content, fmt)
-            summary.add(part.summary)
-            decoded_tables.append(part)
+        fmt = files.sniff_format(files.read_head(path))
+        if fmt == files.NMEA:
+            summary.files += 1
+            nmea_files.append(path)
             continue
-        framed = frame_nmea(files.split_lines(content), str(path), params)
-        summary.add(framed.summary)
-        framed_parts.append(framed.messages)
-        rejected.extend((str(path), r) for r in framed.rejected)
-    all_messages = (pd.concat(framed_parts, ignore_index=True) if framed_parts
-                    else messages.messages_frame([], ""))
-    kept, dropped = messages.deduplicate(all_messages, params.duplicate_window_s)
-    summary.duplicate_sentences += int(dropped[messages.SENTENCES].map(len).sum())
-    decoded = messages.decode(kept)
-    summary.decoded_sentences += decoded.decoded_sentences
-    summary.messages_by_type.update(decoded.by_type)
-    summary.quarantined.update(r.reason for _, r in decoded.failed)
-    rejected.extend(decoded.failed)
-    quarantine = tables.concat(
-        [tables.quarantine_frame([r for s, r in rejected if s == src], src)
-         for src in sorted({s for s, _ in rejected})],
-        tables.empty_quarantine(),
-    )
-    parts = [AisTables(decoded.positions, decoded.statics, quarantine, summary), *decoded_tables]
+        from ingest import csv_exports  # imported lazily: most runs are NMEA only
+
+        csv_parts.append(csv_exports.ingest_csv(path, files.read_bytes(path), fmt))
+    jobs = (chunk for path in nmea_files
+            for chunk in chunks.read_chunks(path, params.chunk_lines, params.framing.context_lines))
+    results = list(_run_chunks(jobs, params))
+    for part in [*results, *csv_parts]:
+        summary.add(part.summary)
+    positions = _merge_copies([r.positions for r in results], summary, params,
+                              count_types=True)
+    statics = _merge_copies([r.statics for r in results], summary, params, count_types=False)
+    _merge_copies([r.others for r in results], summary, params, count_types=True)
+    quarantine = tables.concat([r.quarantine for r in results], tables.empty_quarantine())
     return AisTables(
-        positions=tables.concat([p.positions for p in parts], tables.empty_positions()),
-        statics=tables.concat([p.statics for p in parts], tables.empty_statics()),
-        quarantine=tables.concat([p.quarantine for p in parts], tables.empty_quarantine()),
+        positions=tables.concat([positions, *(p.positions for p in csv_parts)],
+                                tables.empty_positions()),
+        statics=tables.concat([statics, *(p.statics for p in csv_parts)], tables.empty_statics()),
+        quarantine=tables.concat([quarantine, *(p.quarantine for p in csv_parts)],
+                                 tables.empty_quarantine()),
         summary=summary,
     )
+
+
+@dataclass
+class ChunkResult:
+    """A chunk framed, de-duplicated within itself and decoded (rows keep private columns)."""
+
+    positions: pd.DataFrame
+    statics: pd.DataFrame
+    others: pd.DataFrame
+    quarantine: pd.DataFrame
+    summary: IngestSummary
+
+
+def process_chunk(chunk: chunks.Chunk, params: IngestParams) -> ChunkResult:
+    """Frame, reassemble, de-duplicate and decode one chunk (runs in a worker process)."""
+    framed = frame_nmea(chunk, params)
+    kept, dropped = messages.deduplicate(framed.messages, params.duplicate_window_s)
+    decoded = messages.decode(kept)
+    summary = framed.summary
+    summary.duplicate_sentences += int(dropped[messages.SENTENCES].map(len).sum())
+    for frame in (decoded.positions, decoded.others):
+        summary.decoded_sentences += int(frame[messages.N_SENTENCES].sum())
+        summary.messages_by_type.update(frame[c.MSG_TYPE].tolist())
+    statics_only = decoded.statics[decoded.statics[c.MSG_TYPE] != TYPE_POSITION_AND_STATIC]
+    summary.decoded_sentences += int(statics_only[messages.N_SENTENCES].sum())
+    summary.messages_by_type.update(statics_only[c.MSG_TYPE].tolist())
+    summary.quarantined.update(r.reason for _, r in decoded.failed)
+    rejected = framed.rejected + [r for _, r in decoded.failed]
+    return ChunkResult(decoded.positions, decoded.statics, decoded.others,
+                       tables.quarantine_frame(rejected, chunk.source), summary)
+
+
+def _run_chunks(jobs: Iterator[chunks.Chunk], params: IngestParams) -> Iterator[ChunkResult]:
+    """Process chunks in order, on worker processes once there is more than one chunk."""
+    first = next(jobs, None)
+    if first is None:
+        return
+    second = next(jobs, None)
+    if second is None or params.workers <= 1:
+        yield process_chunk(first, params)
+        if second is not None:
+            yield process_chunk(second, params)
+            yield from (process_chunk(job, params) for job in jobs)
+        return
+    # "spawn": the caller may be a Prefect task with threads running, which fork would copy.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(params.workers, mp_context=context) as pool:
+        in_flight: deque[Future[ChunkResult]] = deque()
+        for job in chain([first, second], jobs):
+            in_flight.append(pool.submit(process_chunk, job, params))
+            if len(in_flight) >= 2 * params.workers:  # bounded read-ahead: bounded memory
+                yield in_flight.popleft().result()
+        while in_flight:
+            yield in_flight.popleft().result()
+
+
+def _merge_copies(frames: list[pd.DataFrame], summary: IngestSummary, params: IngestParams,
+                  count_types: bool) -> pd.DataFrame:
+    """Drop copies of one message found in different chunks or files; count them."""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return tables.empty_positions() if count_types else tables.empty_statics()
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    kept, dropped = messages.merge_copies(frame, frame[messages.PAYLOAD_HASH].to_numpy(),
+                                          params.duplicate_window_s)
+    if count_types or len(dropped):
+        counted = (dropped if count_types
+                   else dropped[dropped[c.MSG_TYPE] != TYPE_POSITION_AND_STATIC])
+        moved = int(counted[messages.N_SENTENCES].sum())
+        summary.decoded_sentences -= moved
+        summary.duplicate_sentences += moved
+        summary.messages_by_type.subtract(counted[c.MSG_TYPE].tolist())
+    return kept.drop(columns=messages.PRIVATE, errors="ignore")
 
 
 @dataclass
@@ -140,11 +218,10 @@ class Framed:
     summary: IngestSummary
 
 
-def frame_nmea(lines: Sequence[str], source: str, params: IngestParams = IngestParams()) -> Framed:
-    """Frame and reassemble the NMEA lines of one source; count what each line became."""
-    n_lines = len(lines) - (1 if lines and lines[-1] == "" else 0)
-    lines = lines[:n_lines]
-    summary = IngestSummary(files=1, lines_read=n_lines)
+def frame_nmea(chunk: chunks.Chunk, params: IngestParams = IngestParams()) -> Framed:
+    """Frame and reassemble the NMEA lines of one chunk; count what each line became."""
+    lines = chunk.lines
+    summary = IngestSummary(lines_read=len(lines))
     for line in lines:
         text = line.strip()
         if not text or text.startswith("#"):
@@ -153,7 +230,11 @@ def frame_nmea(lines: Sequence[str], source: str, params: IngestParams = IngestP
             summary.time_only += 1
     rejected: list[Rejected] = []
     complete: list[Message] = []
-    for item in assemble(frame_lines(lines, params.framing), params.fragments):
+    framed = frame_lines([*chunk.context, *lines], params.framing,
+                         first_line_no=chunk.first_line_no - len(chunk.context))
+    for item in assemble(framed, params.fragments):
+        if item.line_no < chunk.first_line_no:
+            continue  # context: framed only so that stateful rules see the lines before
         if isinstance(item, Rejected):
             rejected.append(item)
         else:
@@ -164,4 +245,10 @@ def frame_nmea(lines: Sequence[str], source: str, params: IngestParams = IngestP
     pieces.update(n for m in complete for n in m.raw_lines)
     summary.extra_sentences = sum(n - 1 for n in pieces.values() if n > 1)
     summary.quarantined.update(r.reason for r in rejected)
-    return Framed(messages.messages_frame(complete, source), rejected, summary)
+    return Framed(messages.messages_frame(complete, chunk.source), rejected, summary)
+
+
+def ingest_lines(lines: Sequence[str], source: str = "<lines>",
+                 params: IngestParams = IngestParams()) -> ChunkResult:
+    """Ingest lines held in memory as one chunk (tests and small inputs)."""
+    return process_chunk(chunks.Chunk(source, 1, (), tuple(lines)), params)

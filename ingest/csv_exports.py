@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from ingest import files, tables
@@ -146,7 +145,8 @@ def _statics(frame: pd.DataFrame, spec: _Columns, stamp: pd.Series, mmsi: pd.Ser
         c.DESTINATION: _text(frame[spec.destination]) if spec.destination else pd.NA,
         c.DRAUGHT_M: _num(frame[spec.draught]).where(lambda d: d > 0),
         c.LENGTH_M: _num(frame[spec.length]).where(lambda d: d > 0),
-        c.BEAM_M: _num(frame[spec.width]).where(lambda d: d > 0), c.RECEIVERS: 1, c.SOURCE_FILE: source, c.LINE_NO: frame.index.to_numpy(),
+        c.BEAM_M: _num(frame[spec.width]).where(lambda d: d > 0),
+        c.RECEIVERS: 1, c.SOURCE_FILE: source, c.LINE_NO: frame.index.to_numpy(),
     })
     out = out[out[c.MSG_TYPE].notna()].sort_values([c.MMSI, c.TIMESTAMP], kind="mergesort")
     identity = [c.IMO, c.NAME, c.CALLSIGN, c.SHIP_TYPE, c.DESTINATION]

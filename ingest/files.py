@@ -51,6 +51,18 @@ def read_bytes(path: Path) -> bytes:
         raise InputError(f"cannot read {path}: {exc}") from exc
 
 
+def read_head(path: Path, size: int = _SNIFF_BYTES) -> bytes:
+    """The first ``size`` bytes of the file's content (decompressed when gzip)."""
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(2)
+        opener = gzip.open if magic == _GZIP_MAGIC else open
+        with opener(path, "rb") as handle:
+            return bytes(handle.read(size))
+    except (OSError, EOFError) as exc:
+        raise InputError(f"cannot read {path}: {exc}") from exc
+
+
 def sniff_format(head: bytes) -> str:
     """Tell NMEA from the CSV exports by the first non-empty line (their header)."""
     first = next((line for line in head[:_SNIFF_BYTES].splitlines() if line.strip()), b"")

@@ -59,6 +59,11 @@ class FramingParams:
     # Unix seconds for files that carry no receive time (None: such lines are quarantined).
     capture_time_s: float | None = None
 
+    @property
+    def context_lines(self) -> int:
+        """Lines before a chunk that stateful rules ($PGHP, inherited times) may look back to."""
+        return max(self.pghp_max_lines, self.inherit_time_lines)
+
 
 @dataclass(frozen=True)
 class Sentence:

@@ -6,7 +6,6 @@ by :mod:`ingest.fast_positions`; every other message goes through pyais one by o
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,10 @@ FILL = "fill"
 RECEIVED_S = "received_s"  # receive time, Unix seconds
 SENTENCES = "sentences"  # the message's NMEA sentences, in fragment order (tuple of str)
 RAW_LINES = "raw_lines"  # the line number of each sentence (tuple of int)
+# Private columns of decoded rows, used to find duplicates across chunks and files, then dropped.
+PAYLOAD_HASH = "_payload_hash"
+N_SENTENCES = "_n_sentences"
+PRIVATE = [PAYLOAD_HASH, RECEIVED_S, N_SENTENCES]
 
 # First payload character of the fixed-layout position reports: types 1, 2, 3 and 18 ('B').
 _FAST_FIRST_CHARS = ("1", "2", "3", "B")
@@ -52,51 +55,72 @@ def deduplicate(msgs: pd.DataFrame, window_s: float) -> tuple[pd.DataFrame, pd.D
     Copies are identical payloads received within ``window_s`` of the copy before; the kept row
     gets ``receivers``, the number of copies. Kept rows stay in input order.
     """
-    if msgs.empty:
-        return msgs.assign(**{c.RECEIVERS: pd.Series(dtype="int64")}), msgs
-    order = np.lexsort((np.arange(len(msgs)), msgs[RECEIVED_S].to_numpy(),
-                        msgs[PAYLOAD].to_numpy()))
-    payload = msgs[PAYLOAD].to_numpy()[order]
-    received = msgs[RECEIVED_S].to_numpy()[order]
+    msgs = msgs.assign(**{c.RECEIVERS: np.ones(len(msgs), dtype="int64")})
+    return merge_copies(msgs, msgs[PAYLOAD].to_numpy(), window_s)
+
+
+def merge_copies(
+    frame: pd.DataFrame, key: np.ndarray, window_s: float
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Keep the first of rows with the same ``key`` whose ``received_s`` chain within ``window_s``;
+    the kept row's ``receivers`` becomes the group's total. Returns (kept, dropped)."""
+    if frame.empty:
+        return frame.reset_index(drop=True), frame
+    received = frame[RECEIVED_S].to_numpy()
+    order = np.lexsort((np.arange(len(frame)), received, key))
+    sorted_key, sorted_received = key[order], received[order]
     new_group = np.ones(len(order), dtype=bool)
-    new_group[1:] = (payload[1:] != payload[:-1]) | (np.diff(received) > window_s)
-    sizes = np.bincount(np.cumsum(new_group) - 1)
-    firsts = order[new_group]
+    new_group[1:] = (sorted_key[1:] != sorted_key[:-1]) | (np.diff(sorted_received) > window_s)
+    starts = np.flatnonzero(new_group)
+    totals = np.add.reduceat(frame[c.RECEIVERS].to_numpy()[order], starts)
+    firsts = order[starts]
     by_input = np.argsort(firsts, kind="stable")
-    kept = msgs.iloc[firsts[by_input]].assign(**{c.RECEIVERS: sizes[by_input]})
-    dropped = msgs.iloc[np.sort(order[~new_group])]
+    kept = frame.iloc[firsts[by_input]].assign(**{c.RECEIVERS: totals[by_input]})
+    dropped = frame.iloc[np.sort(order[~new_group])]
     return kept.reset_index(drop=True), dropped
 
 
 @dataclass
 class Decoded:
+    """Decoded rows, each with the private columns (payload hash, receive time, sentences)."""
+
     positions: pd.DataFrame
     statics: pd.DataFrame
+    others: pd.DataFrame  # decoded messages of types not stored: msg_type + private columns
     failed: list[tuple[str, Rejected]]  # (source file, rejection) per sentence of a failed message
-    decoded_sentences: int
-    by_type: Counter[int]
 
 
 def decode(msgs: pd.DataFrame) -> Decoded:
     """Decode de-duplicated messages (with ``receivers``) into positions and statics."""
-    n_sentences = msgs[SENTENCES].map(len).to_numpy() if len(msgs) else np.zeros(0, dtype=int)
+    msgs = msgs.assign(**{
+        PAYLOAD_HASH: pd.util.hash_array(msgs[PAYLOAD].to_numpy()) if len(msgs)
+        else np.zeros(0, dtype="uint64"),
+        N_SENTENCES: msgs[SENTENCES].map(len).to_numpy() if len(msgs) else np.zeros(0, dtype=int),
+    })
     first = msgs[PAYLOAD].str[:1] if len(msgs) else pd.Series(dtype=object)
-    candidate = (n_sentences == 1) & first.isin(_FAST_FIRST_CHARS).to_numpy()
+    candidate = (msgs[N_SENTENCES].to_numpy() == 1) & first.isin(_FAST_FIRST_CHARS).to_numpy()
     fast_rows = msgs[candidate]
     arrays = decode_position_payloads(fast_rows[PAYLOAD].to_numpy(), fast_rows[FILL].to_numpy())
     fast = _fast_positions(fast_rows[arrays.ok], arrays.to_frame()[arrays.ok])
-    by_type: Counter[int] = Counter(fast[c.MSG_TYPE].tolist())
     slow_mask = ~candidate
     slow_mask[np.flatnonzero(candidate)[~arrays.ok]] = True
-    pos_rows, static_rows, failed, slow_sentences = _decode_slowly(msgs[slow_mask], by_type)
-    positions = tables.concat([fast, tables.positions_frame(pos_rows)], tables.empty_positions())
+    pos_rows, static_rows, other_rows, failed = _decode_slowly(msgs[slow_mask])
     return Decoded(
-        positions=positions,
-        statics=tables.statics_frame(static_rows),
+        positions=pd.concat([fast, _with_private(tables.positions_frame, pos_rows)],
+                            ignore_index=True),
+        statics=_with_private(tables.statics_frame, static_rows),
+        others=pd.DataFrame(other_rows, columns=[c.MSG_TYPE, c.RECEIVERS, *PRIVATE]).astype(
+            {c.MSG_TYPE: "int64", c.RECEIVERS: "int64", PAYLOAD_HASH: "uint64",
+             RECEIVED_S: "float64", N_SENTENCES: "int64"}),
         failed=failed,
-        decoded_sentences=len(fast) + slow_sentences,
-        by_type=by_type,
     )
+
+
+def _with_private(make: Any, rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = make(rows)
+    for col, dtype in ((PAYLOAD_HASH, "uint64"), (RECEIVED_S, "float64"), (N_SENTENCES, "int64")):
+        frame[col] = np.array([r[col] for r in rows], dtype=dtype)
+    return frame
 
 
 def _fast_positions(rows: pd.DataFrame, fields: pd.DataFrame) -> pd.DataFrame:
@@ -116,19 +140,23 @@ def _fast_positions(rows: pd.DataFrame, fields: pd.DataFrame) -> pd.DataFrame:
         c.SOURCE_FILE: rows[c.SOURCE_FILE].to_numpy(),
         c.LINE_NO: rows[c.LINE_NO].to_numpy(),
     })
-    return tables.typed(frame, tables.POSITION_DTYPES)
+    typed = tables.typed(frame, tables.POSITION_DTYPES)
+    for col in PRIVATE:
+        typed[col] = rows[col].to_numpy()
+    return typed
 
 
 def _decode_slowly(
-    msgs: pd.DataFrame, by_type: Counter[int]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[str, Rejected]], int]:
+    msgs: pd.DataFrame,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[Any, ...]],
+           list[tuple[str, Rejected]]]:
     pos_rows: list[dict[str, Any]] = []
     static_rows: list[dict[str, Any]] = []
+    other_rows: list[tuple[Any, ...]] = []
     failed: list[tuple[str, Rejected]] = []
-    decoded_sentences = 0
-    for sentences, lines, received, heard_by, source, line_no in zip(
+    for sentences, lines, received, heard_by, source, line_no, digest in zip(
         msgs[SENTENCES], msgs[RAW_LINES], msgs[RECEIVED_S], msgs[c.RECEIVERS],
-        msgs[c.SOURCE_FILE], msgs[c.LINE_NO],
+        msgs[c.SOURCE_FILE], msgs[c.LINE_NO], msgs[PAYLOAD_HASH],
     ):
         try:
             decoded = decode_message(sentences)
@@ -136,12 +164,13 @@ def _decode_slowly(
             reason = str(exc).split(":")[0]
             failed.extend((source, Rejected(n, reason, s, received)) for n, s in zip(lines, sentences))
             continue
-        decoded_sentences += len(sentences)
-        by_type[decoded.msg_type] += 1
         common = {c.TIMESTAMP: received, c.RECEIVERS: heard_by, c.SOURCE_FILE: source,
-                  c.LINE_NO: line_no}
+                  c.LINE_NO: line_no, PAYLOAD_HASH: digest, RECEIVED_S: received,
+                  N_SENTENCES: len(sentences)}
         if "position" in decoded.kind:
             pos_rows.append({**{k: decoded.row.get(k) for k in tables.POSITION_FIELDS}, **common})
         if "static" in decoded.kind:
             static_rows.append({**{k: decoded.row.get(k) for k in tables.STATIC_FIELDS}, **common})
-    return pos_rows, static_rows, failed, decoded_sentences
+        if decoded.kind == "other":
+            other_rows.append((decoded.msg_type, heard_by, digest, received, len(sentences)))
+    return pos_rows, static_rows, other_rows, failed

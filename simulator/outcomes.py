@@ -2,7 +2,7 @@
 
 Probability model (documented so the model's job is clear, and deliberately noisy):
 
-    logit P(label = 1) = -2.4
+    logit P(label = 1) = -2.0
         + 1.5 * [gap, loitering or encounter started in the 7 days before the boarding date]
         + 1.0 * [spoofing, identity_shared or identity_change started in those 7 days]
         + 0.8 * [invalid_mmsi, flag_mismatch or watchlist: standing facts, always visible]
@@ -38,7 +38,7 @@ class OutcomeParams:
     boarded_share: float = 0.4  # officers board about 40% of the ships calling in a week
     twice_share: float = 0.25  # some ships are boarded again a few days later
     first_day: int = 3  # boardings from day 3 on, so there is behaviour history to learn from
-    intercept: float = -2.4  # about one boarding in six finds something on an ordinary ship
+    intercept: float = -2.0  # about one boarding in eight finds something on an ordinary ship
     w_at_sea: float = 1.5
     w_message: float = 1.0
     w_standing: float = 0.8

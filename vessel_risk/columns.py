@@ -84,6 +84,12 @@ IMPLIED_SPEED_KNOTS = "implied_speed_knots"  # dist_nm / dt_h
 PORT_DIST_NM = "port_dist_nm"  # distance to the nearest port in the reference list
 NEAREST_PORT = "nearest_port"  # name of that port
 
+# --- reference ports (features.geo.load_ports); port name, lat and lon reuse NAME, LAT, LON -------
+LOCODE = "locode"  # UN/LOCODE, e.g. "DKEBJ"
+COUNTRY = "country"  # country name as the port list spells it, e.g. "Denmark"
+
+PORT_COLUMNS = [NAME, LOCODE, COUNTRY, LAT, LON]
+
 # --- registry (contract: DESIGN.md) ---------------------------------------------------------------
 FLAG = "flag"  # ISO 3166-1 alpha-2
 BUILD_YEAR = "build_year"
@@ -124,3 +130,10 @@ RISK_LIST_COLUMNS = [
     DATE, MMSI, IMO, NAME, FLAG, SHIP_TYPE, RISK_SCORE, RISK_RANK, RISK_BAND, REASONS,
     LAST_SEEN, LAST_LAT, LAST_LON, DESTINATION, MODEL_VERSION,
 ]
+
+# --- identity (features.identity): MMSIs heard in the window, their registry links ----------------
+FIRST_SEEN = "first_seen"  # UTC, first time the MMSI was heard in the window
+LINK = "link"  # how an MMSI was linked to an IMO (features.identity.LINK_* values)
+
+SEEN_COLUMNS = [MMSI, FIRST_SEEN, LAST_SEEN, LAST_LAT, LAST_LON]
+LINK_COLUMNS = [MMSI, IMO, LINK]

@@ -8,9 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from features.condition import (
+from features.catalog import (
     AGE_YEARS,
-    CONDITION_COLUMNS,
     DAYS_SINCE_LAST_INSPECTION,
     DEFICIENCIES_36M,
     DETENTIONS_36M,
@@ -20,14 +19,17 @@ from features.condition import (
     NAME_CHANGES_36M,
     OWNER_CHANGES_36M,
     REGISTRY_MATCH,
+    SHIP_TYPE_GROUP,
+    UNCLASSED,
+)
+from features.condition import (
+    CONDITION_COLUMNS,
     SHIP_TYPE_CARGO,
     SHIP_TYPE_FISHING,
-    SHIP_TYPE_GROUP,
     SHIP_TYPE_OTHER,
     SHIP_TYPE_PASSENGER,
     SHIP_TYPE_TANKER,
     SHIP_TYPE_TUG_SERVICE,
-    UNCLASSED,
     ConditionParams,
     condition_features,
     flag_risk,

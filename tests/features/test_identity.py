@@ -9,8 +9,6 @@ import pandas as pd
 import pytest
 
 from features.identity import (
-    FIRST_SEEN,
-    LINK,
     LINK_BROADCAST_IMO,
     LINK_NONE,
     LINK_REGISTRY_MMSI,
@@ -106,7 +104,7 @@ def test_mmsis_seen_spans_positions_and_statics_and_keeps_last_valid_position():
     seen = mmsis_seen(positions, statics((244123456, 6.0, "A", None, None)))
 
     row = seen.iloc[0]
-    assert row[FIRST_SEEN] == DAY + pd.Timedelta(hours=2)
+    assert row[c.FIRST_SEEN] == DAY + pd.Timedelta(hours=2)
     assert row[c.LAST_SEEN] == DAY + pd.Timedelta(hours=6)
     assert (row[c.LAST_LAT], row[c.LAST_LON]) == (pytest.approx(55.01), 5.0)
 
@@ -209,7 +207,7 @@ def test_detect_invalid_mmsi_reports_coast_station_identity_unless_told_not_to()
 
 def test_detect_invalid_mmsi_raises_naming_missing_column():
     with pytest.raises(DetectionError, match="first_seen"):
-        detect_invalid_mmsi(seen_of(123456789).drop(columns=[FIRST_SEEN]))
+        detect_invalid_mmsi(seen_of(123456789).drop(columns=[c.FIRST_SEEN]))
 
 
 # --- link_vessels ---------------------------------------------------------------------------------
@@ -223,7 +221,7 @@ def test_link_vessels_prefers_registry_mmsi_then_broadcast_imo_then_none():
     assert links[c.MMSI].tolist() == [244123456, 538000001, 636015565]
     assert links[c.IMO].tolist()[:2] == [9074729, 9187629]
     assert pd.isna(links[c.IMO].iloc[2])
-    assert links[LINK].tolist() == [LINK_REGISTRY_MMSI, LINK_BROADCAST_IMO, LINK_NONE]
+    assert links[c.LINK].tolist() == [LINK_REGISTRY_MMSI, LINK_BROADCAST_IMO, LINK_NONE]
 
 
 def test_link_vessels_uses_the_most_often_broadcast_imo():
@@ -248,7 +246,7 @@ def test_link_vessels_breaks_a_shared_registry_mmsi_by_the_broadcast_imo():
 
 def test_link_vessels_without_statics_or_registry_links_nothing():
     links = link_vessels(seen_of(244123456), None, None)
-    assert links[LINK].tolist() == [LINK_NONE] and links[c.IMO].isna().all()
+    assert links[c.LINK].tolist() == [LINK_NONE] and links[c.IMO].isna().all()
 
 
 # --- detect_flag_mismatch -------------------------------------------------------------------------

@@ -137,3 +137,32 @@ def test_ingest_survives_fuzzed_real_lines_and_keeps_good_ones(tmp_path: Path) -
     kept = result.positions[result.positions[c.LINE_NO] > 150]
     assert len(kept) == len(tail)
     assert len(result.quarantine) > 0
+
+
+@pytest.mark.parametrize("name", ["dma_2010-06-11_pghp_timestamped.nmea",
+                                  "gfw_ais_tools_multi-part.nmea",
+                                  "kystverket_2024-12-09_tagblock.nmea"])
+def test_ingest_in_small_chunks_on_two_workers_matches_one_chunk(name: str) -> None:
+    from ingest.ais import IngestParams
+    from ingest.framing import FramingParams
+
+    path = shared_file("ais", "nmea", name)
+    framing = FramingParams(capture_time_s=1_700_000_000.0)
+    whole = ingest_ais([path], IngestParams(framing=framing, chunk_lines=10**9, workers=1))
+    chunked = ingest_ais([path], IngestParams(framing=framing, chunk_lines=997, workers=2))
+    assert chunked.summary.as_dict() == whole.summary.as_dict()
+    for table in ("positions", "statics", "quarantine"):
+        a = getattr(whole, table).sort_values([c.LINE_NO, c.MMSI] if table != "quarantine"
+                                              else [c.LINE_NO, c.RAW]).reset_index(drop=True)
+        b = getattr(chunked, table).sort_values([c.LINE_NO, c.MMSI] if table != "quarantine"
+                                                else [c.LINE_NO, c.RAW]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_ingest_keeps_message_heard_in_two_files_once(tmp_path: Path) -> None:
+    a = write(tmp_path, "receiver_a.nmea", [TAG + "\\" + TYPE1])
+    b = write(tmp_path, "receiver_b.nmea", [r"\s:9,c:1733782036*00" + "\\" + TYPE1])
+    result = ingest_ais([a, b])
+    assert len(result.positions) == 1
+    assert result.positions[c.RECEIVERS].iloc[0] == 2
+    assert result.summary.duplicate_sentences == 1 and result.summary.balanced
