@@ -126,14 +126,17 @@ def _with_private(make: Any, rows: list[dict[str, Any]]) -> pd.DataFrame:
 def _fast_positions(rows: pd.DataFrame, fields: pd.DataFrame) -> pd.DataFrame:
     lat = fields[c.LAT].to_numpy()
     lon = fields[c.LON].to_numpy()
+    cog = fields[c.COG_DEG].to_numpy()
+    heading = fields[c.HEADING_DEG].to_numpy()
+    # The same validity rules as ingest.decode: a value outside its range is not a measurement.
     frame = pd.DataFrame({
         c.MMSI: fields[c.MMSI].to_numpy(),
         c.TIMESTAMP: tables.seconds_to_utc(rows[RECEIVED_S].to_numpy()).to_numpy(),
         c.LAT: np.where(np.abs(lat) <= 90.0, lat, np.nan),
         c.LON: np.where(np.abs(lon) <= 180.0, lon, np.nan),
         c.SOG_KNOTS: fields[c.SOG_KNOTS].to_numpy(),
-        c.COG_DEG: fields[c.COG_DEG].to_numpy(),
-        c.HEADING_DEG: fields[c.HEADING_DEG].to_numpy(),
+        c.COG_DEG: np.where((cog >= 0.0) & (cog < 360.0), cog, np.nan),
+        c.HEADING_DEG: np.where((heading >= 0.0) & (heading < 360.0), heading, np.nan),
         c.NAV_STATUS: fields[c.NAV_STATUS].to_numpy(),
         c.MSG_TYPE: fields[c.MSG_TYPE].to_numpy(),
         c.RECEIVERS: rows[c.RECEIVERS].to_numpy(),

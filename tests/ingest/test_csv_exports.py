@@ -3,6 +3,7 @@ scenario files with a MarineCadastre header."""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -36,21 +37,23 @@ def write_csv(tmp_path: Path, lines: list[str]) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
+@cache
+def ingested(name: str) -> AisTables:
+    """A shared CSV file ingested (once per module run: the tests only read the tables)."""
+    return ingest_ais([shared_file("ais", "csv", name)])
+
+
+@pytest.fixture
 def dma() -> AisTables:
-    return ingest_ais([shared_file("ais", "csv", DMA_FIXTURE)])
+    return ingested(DMA_FIXTURE)
 
 
-@pytest.fixture(scope="module")
-def mc_1000() -> AisTables:
-    return ingest_ais([shared_file("ais", "csv", MC_1000)])
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture
 def mc_subset() -> AisTables:
-    return ingest_ais([shared_file("ais", "csv", MC_SUBSET)])
+    return ingested(MC_SUBSET)
 
 
+@cache
 def raw_rows(name: str) -> pd.DataFrame:
     """The file as text columns, indexed by file line number (header is line 1, no blank lines)."""
     frame = pd.read_csv(shared_file("ais", "csv", name), dtype=str, keep_default_na=False)
@@ -71,7 +74,7 @@ def test_ingest_csv_reads_every_row_of_dma_fixture(dma: AisTables) -> None:
 
 @pytest.mark.parametrize(("name", "rows"), [(MC_1000, 1000), (MC_SUBSET, 7944)])
 def test_ingest_csv_reads_every_row_of_marinecadastre_files(name: str, rows: int) -> None:
-    result = ingest_ais([shared_file("ais", "csv", name)])
+    result = ingested(name)
     s = result.summary
     assert s.balanced, s.as_dict()
     assert (s.lines_read, s.decoded_sentences, sum(s.quarantined.values())) == (rows + 1, rows, 0)
@@ -120,7 +123,7 @@ def test_ingest_csv_turns_not_available_values_into_nan(
     name: str, column: str, raw_column: str, sentinels: set[str], at_least: int
 ) -> None:
     raw = raw_rows(name)[raw_column]
-    values = ingest_ais([shared_file("ais", "csv", name)]).positions.set_index(c.LINE_NO)[column]
+    values = ingested(name).positions.set_index(c.LINE_NO)[column]
     not_available = raw.isin(sentinels) | (raw == "")
     assert not_available.sum() >= at_least
     assert values[raw.index[not_available]].isna().all()

@@ -1,0 +1,857 @@
+"""Vectorised NMEA framing: :func:`ingest.framing.frame_lines` for a whole block of lines at once.
+
+The reference framer reads one line at a time with regular expressions. This module frames the
+common case with numpy over the raw bytes: line ends, ``!``, ``,``, ``*`` and ``\\`` are found
+with ``np.flatnonzero``, each line's sentence fields with ``np.searchsorted``, the NMEA checksum
+with ``np.bitwise_xor.reduceat``, tag-block ``c:``/``s:``/``g:`` fields, leading/trailing Unix time
+columns and ``$PGHP`` times are parsed column-wise, and the stateful rules (a ``$PGHP`` time for
+the next lines, inheriting the time of a timed line just before, tag-block groups where only the
+first fragment carries ``c:``) are forward fills over line indices.
+
+A line the fast path does not handle (several sentences on one line, ISO-8601 time columns,
+non-ASCII bytes, anything unusual) is ``SLOW``: :func:`frame_block` frames it with the reference's
+own code, fed the exact state the reference would have at that line, and a fast line whose time
+depends on a slow line (a time inherited from it, a group it may have set, a ``$PGHP`` line that
+only the reference can read) is made slow too. Every line gets exactly the result
+``frame_lines`` gives it; tests check this on every real capture and on random mixes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from ingest import framing as ref
+from ingest.framing import (
+    BAD_CHECKSUM,
+    BAD_TAG_BLOCK,
+    MALFORMED_SENTENCE,
+    NO_RECEIVE_TIME,
+    NOT_AIS,
+    FramingParams,
+    Rejected,
+    Sentence,
+)
+
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+Floats = npt.NDArray[np.float64]
+
+# kind of each line (int8 codes)
+SENTENCE = 0  # one AIS sentence, framed by the fast path
+REJECTED = 1  # a Rejected (``reason`` says why), decided by the fast path
+PGHP = 2  # a $PGHP line that carries a time (a malformed one is REJECTED)
+BLANK_OR_COMMENT = 3  # blank line or '#' comment: yields nothing
+SLOW = 4  # framed by the reference code: its results are in FramedBlock.slow_items
+KINDS = ("sentence", "rejected", "pghp", "blank_or_comment", "slow")
+REASONS = ("", MALFORMED_SENTENCE, BAD_CHECKSUM, BAD_TAG_BLOCK, NO_RECEIVE_TIME, NOT_AIS)
+_R_MALFORMED, _R_CHECKSUM, _R_TAG, _R_NO_TIME, _R_NOT_AIS = 1, 2, 3, 4, 5
+
+_PAD = 64  # zero bytes after the content, so fixed-offset reads never leave the buffer
+_MAX_NUMBER_CHARS = 32  # longer time tokens go to the reference (none seen in real feeds)
+_EXACT_DIGITS = 15  # digit strings up to this long convert to float64 exactly (< 2**53)
+_MS_DIGITS = 13  # as ingest.framing: 13 integer digits are Unix milliseconds
+_UNIX_DIGITS = (9, 13)  # as ingest.framing's _UNIX pattern
+# $PGHP years whose microsecond timestamps stay below 2**53, so float64 equals datetime's value
+_PGHP_YEARS = (1900, 2200)
+_PGHP_FIELD_CHARS = 9  # longer $PGHP number fields go to the reference
+
+
+def _lut(chars: bytes) -> Bools:
+    table = np.zeros(256, dtype=bool)
+    table[np.frombuffer(chars, dtype=np.uint8)] = True
+    return table
+
+
+_WS = np.array([chr(b).isspace() for b in range(256)])  # what str.strip() removes (Latin-1)
+_DIGIT = _lut(b"0123456789")
+_HEX = _lut(b"0123456789ABCDEFabcdef")
+_TALKER = _lut(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_FILL = _lut(b"012345")
+_HEX_VALUE = np.zeros(256, dtype=np.uint8)
+for _chars, _base in ((b"0123456789", 0), (b"ABCDEF", 10), (b"abcdef", 10)):
+    _HEX_VALUE[np.frombuffer(_chars, dtype=np.uint8)] = np.arange(len(_chars)) + _base
+
+
+@dataclass
+class FramingState:
+    """The reference framer's memory between lines; pass it from one block to the next."""
+
+    pghp_time_s: float | None = None
+    pghp_left: int = 0
+    last_time_s: float | None = None
+    last_time_line: int = -(10**9)
+    group_time: dict[str, tuple[float, str | None]] = field(default_factory=dict)
+
+
+@dataclass
+class FramedBlock:
+    """Per-line results of one block (index i is line ``line_no[i]``).
+
+    Numeric columns are numpy arrays; text columns are pyarrow StringArrays, null where the line is
+    not a fast SENTENCE (station and group also where the tag block has none). ``seq`` is -1 when
+    empty. Byte offsets (into the block's content) locate each line's stripped text and, for
+    sentences, the NMEA sentence from '!' to the checksum, for quarantine rows and reassembly.
+    ``slow_items`` holds the reference's Sentence/Rejected objects for SLOW lines, in line order
+    (a line may yield several, or none); ``state`` is the framer state after the block.
+    """
+
+    line_no: Ints
+    kind: npt.NDArray[np.int8]
+    reason: npt.NDArray[np.int8]  # index into REASONS (0 when not rejected)
+    received_s: Floats  # NaN when none
+    own_time: Bools  # False when the time came from $PGHP, a neighbouring line or capture time
+    station: pa.StringArray
+    talker: pa.StringArray
+    total: npt.NDArray[np.int8]
+    num: npt.NDArray[np.int8]
+    seq: npt.NDArray[np.int8]
+    channel: pa.StringArray
+    payload: pa.StringArray
+    fill: npt.NDArray[np.int8]
+    group: pa.StringArray
+    checksum_ok: Bools
+    text_start: Ints
+    text_end: Ints
+    sentence_start: Ints
+    sentence_end: Ints
+    slow_items: list[Sentence | Rejected]
+    state: FramingState
+
+
+@dataclass
+class _Lines:
+    """The block's bytes and where each line and its stripped text are."""
+
+    buf: npt.NDArray[np.uint8]
+    size: int
+    start: Ints  # first byte of the line
+    end: Ints  # its '\n' (or the end of the content)
+    s0: Ints  # stripped text: [s0, te)
+    te: Ints
+
+
+
+@dataclass
+class _Parsed:
+    """Working columns, one entry per line (spans are byte offsets; a == b means none)."""
+
+    kind: npt.NDArray[np.int8]
+    reason: npt.NDArray[np.int8]
+    is_pghp: Bools
+    starts_line: Bools  # a line with a sentence start: it counts down a $PGHP time
+    simple: Bools  # one sentence start, one '!', printable ASCII: framed here
+    bang: Ints
+    c4: Ints
+    c5: Ints
+    c6: Ints
+    pghp_time: Floats
+    tag_time: Floats
+    col_time: Floats
+    col_slow: Bools
+    station: tuple[Ints, Ints, Bools]
+    group: tuple[Ints, Ints, Bools]
+    payload_offsets: Ints
+    payload_data: npt.NDArray[np.uint8]
+
+
+_CAND = 9  # temporary kind: a sentence whose time is not settled yet
+
+
+def frame_block(
+    content: bytes,
+    first_line_no: int = 1,
+    params: FramingParams = FramingParams(),
+    state: FramingState | None = None,
+) -> FramedBlock:
+    """Frame a block of whole lines ('\\n'-separated, '\\r' allowed) as ``frame_lines`` would.
+
+    ``state`` is what the framer remembers from the lines before the block (None: the start of a
+    file); the state after the block is returned in ``FramedBlock.state`` (the argument is not
+    changed).
+    """
+    start_state = state or FramingState()
+    lines = _split_lines(content)
+    parsed = _parse(lines, params)
+    return _resolve(content, lines, parsed, first_line_no, params, start_state)
+
+
+def to_items(block: FramedBlock, content: bytes) -> list[Sentence | Rejected]:
+    """The block as the reference's objects, in line order (for tests and small inputs: slow)."""
+    slow = iter(block.slow_items)
+    pending = next(slow, None)
+    out: list[Sentence | Rejected] = []
+    cols = {
+        name: getattr(block, name).to_pylist()
+        for name in ("station", "talker", "channel", "payload", "group")
+    }
+    for i, kind in enumerate(block.kind.tolist()):
+        line_no = int(block.line_no[i])
+        if kind == SLOW:
+            while pending is not None and pending.line_no == line_no:
+                out.append(pending)
+                pending = next(slow, None)
+            continue
+        text = content[block.text_start[i] : block.text_end[i]].decode("latin-1")
+        if kind == REJECTED:
+            reason = REASONS[block.reason[i]]
+            whole = reason in (NOT_AIS, MALFORMED_SENTENCE) and block.sentence_start[i] < 0
+            raw = _line_text(content, block, i) if whole else text
+            out.append(Rejected(line_no, reason, raw))
+        elif kind == SENTENCE:
+            seq = int(block.seq[i])
+            out.append(Sentence(
+                line_no=line_no, received_s=float(block.received_s[i]),
+                station=cols["station"][i], talker=cols["talker"][i], total=int(block.total[i]),
+                num=int(block.num[i]), seq="" if seq < 0 else str(seq),
+                channel=cols["channel"][i], payload=cols["payload"][i], fill=int(block.fill[i]),
+                group=cols["group"][i], raw=text, own_time=bool(block.own_time[i]),
+            ))
+    return out
+
+
+def _line_text(content: bytes, block: FramedBlock, i: int) -> str:
+    """The whole line (unstripped, as the reference quotes lines it cannot frame at all)."""
+    start = int(block.text_start[i])
+    line_start = content.rfind(b"\n", 0, start) + 1
+    line_end = content.find(b"\n", start)
+    return content[line_start : len(content) if line_end < 0 else line_end].decode("latin-1")
+
+
+def _split_lines(content: bytes) -> _Lines:
+    size = len(content)
+    buf = np.frombuffer(content + bytes(_PAD), dtype=np.uint8)
+    ends = np.flatnonzero(buf[:size] == 10)
+    if size and content[-1:] != b"\n":
+        ends = np.append(ends, size)
+    ends = ends.astype(np.int64)
+    starts = np.concatenate(([0], ends[:-1] + 1)).astype(np.int64)[: len(ends)]
+    s0, te = _strip(buf, size, starts, ends)
+    return _Lines(buf, size, starts, ends, s0, te)
+
+
+def _strip(buf: npt.NDArray[np.uint8], size: int, start: Ints, end: Ints) -> tuple[Ints, Ints]:
+    """Bounds of each line after Python's str.strip() (Latin-1 whitespace, as the reference)."""
+    body = buf[:size]
+    odd = np.flatnonzero((body <= 32) | (body >= 127))
+    ws = odd[_WS[body[odd]]]
+    s0, te = start.copy(), end.copy()
+    if len(ws) == 0 or len(start) == 0:
+        return s0, te
+    breaks = np.flatnonzero(np.diff(ws) != 1)
+    run_first = ws[np.concatenate(([0], breaks + 1))]
+    run_last = ws[np.concatenate((breaks, [len(ws) - 1]))]
+    nonempty = start < end
+    lead = nonempty & _WS[buf[start]]
+    run = np.searchsorted(run_first, start[lead], side="right") - 1
+    s0[lead] = np.minimum(run_last[run] + 1, end[lead])
+    trail = nonempty & _WS[buf[np.maximum(end - 1, 0)]]
+    run = np.searchsorted(run_first, end[trail] - 1, side="right") - 1
+    te[trail] = np.maximum(run_first[run], s0[trail])
+    return s0, np.maximum(te, s0)
+
+
+def _positions(buf: npt.NDArray[np.uint8], size: int, char: str) -> Ints:
+    return np.flatnonzero(buf[:size] == ord(char))
+
+
+def _count_in(positions: Ints, a: Ints, b: Ints) -> Ints:
+    """How many of the sorted ``positions`` fall in each [a, b)."""
+    return np.searchsorted(positions, b) - np.searchsorted(positions, a)
+
+
+def _ragged(positions: Ints, a: Ints, b: Ints) -> tuple[Ints, Ints]:
+    """(row, position) for every sorted position inside each row's [a, b), rows in order."""
+    lo = np.searchsorted(positions, a)
+    count = np.searchsorted(positions, b) - lo
+    row = np.repeat(np.arange(len(a)), count)
+    first = np.cumsum(count) - count
+    return row, positions[np.arange(int(count.sum())) - np.repeat(first - lo, count)]
+
+
+def _fields(delims: Ints, a: Ints, b: Ints) -> tuple[Ints, Ints, Ints]:
+    """Split each row's [a, b) at the delimiter positions: (row, field start, field end)."""
+    row_d, d = _ragged(delims, a, b)
+    rows = np.arange(len(a))
+    starts = np.concatenate((a, d + 1))
+    order_s = np.argsort(starts, kind="stable")
+    ends = np.concatenate((d, b))
+    order_e = np.argsort(ends, kind="stable")
+    return np.concatenate((rows, row_d))[order_s], starts[order_s], ends[order_e]
+
+
+def _gather(buf: npt.NDArray[np.uint8], start: Ints, length: Ints) -> tuple[Ints, npt.NDArray[np.uint8]]:
+    """The bytes of every [start, start + length) back to back, and the offsets of each."""
+    offsets = np.zeros(len(start) + 1, dtype=np.int64)
+    np.cumsum(length, out=offsets[1:])
+    index = np.repeat(start - offsets[:-1], length)
+    index += np.arange(offsets[-1])
+    return offsets, buf[index]
+
+
+def _strings(offsets: Ints, data: npt.NDArray[np.uint8], valid: Bools) -> pa.StringArray:
+    """A StringArray over gathered ASCII bytes; rows not ``valid`` are null."""
+    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.StringArray.from_buffers(
+        len(valid), pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data), bitmap,
+        int(len(valid) - np.count_nonzero(valid)),
+    )
+
+
+def _span_strings(buf: npt.NDArray[np.uint8], a: Ints, b: Ints, valid: Bools) -> pa.StringArray:
+    offsets, data = _gather(buf, a, np.where(valid, b - a, 0))
+    return _strings(offsets, data, valid)
+
+
+def _parse_unix(buf: npt.NDArray[np.uint8], a: Ints, b: Ints) -> tuple[Floats, Bools, Bools, Bools]:
+    """Parse each [a, b) as the reference's ``_unix_seconds`` (without its strip).
+
+    Returns (seconds, valid, unsure, other): ``unsure`` rows are too long to convert exactly here;
+    ``other`` rows hold a character other than a digit or '.', and are never valid.
+    """
+    length = b - a
+    width = int(min(max(length.max(initial=0), 1), _MAX_NUMBER_CHARS))
+    cols = np.arange(width)
+    inside = cols < length[:, None]
+    chars = buf[a[:, None] + cols]
+    digit = (chars >= 48) & (chars <= 57) & inside
+    dot = (chars == 46) & inside
+    n_dot = dot.sum(axis=1)
+    long = length > width
+    other = ~long & (digit.sum(axis=1) + n_dot < length)
+    int_digits = np.where(n_dot == 1, np.argmax(dot, axis=1), length)
+    frac = np.where(n_dot == 1, length - int_digits - 1, 0)
+    valid = (
+        ~long & ~other & (n_dot <= 1) & (int_digits >= _UNIX_DIGITS[0])
+        & (int_digits <= _UNIX_DIGITS[1]) & ((n_dot == 0) | (frac >= 1))
+    )
+    unsure = long | (valid & (int_digits + frac > _EXACT_DIGITS))
+    valid &= ~unsure
+    number = np.zeros(len(a), dtype=np.int64)
+    for col in range(width):
+        number = np.where(digit[:, col], number * 10 + (chars[:, col].astype(np.int64) - 48), number)
+    # float(text) == N / 10**frac exactly: both are exact doubles and division rounds correctly
+    seconds = number / 10.0 ** np.minimum(frac, 22)
+    seconds = np.where(int_digits >= _MS_DIGITS, seconds / 1000.0, seconds)
+    return np.where(valid, seconds, np.nan), valid, unsure, other
+
+
+def _parse(lines: _Lines, params: FramingParams) -> _Parsed:
+    """Everything about each line that does not depend on other lines."""
+    buf, size, s0, te = lines.buf, lines.size, lines.s0, lines.te
+    n = len(s0)
+    blank = (s0 == te) | (buf[s0] == ord("#"))
+    head = buf[s0[:, None] + np.arange(5)]
+    is_pghp = ~blank & (te - s0 >= 5) & (head == np.frombuffer(b"$PGHP", np.uint8)).all(axis=1)
+
+    bangs = _positions(buf, size, "!")
+    at = bangs[:, None] + np.arange(1, 7)
+    c = buf[at]
+    talker_ok = (_TALKER[c[:, 0]] & _TALKER[c[:, 1]]) | ((c[:, 0] == 45) & (c[:, 1] == 45))
+    is_start = talker_ok & (c[:, 2] == 86) & (c[:, 3] == 68) & ((c[:, 4] == 77) | (c[:, 4] == 79))
+    is_start &= c[:, 5] == 44
+    bang_line = np.searchsorted(lines.end, bangs)
+    n_bang = np.bincount(bang_line, minlength=n)
+    n_start = np.bincount(bang_line[is_start], minlength=n)
+    first_bang = np.full(n, -1, dtype=np.int64)
+    has_bang = n_bang > 0
+    first_bang[has_bang] = bangs[np.searchsorted(bang_line, np.flatnonzero(has_bang))]
+
+    kind = np.full(n, BLANK_OR_COMMENT, dtype=np.int8)
+    reason = np.zeros(n, dtype=np.int8)
+    starts_line = ~blank & ~is_pghp & (n_start > 0)
+    no_start = ~blank & ~is_pghp & (n_start == 0)
+    kind[no_start] = REJECTED
+    first = buf[s0]
+    reason[no_start] = np.where((first[no_start] == 36) | (first[no_start] == 33), _R_NOT_AIS, _R_MALFORMED)
+
+    odd = np.flatnonzero((buf[:size] < 32) | (buf[:size] > 126))
+    printable = _count_in(odd, s0, te) == 0
+    kind[starts_line] = SLOW
+    simple = starts_line & (n_start == 1) & (n_bang == 1) & printable
+    kind[simple] = _CAND
+
+    parsed = _Parsed(
+        kind=kind, reason=reason, is_pghp=is_pghp, starts_line=starts_line,
+        simple=simple, bang=first_bang,
+        c4=np.zeros(n, np.int64), c5=np.zeros(n, np.int64), c6=np.full(n, -1, np.int64),
+        pghp_time=np.full(n, np.nan), tag_time=np.full(n, np.nan), col_time=np.full(n, np.nan),
+        col_slow=np.zeros(n, dtype=bool),
+        station=(np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, dtype=bool)),
+        group=(np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, dtype=bool)),
+        payload_offsets=np.zeros(n + 1, np.int64), payload_data=np.zeros(0, np.uint8),
+    )
+    commas = _positions(buf, size, ",")
+    stars = _positions(buf, size, "*")
+    _parse_pghp(lines, parsed, np.flatnonzero(is_pghp & printable), commas, stars)
+    kind[is_pghp & ~printable] = SLOW
+    _parse_sentences(lines, parsed, commas)
+    _parse_tags(lines, parsed, params, commas, stars)
+    _parse_columns(lines, parsed, commas)
+    return parsed
+
+
+def _parse_pghp(lines: _Lines, parsed: _Parsed, rows: Ints, commas: Ints, stars: Ints) -> None:
+    """``$PGHP,1,YYYY,M,D,h,m,s,ms,...`` as the reference's ``_parse_pghp`` reads it."""
+    if len(rows) == 0:
+        return
+    buf, a, b = lines.buf, lines.s0[rows], lines.te[rows]
+    k = np.minimum(np.searchsorted(stars, a), max(len(stars) - 1, 0))
+    first_star = stars[k] if len(stars) else b
+    end = np.where((first_star >= a) & (first_star < b), first_star, b)
+    row, fa, fb = _fields(commas, a, end)
+    ordinal = np.arange(len(row)) - np.searchsorted(row, row)
+    enough = np.bincount(row, minlength=len(rows)) >= 9
+    pick = (ordinal >= 2) & (ordinal <= 8) & enough[row]
+    fa, fb = fa[pick].reshape(-1, 7), fb[pick].reshape(-1, 7)
+    full = rows[enough]
+    length = fb - fa
+    chars = buf[fa[:, :, None] + np.arange(_PGHP_FIELD_CHARS)]
+    inside = np.arange(_PGHP_FIELD_CHARS) < length[:, :, None]
+    digits = ((chars >= 48) & (chars <= 57)) | ~inside
+    empty = (length == 0).any(axis=1)
+    odd = ~empty & ((length > _PGHP_FIELD_CHARS) | ~digits.all(axis=2)).any(axis=1)
+    value = np.zeros(fa.shape, dtype=np.int64)
+    for col in range(_PGHP_FIELD_CHARS):
+        value = np.where(inside[:, :, col], value * 10 + chars[:, :, col] - 48, value)
+    year, month, day, hour, minute, second, millis = value.T
+    odd |= ~empty & ((year < _PGHP_YEARS[0]) | (year > _PGHP_YEARS[1]))
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[np.clip(month, 0, 12)]
+    month_days = month_days + (leap & (month == 2))
+    ok = (
+        ~empty & ~odd & (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days)
+        & (hour <= 23) & (minute <= 59) & (second <= 59) & (millis <= 999)
+    )
+    micros = ((_days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second)
+              * 1_000_000 + millis * 1000)
+    parsed.kind[rows] = REJECTED
+    parsed.reason[rows] = _R_MALFORMED  # fewer than 9 fields, an empty field or a bad date
+    parsed.kind[full[odd]] = SLOW
+    parsed.reason[full[odd]] = 0
+    parsed.kind[full[ok]] = PGHP
+    parsed.reason[full[ok]] = 0
+    parsed.pghp_time[full[ok]] = micros[ok] / 1e6  # as datetime.timestamp(): exact micros / 10**6
+
+
+def _days_from_civil(year: Ints, month: Ints, day: Ints) -> Ints:
+    """Days since 1970-01-01 of a proleptic Gregorian date (valid dates only)."""
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * np.where(month > 2, month - 3, month + 9) + 2) // 5 + day - 1
+    return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
+
+
+def _parse_sentences(lines: _Lines, parsed: _Parsed, commas: Ints) -> None:
+    """The ``!xxVDM,total,num,seq,chan,payload,fill*hh`` match and its checksum."""
+    buf, size = lines.buf, lines.size
+    rows = np.flatnonzero(parsed.kind == _CAND)
+    p = parsed.bang[rows]
+    padded = np.append(commas, np.full(6, size + 1))
+    k = np.searchsorted(commas, p)
+    c1, c2, c3, c4, c5, c6 = (padded[k + j] for j in range(6))
+    ok = (c1 == p + 6) & _DIGIT[buf[c1 + 1]] & (c2 == c1 + 2) & _DIGIT[buf[c2 + 1]] & (c3 == c2 + 2)
+    ok &= (c4 == c3 + 1) | ((c4 == c3 + 2) & _DIGIT[buf[c3 + 1]])
+    ok &= ((c5 == c4 + 1) | (c5 == c4 + 2)) & (c6 < lines.te[rows])
+    ok &= _FILL[buf[c6 + 1]] & (buf[c6 + 2] == 42) & _HEX[buf[c6 + 3]] & _HEX[buf[c6 + 4]]
+    n = len(parsed.kind)
+    start, length = np.zeros(n, np.int64), np.zeros(n, np.int64)
+    start[rows[ok]] = c5[ok] + 1
+    length[rows[ok]] = (c6 - c5 - 1)[ok]
+    offsets, data = _gather(buf, start, length)
+    invalid = (data < 48) | (data > 119) | ((data > 87) & (data < 96))
+    bad_rows = np.searchsorted(offsets, np.flatnonzero(invalid), side="right") - 1
+    ok &= ~np.isin(rows, bad_rows)
+    parsed.payload_offsets, parsed.payload_data = offsets, data
+    parsed.kind[rows[~ok]] = REJECTED
+    parsed.reason[rows[~ok]] = _R_MALFORMED
+    rows, p, c4, c5, c6 = rows[ok], p[ok], c4[ok], c5[ok], c6[ok]
+    bounds = np.empty(2 * len(rows), dtype=np.int64)
+    bounds[0::2], bounds[1::2] = p + 1, c6 + 2
+    xor = np.bitwise_xor.reduceat(buf, bounds)[0::2] if len(rows) else bounds
+    expected = _HEX_VALUE[buf[c6 + 3]].astype(np.int64) * 16 + _HEX_VALUE[buf[c6 + 4]]
+    bad_sum = xor != expected
+    parsed.kind[rows[bad_sum]] = REJECTED
+    parsed.reason[rows[bad_sum]] = _R_CHECKSUM
+    parsed.c4[rows], parsed.c5[rows], parsed.c6[rows] = c4, c5, c6
+
+
+def _key(buf: npt.NDArray[np.uint8], fa: Ints, fb: Ints, letter: str) -> Bools:
+    """Fields whose key (the text before the first ':') is exactly ``letter``."""
+    return (fb > fa) & (buf[fa] == ord(letter)) & ((fb == fa + 1) | (buf[fa + 1] == 58))
+
+
+def _parse_tags(
+    lines: _Lines, parsed: _Parsed, params: FramingParams, commas: Ints, stars: Ints
+) -> None:
+    """Tag blocks ``\\c:...,s:...,g:...*hh\\`` right before the sentence, as ``_parse_tag_block``."""
+    buf, size = lines.buf, lines.size
+    rows = np.flatnonzero(parsed.kind == _CAND)
+    s0, p = lines.s0[rows], parsed.bang[rows]
+    backslashes = _positions(buf, size, "\\")
+    tagged = (buf[s0] == 92) & (p - 1 > s0) & (buf[p - 1] == 92)
+    tagged &= _count_in(backslashes, s0, p) == 2
+    parsed.kind[rows[(buf[s0] == 92) & ~tagged]] = SLOW  # some other use of '\': the reference's
+    rows, s0, p = rows[tagged], s0[tagged], p[tagged]
+    j = np.searchsorted(stars, p - 1) - 1
+    star = np.where(j >= 0, stars[np.maximum(j, 0)] if len(stars) else -1, -1)
+    ok = star > s0
+    if params.strict_tag_checksum:
+        cs_ok = (p - 2 - star == 2) & _HEX[buf[star + 1]] & _HEX[buf[star + 2]]
+        bounds = np.empty(2 * len(rows), dtype=np.int64)
+        bounds[0::2], bounds[1::2] = s0 + 1, np.maximum(star, s0 + 1)
+        xor = np.bitwise_xor.reduceat(buf, bounds)[0::2] if len(rows) else bounds
+        xor = np.where(star > s0 + 1, xor, 0)
+        expected = _HEX_VALUE[buf[star + 1]].astype(np.int64) * 16 + _HEX_VALUE[buf[star + 2]]
+        ok &= cs_ok & (xor == expected)
+    parsed.kind[rows[~ok]] = REJECTED
+    parsed.reason[rows[~ok]] = _R_TAG
+    rows, s0, star = rows[ok], s0[ok], star[ok]
+    row, fa, fb = _fields(commas, s0 + 1, star)
+    va = np.minimum(fa + 2, fb)
+    found = {letter: _key(buf, fa, fb, letter) for letter in "csg"}
+    counts = {k: np.bincount(row[v], minlength=len(rows)) for k, v in found.items()}
+    slow = (counts["c"] > 1) | (counts["s"] > 1) | (counts["g"] > 1)
+
+    is_c = found["c"]
+    seconds, valid, unsure, other = _parse_unix(buf, va[is_c], fb[is_c])
+    c_row = row[is_c]
+    slow[c_row[unsure | other]] = True
+    bad = np.zeros(len(rows), dtype=bool)
+    bad[c_row[~valid & ~unsure & ~other]] = True
+    parsed.tag_time[rows[c_row[valid]]] = seconds[valid]
+
+    is_s = found["s"]
+    station_a, station_b, has_station = parsed.station
+    station_a[rows[row[is_s]]], station_b[rows[row[is_s]]] = va[is_s], fb[is_s]
+    has_station[rows[row[is_s]]] = fb[is_s] > va[is_s]  # "s:" alone: no station
+
+    is_g = found["g"]
+    if is_g.any():
+        hyphens = np.append(_positions(buf, size, "-"), np.full(2, size + 1))
+        ga, gb = va[is_g], fb[is_g]
+        second = hyphens[np.searchsorted(hyphens, ga) + 1]
+        ga = np.where(second < gb, second + 1, ga)  # n-m-ID: the ID; anything else: all of it
+        group_a, group_b, has_group = parsed.group
+        group_a[rows[row[is_g]]], group_b[rows[row[is_g]]] = ga, gb
+        has_group[rows[row[is_g]]] = True
+
+    parsed.kind[rows[slow]] = SLOW
+    bad &= ~slow
+    parsed.kind[rows[bad]] = REJECTED
+    parsed.reason[rows[bad]] = _R_TAG
+
+
+def _parse_columns(lines: _Lines, parsed: _Parsed, commas: Ints) -> None:
+    """A Unix time column before or after the sentence, for lines without a tag-block time."""
+    buf, size = lines.buf, lines.size
+    rows = np.flatnonzero((parsed.kind == _CAND) & np.isnan(parsed.tag_time))
+    s0, p = lines.s0[rows], parsed.bang[rows]
+    leading = (p > s0) & (buf[s0] != 92)
+    r, a, b = rows[leading], s0[leading], p[leading]
+    sep = (buf[b - 1] == 44) | (buf[b - 1] == 59) | (buf[b - 1] == 32)
+    b = np.where(sep, b - 1, b)
+    seconds, valid, unsure, other = _parse_unix(buf, a, b)
+    parsed.col_slow[r[(unsure | other) & (b > a)]] = True
+    parsed.col_time[r[valid]] = seconds[valid]
+
+    rows = rows[np.isnan(parsed.col_time[rows]) & ~parsed.col_slow[rows]]
+    after, te = parsed.c6[rows] + 5, lines.te[rows]
+    has_after = te > after
+    rows, after, te = rows[has_after], after[has_after], te[has_after]
+    if len(rows) == 0:
+        return
+    # a space in the trailing columns (tokens are stripped): the reference reads those
+    awkward = _count_in(_positions(buf, size, " "), after, te) > 0
+    parsed.col_slow[rows[awkward]] = True
+    rows, after, te = rows[~awkward], after[~awkward], te[~awkward]
+    row, fa, fb = _fields(commas, after, te)
+    seconds, valid, unsure, _ = _parse_unix(buf, fa, fb)
+    head = buf[fa[:, None] + np.arange(5)]
+    iso_like = (fb - fa >= 10) & _DIGIT[head[:, :4]].all(axis=1) & (head[:, 4] == 45)
+    parsed.col_slow[rows[row[unsure | iso_like]]] = True
+    last = np.flatnonzero(valid)
+    last = last[np.append(row[last][1:] != row[last][:-1], True)]  # rightmost valid token
+    parsed.col_time[rows[row[last]]] = seconds[last]
+
+
+def _last_before(mask: Bools) -> Ints:
+    """For i in 0..n: the last index < i where ``mask`` holds, else -1."""
+    index = np.where(mask, np.arange(len(mask)), -1)
+    return np.concatenate(([-1], np.maximum.accumulate(index))) if len(mask) else np.array([-1])
+
+
+def _prefix(mask: Bools) -> Ints:
+    """For i in 0..n: how many of mask[:i] hold."""
+    return np.concatenate(([0], np.cumsum(mask)))
+
+
+def _resolve(
+    content: bytes, lines: _Lines, parsed: _Parsed, first_line_no: int, params: FramingParams,
+    state: FramingState,
+) -> FramedBlock:
+    """Settle times (groups, columns, $PGHP, inherited), frame slow lines, build the block."""
+    buf, n = lines.buf, len(lines.s0)
+    index = np.arange(n)
+    kind = parsed.kind
+    slow = kind == SLOW
+    texts = {int(i): content[lines.start[i] : lines.end[i]].decode("latin-1")
+             for i in np.flatnonzero(slow)}
+    maybe_group = np.zeros(n, dtype=bool)  # a slow line that may set a group's time
+    maybe_group[list(texts)] = [("\\g" in t or ",g" in t) for t in texts.values()]
+    may_own = slow & ~parsed.is_pghp  # a slow line that may carry its own time
+    cand = kind == _CAND
+    own_time = parsed.tag_time.copy()
+    station_a, station_b, has_station = (a.copy() for a in parsed.station)
+    group_a, group_b, has_group = parsed.group
+    overrides: dict[int, str | None] = {}
+
+    # tag-block groups: a fragment without c: takes the time of the group's last c: fragment
+    grouped = np.flatnonzero(cand & has_group)
+    gids = _span_strings(buf, group_a[grouped], group_b[grouped], np.ones(len(grouped), bool))
+    codes = np.asarray(gids.dictionary_encode().indices, dtype=np.int64)
+    is_setter = ~np.isnan(own_time[grouped])
+    order = np.lexsort((grouped, codes))
+    ranked = np.where(is_setter[order], np.arange(len(order)), -1)
+    last_setter = np.maximum.accumulate(ranked) if len(order) else ranked
+    run_start = np.flatnonzero(np.append(True, codes[order][1:] != codes[order][:-1]))
+    same_run = last_setter >= run_start[np.searchsorted(run_start, np.arange(len(order)), "right") - 1]
+    setter_line = np.full(len(grouped), -1)
+    setter_line[order] = np.where(same_run, grouped[order][np.maximum(last_setter, 0)], -1)
+    group_slow = _prefix(maybe_group)
+    look = ~is_setter
+    line, found = grouped[look], setter_line[look]
+    tainted = group_slow[line] - group_slow[found + 1] > 0
+    slow[line[tainted]] = may_own[line[tainted]] = True
+    hit = (found >= 0) & ~tainted
+    own_time[line[hit]] = parsed.tag_time[found[hit]]
+    borrow = hit & ~has_station[line]
+    station_a[line[borrow]], station_b[line[borrow]] = station_a[found[borrow]], station_b[found[borrow]]
+    has_station[line[borrow]] = has_station[found[borrow]]
+    away = np.flatnonzero((found < 0) & ~tainted)
+    if len(away) and state.group_time:
+        for k, gid in zip(away.tolist(), gids.take(np.flatnonzero(look)[away]).to_pylist()):
+            if gid in state.group_time:
+                i = int(line[k])
+                own_time[i], station = state.group_time[gid]
+                if not has_station[i]:
+                    overrides[i] = station
+
+    # time columns, for sentences still without a time
+    use_col = cand & ~slow & np.isnan(own_time)
+    col_slow = use_col & parsed.col_slow
+    slow[col_slow] = may_own[col_slow] = True
+    use_col &= ~col_slow
+    own_time[use_col] = parsed.col_time[use_col]
+
+    # fallback times: $PGHP, else the timed line just before, else the capture time
+    fast = cand & ~slow
+    own = fast & ~np.isnan(own_time)
+    need = fast & np.isnan(own_time)
+    last_pghp = _last_before(parsed.is_pghp)
+    starts_seen = _prefix(parsed.starts_line)
+    left = np.where(last_pghp >= 0,
+                    params.pghp_max_lines - (starts_seen - starts_seen[last_pghp + 1]),
+                    state.pghp_left - starts_seen)[:n]
+    lp = last_pghp[:n]
+    pghp_time = np.where(lp >= 0, parsed.pghp_time[lp],
+                         np.nan if state.pghp_time_s is None else state.pghp_time_s)
+    unknown = (lp >= 0) & (kind[lp] == SLOW)
+    use_pghp = (left > 0) & ~unknown & ~np.isnan(pghp_time)
+    taint_pghp = need & (left > 0) & unknown
+    last_own = _last_before(own)
+    last_slow = _last_before(slow & may_own)
+    j, s = last_own[:n], last_slow[:n]
+    reach = params.inherit_time_lines
+    inherit = need & ~use_pghp & ~taint_pghp
+    taint_inherit = inherit & (s > j) & (index - s <= reach)
+    fallback = np.where(use_pghp, pghp_time, np.nan)
+    from_line = inherit & (j >= 0) & (s <= j) & (index - j <= reach)
+    fallback[from_line] = own_time[j[from_line]]
+    if state.last_time_s is not None:
+        from_state = inherit & (j < 0) & (s < 0) & (first_line_no + index - state.last_time_line <= reach)
+        fallback[from_state] = state.last_time_s
+    if params.capture_time_s is not None:
+        fallback[np.isnan(fallback)] = params.capture_time_s
+    slow |= taint_pghp | taint_inherit
+    need &= ~slow
+    dated = need & ~np.isnan(fallback)
+
+    kind = kind.copy()
+    reason = parsed.reason.copy()
+    kind[slow] = SLOW
+    reason[slow] = 0
+    kind[own | dated] = SENTENCE
+    kind[need & ~dated] = REJECTED
+    reason[need & ~dated] = _R_NO_TIME
+    received = np.where(own, own_time, np.where(dated, fallback, np.nan))
+
+    texts.update({int(i): content[lines.start[i] : lines.end[i]].decode("latin-1")
+                  for i in np.flatnonzero(slow) if int(i) not in texts})
+    context = _Context(first_line_no, params, state, last_pghp, starts_seen, last_own, own_time,
+                       parsed.pghp_time, kind == SLOW)
+    setters = np.flatnonzero((kind == SENTENCE) & has_group & ~np.isnan(parsed.tag_time))
+    setter_items = _setter_items(buf, setters, parsed, group_a, group_b)
+    slow_items, end_state = _frame_slow(texts, context, setters, setter_items)
+    return _build(lines, parsed, kind, reason, received, own, (station_a, station_b, has_station),
+                  overrides, first_line_no, slow_items, end_state)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the slow lines need to rebuild the reference's state at any line of the block."""
+
+    first_line_no: int
+    params: FramingParams
+    state: FramingState  # before the block
+    last_pghp: Ints  # for i in 0..n: last $PGHP line before i
+    starts_seen: Ints  # for i in 0..n: lines with a sentence start before i
+    last_own: Ints  # for i in 0..n: last fast line with its own time before i
+    own_time: Floats
+    pghp_time: Floats
+    slow: Bools
+
+
+def _setter_items(
+    buf: npt.NDArray[np.uint8], setters: Ints, parsed: _Parsed, group_a: Ints, group_b: Ints
+) -> tuple[list[str], list[float], list[str | None]]:
+    """Group id, time and station of each fast line that sets a group's time."""
+    everyone = np.ones(len(setters), dtype=bool)
+    station_a, station_b, has_station = parsed.station
+    gids = _span_strings(buf, group_a[setters], group_b[setters], everyone).to_pylist()
+    stations = _span_strings(buf, station_a[setters], station_b[setters], has_station[setters])
+    return gids, parsed.tag_time[setters].tolist(), stations.to_pylist()
+
+
+def _frame_slow(
+    texts: dict[int, str],
+    ctx: _Context,
+    setters: Ints,
+    setter_items: tuple[list[str], list[float], list[str | None]],
+) -> tuple[list[Sentence | Rejected], FramingState]:
+    """Frame the slow lines in order with the reference code, each with its exact state."""
+    gids, times, stations = setter_items
+    st = FramingState(group_time=dict(ctx.state.group_time))
+    applied = 0
+    pghp_seen: dict[int, float | None] = {}
+    slow_own: tuple[int, float | None] = (-1, None)
+    items: list[Sentence | Rejected] = []
+    for i in sorted(texts):
+        upto = int(np.searchsorted(setters, i))
+        st.group_time.update(zip(gids[applied:upto], zip(times[applied:upto], stations[applied:upto])))
+        applied = upto
+        _set_state(st, ctx, i, pghp_seen, slow_own)
+        line_no = ctx.first_line_no + i
+        items.extend(_reference_line(texts[i], line_no, st, ctx.params))
+        if texts[i].strip().startswith("$PGHP"):
+            pghp_seen[i] = st.pghp_time_s
+        if st.last_time_line == line_no:
+            slow_own = (i, st.last_time_s)
+    st.group_time.update(zip(gids[applied:], zip(times[applied:], stations[applied:])))
+    _set_state(st, ctx, len(ctx.own_time), pghp_seen, slow_own)
+    return items, st
+
+
+def _set_state(
+    st: FramingState, ctx: _Context, i: int, pghp_seen: dict[int, float | None],
+    slow_own: tuple[int, float | None],
+) -> None:
+    """Put into ``st`` the reference's $PGHP and last-time memory just before line index i."""
+    p = int(ctx.last_pghp[i])
+    if p >= 0:
+        if ctx.slow[p]:
+            st.pghp_time_s = pghp_seen[p]
+        else:
+            st.pghp_time_s = None if np.isnan(ctx.pghp_time[p]) else float(ctx.pghp_time[p])
+        st.pghp_left = ctx.params.pghp_max_lines - int(ctx.starts_seen[i] - ctx.starts_seen[p + 1])
+    else:
+        st.pghp_time_s = ctx.state.pghp_time_s
+        st.pghp_left = ctx.state.pghp_left - int(ctx.starts_seen[i])
+    j = int(ctx.last_own[i])
+    if slow_own[0] > j:
+        st.last_time_s, st.last_time_line = slow_own[1], ctx.first_line_no + slow_own[0]
+    elif j >= 0:
+        st.last_time_s, st.last_time_line = float(ctx.own_time[j]), ctx.first_line_no + j
+    else:
+        st.last_time_s, st.last_time_line = ctx.state.last_time_s, ctx.state.last_time_line
+
+
+def _reference_line(
+    line: str, line_no: int, st: FramingState, params: FramingParams
+) -> list[Sentence | Rejected]:
+    """One turn of ``framing.frame_lines``' loop, its state held in ``st``.
+
+    Mirrors that loop line for line (framing.py keeps its state in local variables); the tests
+    compare every result with ``frame_lines`` itself, so a change there that is not made here fails.
+    """
+    text = line.strip()
+    if not text or text.startswith("#"):
+        return []
+    if text.startswith("$PGHP"):
+        st.pghp_time_s = ref._parse_pghp(text)
+        st.pghp_left = params.pghp_max_lines
+        return [] if st.pghp_time_s is not None else [Rejected(line_no, MALFORMED_SENTENCE, line)]
+    starts = [m.start() for m in ref._SENTENCE_START.finditer(text)]
+    if not starts:
+        return [Rejected(line_no, NOT_AIS if text[:1] in "$!" else MALFORMED_SENTENCE, line)]
+    fallback = st.pghp_time_s if st.pghp_left > 0 else None
+    st.pghp_left -= 1
+    if fallback is None and line_no - st.last_time_line <= params.inherit_time_lines:
+        fallback = st.last_time_s
+    out: list[Sentence | Rejected] = []
+    for piece in ref._split_pieces(text, len(starts)):
+        framed = ref._frame_piece(piece, line_no, fallback, params, st.group_time)
+        if isinstance(framed, Sentence) and framed.own_time:
+            st.last_time_s, st.last_time_line = framed.received_s, line_no
+        out.append(framed)
+    return out
+
+
+def _build(
+    lines: _Lines, parsed: _Parsed, kind: npt.NDArray[np.int8], reason: npt.NDArray[np.int8],
+    received: Floats, own: Bools, station: tuple[Ints, Ints, Bools],
+    overrides: dict[int, str | None], first_line_no: int,
+    slow_items: list[Sentence | Rejected], end_state: FramingState,
+) -> FramedBlock:
+    buf, n = lines.buf, len(kind)
+    is_sentence = kind == SENTENCE
+    bang, c4, c5, c6 = parsed.bang, parsed.c4, parsed.c5, parsed.c6
+    at = np.where(is_sentence, bang, 0)
+    digit = buf[at[:, None] + np.array([7, 9, 11, 12])].astype(np.int8) - 48
+    has_seq = c4 == bang + 12
+    station_a, station_b, has_station = station
+    station_col = _span_strings(buf, station_a, station_b, is_sentence & has_station)
+    if overrides:
+        values = station_col.to_pylist()
+        for i, value in overrides.items():
+            values[i] = value if is_sentence[i] else None
+        station_col = pa.array(values, type=pa.string())
+    group_a, group_b, has_group = parsed.group
+    zero = np.zeros(n, dtype=np.int8)
+    return FramedBlock(
+        line_no=np.arange(first_line_no, first_line_no + n, dtype=np.int64),
+        kind=kind,
+        reason=reason,
+        received_s=received,
+        own_time=own & is_sentence,
+        station=station_col,
+        talker=_span_strings(buf, bang + 1, bang + 3, is_sentence),
+        total=np.where(is_sentence, digit[:, 0], zero),
+        num=np.where(is_sentence, digit[:, 1], zero),
+        seq=np.where(is_sentence & has_seq, digit[:, 2], zero - 1).astype(np.int8),
+        channel=_span_strings(buf, c4 + 1, c5, is_sentence),
+        payload=_strings(parsed.payload_offsets, parsed.payload_data, is_sentence),
+        fill=np.where(is_sentence, buf[np.maximum(c6, 0) + 1].astype(np.int8) - 48, zero),
+        group=_span_strings(buf, group_a, group_b, is_sentence & has_group),
+        checksum_ok=(c6 >= 0) & (kind != SLOW) & (reason != _R_CHECKSUM),
+        text_start=lines.s0,
+        text_end=lines.te,
+        sentence_start=np.where(parsed.simple & (kind != SLOW), bang, -1),
+        sentence_end=np.where((c6 >= 0) & (kind != SLOW) & (reason != _R_MALFORMED), c6 + 5, -1),
+        slow_items=slow_items,
+        state=end_state,
+    )
