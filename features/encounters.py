@@ -215,15 +215,17 @@ def _meetings(pairs: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
     pairs[_LON_COS] = np.cos(pairs[_LON_RAD])
     grouped = pairs.groupby(_MEETING, sort=True)
     agg = grouped.agg(
-        mmsi=(c.MMSI, "first"),
-        other=(c.OTHER_MMSI, "first"),
-        start_us=(_T_HI_US, "min"),
-        end_us=(_T_LO_US, "max"),
-        dist=(_DIST_APART_NM, "mean"),
-        lat=(c.LAT, "mean"),
-        lon_sin=(_LON_SIN, "mean"),
-        lon_cos=(_LON_COS, "mean"),
-        port_dist=(c.PORT_DIST_NM, "min"),
+        start_us=(_T_HI_US, "min"),  # both vessels' fixes confirm them together from here ...
+        end_us=(_T_LO_US, "max"),  # ... until here
+        **{
+            c.MMSI: (c.MMSI, "first"),
+            c.OTHER_MMSI: (c.OTHER_MMSI, "first"),
+            _DIST_APART_NM: (_DIST_APART_NM, "mean"),
+            c.LAT: (c.LAT, "mean"),
+            _LON_SIN: (_LON_SIN, "mean"),
+            _LON_COS: (_LON_COS, "mean"),
+            c.PORT_DIST_NM: (c.PORT_DIST_NM, "min"),
+        },
     )
     closest = pairs.loc[grouped[c.PORT_DIST_NM].idxmin().to_numpy(), c.NEAREST_PORT].to_numpy()
     agg["port"] = closest
@@ -236,23 +238,23 @@ def _meetings(pairs: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
     detail = [
         f"{m} and {o} together {h:.1f} h, mean {d:.2f} nm apart, both slow, {p:.0f} nm from {n}"
         for m, o, h, d, p, n in zip(
-            agg["mmsi"],
-            agg["other"],
+            agg[c.MMSI],
+            agg[c.OTHER_MMSI],
             hours,
-            agg["dist"],
-            agg["port_dist"],
+            agg[_DIST_APART_NM],
+            agg[c.PORT_DIST_NM],
             agg["port"],
             strict=True,
         )
     ]
     found = pd.DataFrame(
         {
-            c.MMSI: agg["mmsi"].to_numpy(),
-            c.OTHER_MMSI: agg["other"].to_numpy(),
+            c.MMSI: agg[c.MMSI].to_numpy(),
+            c.OTHER_MMSI: agg[c.OTHER_MMSI].to_numpy(),
             c.EVENT_TYPE: c.ENCOUNTER,
             c.START: pd.to_datetime(agg["start_us"].to_numpy(), unit="us", utc=True),
             c.END: pd.to_datetime(agg["end_us"].to_numpy(), unit="us", utc=True),
-            c.LAT: agg["lat"].to_numpy(),
+            c.LAT: agg[c.LAT].to_numpy(),
             c.LON: np.degrees(np.arctan2(agg[_LON_SIN].to_numpy(), agg[_LON_COS].to_numpy())),
             c.DETAIL: detail,
         }

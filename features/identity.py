@@ -310,9 +310,8 @@ def detect_watchlist_hits(
     hits = (
         hits.groupby([c.MMSI, "entry"])
         .agg(
-            list_name=(c.LIST_NAME, "first"),
-            reason=(c.REASON, "first"),
             matched=("matched", " and ".join),
+            **{c.LIST_NAME: (c.LIST_NAME, "first"), c.REASON: (c.REASON, "first")},
         )
         .reset_index()
     )

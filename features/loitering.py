@@ -155,13 +155,15 @@ def _summarise(
     )
     grouped = part.groupby(_SEQ, sort=True)
     agg = grouped.agg(
-        mmsi=(c.MMSI, "first"),
         start_us=(_T_US, "min"),
         end_us=(_T_US, "max"),
-        lat=(c.LAT, "mean"),
-        lon=(c.LON, "mean"),
-        speed=(_SPEED_KNOTS, "mean"),
-        port_dist=(c.PORT_DIST_NM, "min"),
+        **{
+            c.MMSI: (c.MMSI, "first"),
+            c.LAT: (c.LAT, "mean"),
+            c.LON: (c.LON, "mean"),
+            _SPEED_KNOTS: (_SPEED_KNOTS, "mean"),
+            c.PORT_DIST_NM: (c.PORT_DIST_NM, "min"),
+        },
     )
     # Name the port nearest to the stretch: the one of its fix closest to a port.
     agg["port"] = part.loc[grouped[c.PORT_DIST_NM].idxmin().to_numpy(), c.NEAREST_PORT].to_numpy()
@@ -173,17 +175,17 @@ def _summarise(
     detail = [
         f"slow {h:.1f} h (mean {v:.1f} kn) within {r:.1f} nm, {d:.0f} nm from {p}"
         for h, v, r, d, p in zip(
-            hours, agg["speed"], agg["spread"], agg["port_dist"], agg["port"], strict=True
+            hours, agg[_SPEED_KNOTS], agg["spread"], agg[c.PORT_DIST_NM], agg["port"], strict=True
         )
     ]
     found = pd.DataFrame(
         {
-            c.MMSI: agg["mmsi"].to_numpy(),
+            c.MMSI: agg[c.MMSI].to_numpy(),
             c.EVENT_TYPE: c.LOITERING,
             c.START: pd.to_datetime(agg["start_us"].to_numpy(), unit="us", utc=True),
             c.END: pd.to_datetime(agg["end_us"].to_numpy(), unit="us", utc=True),
-            c.LAT: agg["lat"].to_numpy(),
-            c.LON: agg["lon"].to_numpy(),
+            c.LAT: agg[c.LAT].to_numpy(),
+            c.LON: agg[c.LON].to_numpy(),
             c.DETAIL: detail,
         }
     )

@@ -4,9 +4,10 @@
 output. Per-vessel differences are taken on whole arrays (one lexsort, one diff, a vessel-boundary
 mask), never with a groupby-apply, so 10M rows stay in seconds.
 
-The module also holds the small helpers the detectors share: input checks
-(:func:`require_columns`, :func:`require_track_order`) and track arrays (:func:`timestamp_us`,
-:func:`speed_for_rules_knots`).
+The module also holds the small helpers the feature modules share, so each exists once: input
+checks (:func:`require_columns`, also used by identity and condition; :func:`require_track_order`),
+what counts as a position (:func:`has_position_fix`) and track arrays (:func:`timestamp_us` with
+``US_PER_H``, :func:`speed_for_rules_knots`).
 """
 
 from __future__ import annotations

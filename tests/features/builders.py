@@ -1,9 +1,16 @@
-"""Tiny scenario builders for feature tests: a port list, a track, a stationary vessel.
+"""Tiny scenario builders for feature tests: a port list, fixes, a vessel lying still or sailing.
 
-Each builder returns a positions table with every column of ``c.POSITION_COLUMNS`` and the
-ingest dtypes, so scenarios can be concatenated (``positions(...)``) and passed to
-``build_tracks``. Straight tracks follow the great circle at a constant speed, so the implied
-speed between fixes equals the requested speed.
+Position builders (``fixes``, ``stationary_track``, ``straight_track``, ``random_fleet``) return a
+positions table with every column of ``c.POSITION_COLUMNS`` and the ingest dtypes, so scenario
+parts can be concatenated (``positions(...)``). Two ways turn parts into tracks:
+
+- ``tracks(*parts)``: ``build_tracks`` against a small real port list (``NORTH_SEA_PORTS``), for
+  detectors whose rule depends on where the ports are;
+- ``tracks_at_port_distance(*parts, port_dist_nm=...)``: ``build_tracks`` with the distance to a
+  named port fixed by the test, for detectors that only ask "near a port or not".
+
+Straight tracks follow the great circle at a constant speed, so the implied speed between fixes
+equals the requested speed.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from features.geo import COUNTRY, EARTH_RADIUS_NM, LOCODE, unit_vectors
+from features.geo import EARTH_RADIUS_NM, unit_vectors
 from features.tracks import build_tracks
 from vessel_risk import columns as c
 
@@ -29,14 +36,17 @@ NORTH_SEA_PORTS: list[tuple[str, float, float]] = [
     ("Helgoland", 54.1800, 7.8900),
 ]
 
+# Open water in the German Bight, > 20 nm from every port above.
+OPEN_SEA = (54.90, 7.20)
+
 
 def ports(rows: Sequence[tuple[str, float, float]] = NORTH_SEA_PORTS) -> pd.DataFrame:
     """A ports table like ``load_ports()`` from (name, lat, lon) rows."""
     return pd.DataFrame(
         {
             c.NAME: pd.array([r[0] for r in rows], dtype="string"),
-            LOCODE: pd.array([f"XX{i:03d}" for i in range(len(rows))], dtype="string"),
-            COUNTRY: pd.array(["Testland"] * len(rows), dtype="string"),
+            c.LOCODE: pd.array([f"XX{i:03d}" for i in range(len(rows))], dtype="string"),
+            c.COUNTRY: pd.array(["Testland"] * len(rows), dtype="string"),
             c.LAT: np.array([r[1] for r in rows], dtype="float64"),
             c.LON: np.array([r[2] for r in rows], dtype="float64"),
         }
@@ -72,6 +82,33 @@ def fixes(
     )
 
 
+def _report_hours(hours: float, interval_min: float) -> npt.NDArray[np.float64]:
+    """Report times (hours after the start): every ``interval_min`` up to ``hours``, and ``hours``
+    itself when it is not on that grid."""
+    step_h = interval_min / 60.0
+    t_h = np.arange(int(np.floor(hours / step_h + 1e-9)) + 1, dtype="float64") * step_h
+    if hours - t_h[-1] > 1e-9:
+        t_h = np.append(t_h, hours)
+    return t_h
+
+
+def _at(t0: pd.Timestamp, t_h: npt.NDArray[np.float64]) -> pd.DatetimeIndex:
+    """``t0`` plus ``t_h`` hours, rounded to the microsecond (no float drift off the grid)."""
+    return t0 + pd.to_timedelta(np.round(t_h * 3.6e9).astype("int64"), unit="us")
+
+
+def destination(at: tuple[float, float], course_deg: float, dist_nm: float) -> tuple[float, float]:
+    """The (lat, lon) reached from ``at`` after ``dist_nm`` on the great circle leaving at
+    ``course_deg`` (0 north, 90 east)."""
+    phi, lmb = np.radians(at[0]), np.radians(at[1])
+    theta, delta = np.radians(course_deg), dist_nm / EARTH_RADIUS_NM
+    lat = np.arcsin(np.sin(phi) * np.cos(delta) + np.cos(phi) * np.sin(delta) * np.cos(theta))
+    lon = lmb + np.arctan2(
+        np.sin(theta) * np.sin(delta) * np.cos(phi), np.cos(delta) - np.sin(phi) * np.sin(lat)
+    )
+    return float(np.degrees(lat)), float((np.degrees(lon) + 180.0) % 360.0 - 180.0)
+
+
 def straight_track(
     mmsi: int,
     start: tuple[float, float],
@@ -81,11 +118,11 @@ def straight_track(
     interval_min: float = 6.0,
 ) -> pd.DataFrame:
     """A vessel sailing the great circle from ``start`` to ``end`` (lat, lon) at a constant speed,
-    reporting every ``interval_min`` minutes (the last fix lands on ``end``)."""
+    reporting it as SOG every ``interval_min`` minutes (the last fix lands on ``end``)."""
     a, b = unit_vectors(*start), unit_vectors(*end)
     angle = float(np.arccos(np.clip(a @ b, -1.0, 1.0)))
     hours = angle * EARTH_RADIUS_NM / speed_knots
-    t_h = np.append(np.arange(0.0, hours, interval_min / 60.0), hours)
+    t_h = _report_hours(hours, interval_min)
     frac = t_h / hours if hours > 0 else np.zeros_like(t_h)
     if angle > 0:
         w_a = np.sin((1.0 - frac) * angle) / np.sin(angle)
@@ -95,8 +132,7 @@ def straight_track(
         vec = np.repeat(a[None, :], len(t_h), axis=0)
     lats = np.degrees(np.arcsin(np.clip(vec[:, 2], -1.0, 1.0)))
     lons = np.degrees(np.arctan2(vec[:, 1], vec[:, 0]))
-    times = t0 + pd.to_timedelta(t_h, unit="h")
-    return fixes(mmsi, times, lats, lons, sog_knots=speed_knots)
+    return fixes(mmsi, _at(t0, t_h), lats, lons, sog_knots=speed_knots)
 
 
 def stationary_track(
@@ -105,16 +141,28 @@ def stationary_track(
     hours: float,
     t0: pd.Timestamp = T0,
     interval_min: float = 3.0,
+    sog_knots: float = 0.0,
+    jitter_nm: float = 0.0,
+    seed: int = 0,
 ) -> pd.DataFrame:
-    """A vessel lying still at ``at`` (lat, lon) for ``hours``, reporting every ``interval_min``."""
-    t_h = np.arange(0.0, hours + 1e-9, interval_min / 60.0)
-    n = len(t_h)
-    return fixes(mmsi, t0 + pd.to_timedelta(t_h, unit="h"), [at[0]] * n, [at[1]] * n, 0.0)
+    """A vessel lying at ``at`` (lat, lon) for ``hours``, reporting every ``interval_min``.
+
+    With ``jitter_nm`` each fix is moved by up to that much north-south and east-west (uniform,
+    from ``seed``), like a ship swinging at anchor or GPS noise.
+    """
+    t_h = _report_hours(hours, interval_min)
+    rng = np.random.default_rng(seed)
+    jitter_deg = jitter_nm / 60.0
+    lats = at[0] + rng.uniform(-jitter_deg, jitter_deg, len(t_h))
+    lons = at[1] + rng.uniform(-jitter_deg, jitter_deg, len(t_h)) / np.cos(np.radians(at[0]))
+    return fixes(mmsi, _at(t0, t_h), lats, lons, sog_knots)
 
 
-def random_fleet(n_rows: int, n_vessels: int, seed: int, hours: float = 72.0) -> pd.DataFrame:
-    """A large positions table for speed tests: ``n_vessels`` vessels leaving the German Bight on
-    straight courses at 0-15 kn for ``hours``, fixes at random times, one fix in a thousand thrown
+def random_fleet(
+    n_rows: int, n_vessels: int, seed: int, hours: float = 72.0, n_glitches: int = 0
+) -> pd.DataFrame:
+    """A large positions table: ``n_vessels`` vessels leaving the German Bight on straight courses
+    at 0-15 kn for ``hours``, fixes at random times, ``n_glitches`` fixes (distinct rows) thrown
     90 nm north or south (a GPS glitch); rows in random order."""
     rng = np.random.default_rng(seed)
     vessel = rng.integers(0, n_vessels, n_rows)
@@ -125,20 +173,25 @@ def random_fleet(n_rows: int, n_vessels: int, seed: int, hours: float = 72.0) ->
     run_deg = speed_knots[vessel] * t_h / 60.0  # 1 degree of latitude ~ 60 nm
     lat = start_lat[vessel] + np.cos(course[vessel]) * run_deg
     lon = start_lon[vessel] + np.sin(course[vessel]) * run_deg / np.cos(np.radians(lat))
-    glitch = rng.random(n_rows) < 0.001
-    lat[glitch] += rng.choice([-1.5, 1.5], glitch.sum())
-    pos = fixes(0, T0 + pd.to_timedelta(t_h, unit="h"), lat, lon, sog_knots=speed_knots[vessel])
+    glitch = rng.choice(n_rows, n_glitches, replace=False)
+    lat[glitch] += rng.choice([-1.5, 1.5], n_glitches)
+    pos = fixes(0, _at(T0, t_h), lat, lon, sog_knots=speed_knots[vessel])
     pos[c.MMSI] = 200_000_000 + vessel
     return pos
 
 
+FLEET_ROWS, FLEET_VESSELS, FLEET_GLITCHES = 200_000, 2_000, 200
+
+
 @lru_cache(maxsize=1)
 def _fleet_tracks_cached() -> pd.DataFrame:
-    return build_tracks(random_fleet(200_000, 2_000, seed=11), ports())
+    fleet = random_fleet(FLEET_ROWS, FLEET_VESSELS, seed=11, n_glitches=FLEET_GLITCHES)
+    return build_tracks(fleet, ports())
 
 
 def fleet_tracks() -> pd.DataFrame:
-    """Tracks of ``random_fleet(200_000, 2_000, seed=11)``, built once per test session."""
+    """Tracks of a ``FLEET_ROWS``-row fleet with ``FLEET_GLITCHES`` glitches, built once per
+    test session (a fresh copy each call)."""
     return _fleet_tracks_cached().copy()
 
 
@@ -153,5 +206,14 @@ def tracks(*parts: pd.DataFrame, port_rows: Sequence[tuple[str, float, float]] =
     return build_tracks(positions(*parts), ports(port_rows))
 
 
-# Open water in the German Bight, > 20 nm from every port above.
-OPEN_SEA = (54.90, 7.20)
+def tracks_at_port_distance(
+    *parts: pd.DataFrame, port_dist_nm: float = 50.0, nearest_port: str = "Testport"
+) -> pd.DataFrame:
+    """Build tracks from scenario parts with every fix ``port_dist_nm`` from ``nearest_port``.
+
+    The test states "far from port" or "near port" directly instead of placing ports.
+    """
+    built = build_tracks(positions(*parts), ports([]))
+    built[c.PORT_DIST_NM] = port_dist_nm
+    built[c.NEAREST_PORT] = pd.array([nearest_port] * len(built), dtype="string")
+    return built

@@ -6,12 +6,7 @@ import pandas as pd
 import pytest
 
 from features.encounters import EncounterParams, detect_encounters
-from tests.features.builders_behaviour import (
-    T0,
-    combine_tracks,
-    stationary_track,
-    straight_track,
-)
+from tests.features import builders as b
 from vessel_risk import columns as c
 from vessel_risk.errors import DetectionError
 
@@ -22,29 +17,13 @@ SMALL, LARGE = 219000001, 636000002
 
 def _pair_together(hours: float = 3.0, port_dist_nm: float = 40.0) -> pd.DataFrame:
     """Two vessels drifting 0.18 nm apart, reporting on different clocks."""
-    first = stationary_track(
-        LARGE,
-        56.0,
-        7.0,
-        hours=hours,
-        interval_min=3,
-        jitter_nm=0.02,
-        port_dist_nm=port_dist_nm,
-        nearest_port="Esbjerg",
+    first = b.stationary_track(LARGE, (56.0, 7.0), hours, interval_min=3.0, jitter_nm=0.02)
+    second = b.stationary_track(
+        SMALL, (56.003, 7.0), hours, t0=b.T0 + 2 * MIN, interval_min=7.0, jitter_nm=0.02, seed=1
     )
-    second = stationary_track(
-        SMALL,
-        56.003,
-        7.0,
-        hours=hours,
-        interval_min=7,
-        jitter_nm=0.02,
-        seed=1,
-        start=T0 + 2 * MIN,
-        port_dist_nm=port_dist_nm,
-        nearest_port="Esbjerg",
+    return b.tracks_at_port_distance(
+        first, second, port_dist_nm=port_dist_nm, nearest_port="Esbjerg"
     )
-    return combine_tracks(first, second)
 
 
 def test_detect_encounters_finds_two_vessels_drifting_together_at_sea() -> None:
@@ -54,8 +33,8 @@ def test_detect_encounters_finds_two_vessels_drifting_together_at_sea() -> None:
     event = events.iloc[0]
     assert event[c.EVENT_TYPE] == c.ENCOUNTER
     assert (event[c.MMSI], event[c.OTHER_MMSI]) == (SMALL, LARGE)  # smaller MMSI first
-    assert event[c.START] <= T0 + 10 * MIN
-    assert event[c.END] >= T0 + 3 * H - 10 * MIN
+    assert event[c.START] <= b.T0 + 10 * MIN
+    assert event[c.END] >= b.T0 + 3 * H - 10 * MIN
     assert event[c.LAT] == pytest.approx(56.0015, abs=0.001)
     assert event[c.LON] == pytest.approx(7.0, abs=0.001)
     assert f"{SMALL} and {LARGE}" in event[c.DETAIL]
@@ -68,17 +47,17 @@ def test_detect_encounters_ignores_two_vessels_at_anchor_near_port() -> None:
 
 
 def test_detect_encounters_ignores_two_vessels_passing_at_speed() -> None:
-    east = straight_track(SMALL, 56.0, 6.8, 90, 12.0, hours=2)
-    west = straight_track(LARGE, 56.002, 7.2, 270, 12.0, hours=2)
+    east = b.straight_track(SMALL, (56.0, 6.8), (56.0, 7.6), 12.0)
+    west = b.straight_track(LARGE, (56.002, 7.2), (56.002, 6.4), 12.0)
 
-    assert detect_encounters(combine_tracks(east, west)).empty
+    assert detect_encounters(b.tracks_at_port_distance(east, west)).empty
 
 
 def test_detect_encounters_ignores_vessels_steaming_side_by_side() -> None:
-    port_side = straight_track(SMALL, 56.0, 7.0, 0, 12.0, hours=3)
-    starboard = straight_track(LARGE, 56.0, 7.003, 0, 12.0, hours=3)
+    port_side = b.straight_track(SMALL, (56.0, 7.0), (56.6, 7.0), 12.0)
+    starboard = b.straight_track(LARGE, (56.0, 7.003), (56.6, 7.003), 12.0)
 
-    assert detect_encounters(combine_tracks(port_side, starboard)).empty
+    assert detect_encounters(b.tracks_at_port_distance(port_side, starboard)).empty
 
 
 def test_detect_encounters_result_does_not_depend_on_row_order() -> None:
@@ -90,91 +69,85 @@ def test_detect_encounters_result_does_not_depend_on_row_order() -> None:
 
 
 def test_detect_encounters_ignores_a_vessel_alone() -> None:
-    assert detect_encounters(stationary_track(SMALL, 56.0, 7.0, hours=6)).empty
+    alone = b.stationary_track(SMALL, (56.0, 7.0), 6.0)
+
+    assert detect_encounters(b.tracks_at_port_distance(alone)).empty
 
 
 @pytest.mark.parametrize(("together_min", "expected"), [(20, 0), (180, 1)])
 def test_detect_encounters_needs_min_duration_together(together_min: int, expected: int) -> None:
-    waiting = stationary_track(SMALL, 56.0, 7.0, hours=6, interval_min=3)
-    visit = stationary_track(
-        LARGE, 56.002, 7.0, hours=together_min / 60, start=T0 + H, interval_min=3
-    )
-    leaving = straight_track(
-        LARGE,
-        56.002,
-        7.0,
-        0,
-        10.0,
-        hours=2,
-        interval_min=3,
-        start=T0 + H + (together_min + 3) * MIN,
+    waiting = b.stationary_track(SMALL, (56.0, 7.0), 6.0)
+    visit = b.stationary_track(LARGE, (56.002, 7.0), together_min / 60, t0=b.T0 + H)
+    leaving = b.straight_track(
+        LARGE, (56.002, 7.0), (56.335, 7.0), 10.0, t0=b.T0 + H + (together_min + 3) * MIN
     )
 
-    events = detect_encounters(combine_tracks(waiting, visit, leaving))
+    events = detect_encounters(b.tracks_at_port_distance(waiting, visit, leaving))
 
     assert len(events) == expected
 
 
 def test_detect_encounters_ignores_slow_vessels_two_miles_apart() -> None:
-    first = stationary_track(SMALL, 56.0, 7.0, hours=6)
-    second = stationary_track(LARGE, 56.0 + 2.0 / 60, 7.0, hours=6)
+    first = b.stationary_track(SMALL, (56.0, 7.0), 6.0)
+    second = b.stationary_track(LARGE, (56.0 + 2.0 / 60, 7.0), 6.0)
 
-    assert detect_encounters(combine_tracks(first, second)).empty
+    assert detect_encounters(b.tracks_at_port_distance(first, second)).empty
 
 
 @pytest.mark.parametrize(("interruption_min", "expected"), [(30, 1), (0, 0)])
 def test_detect_encounters_bridges_a_short_reporting_drop(
     interruption_min: int, expected: int
 ) -> None:
-    first = stationary_track(SMALL, 56.0, 7.0, hours=4)
-    before = stationary_track(LARGE, 56.002, 7.0, hours=1.5)  # each half alone is too short
-    after = stationary_track(LARGE, 56.002, 7.0, hours=1.5, start=T0 + 2 * H + 20 * MIN)
+    first = b.stationary_track(SMALL, (56.0, 7.0), 4.0)
+    before = b.stationary_track(LARGE, (56.002, 7.0), 1.5)  # each half alone is too short
+    after = b.stationary_track(LARGE, (56.002, 7.0), 1.5, t0=b.T0 + 2 * H + 20 * MIN)
     params = EncounterParams(max_interruption_min=interruption_min)
 
-    assert len(detect_encounters(combine_tracks(first, before, after), params)) == expected
+    tracks = b.tracks_at_port_distance(first, before, after)
+
+    assert len(detect_encounters(tracks, params)) == expected
 
 
 def test_detect_encounters_splits_meetings_separated_by_a_long_absence() -> None:
-    first = stationary_track(SMALL, 56.0, 7.0, hours=9)
-    meet1 = stationary_track(LARGE, 56.002, 7.0, hours=3)
-    away = stationary_track(LARGE, 56.5, 7.0, hours=2, start=T0 + 3 * H + 10 * MIN)
-    meet2 = stationary_track(LARGE, 56.002, 7.0, hours=3, start=T0 + 6 * H)
+    first = b.stationary_track(SMALL, (56.0, 7.0), 9.0)
+    meet1 = b.stationary_track(LARGE, (56.002, 7.0), 3.0)
+    away = b.stationary_track(LARGE, (56.5, 7.0), 2.0, t0=b.T0 + 3 * H + 10 * MIN)
+    meet2 = b.stationary_track(LARGE, (56.002, 7.0), 3.0, t0=b.T0 + 6 * H)
 
-    events = detect_encounters(combine_tracks(first, meet1, away, meet2))
+    events = detect_encounters(b.tracks_at_port_distance(first, meet1, away, meet2))
 
     assert len(events) == 2
     assert events[c.START].is_monotonic_increasing
 
 
 def test_detect_encounters_does_not_stretch_meeting_with_carried_positions() -> None:
-    first = stationary_track(SMALL, 56.0, 7.0, hours=6)
-    second = stationary_track(LARGE, 56.002, 7.0, hours=3)  # then silent
+    first = b.stationary_track(SMALL, (56.0, 7.0), 6.0)
+    second = b.stationary_track(LARGE, (56.002, 7.0), 3.0)  # then silent
 
-    events = detect_encounters(combine_tracks(first, second))
+    events = detect_encounters(b.tracks_at_port_distance(first, second))
 
     assert len(events) == 1
-    assert events[c.END].iloc[0] == T0 + 3 * H
+    assert events[c.END].iloc[0] == b.T0 + 3 * H
 
 
 def test_detect_encounters_finds_pair_across_the_180th_meridian() -> None:
-    east = stationary_track(SMALL, -10.0, 179.999, hours=3)
-    west = stationary_track(LARGE, -10.0, -179.999, hours=3)
+    east = b.stationary_track(SMALL, (-10.0, 179.999), 3.0)
+    west = b.stationary_track(LARGE, (-10.0, -179.999), 3.0)
 
-    events = detect_encounters(combine_tracks(east, west))
+    events = detect_encounters(b.tracks_at_port_distance(east, west))
 
     assert len(events) == 1
     assert abs(events[c.LON].iloc[0]) == pytest.approx(180.0, abs=0.01)
 
 
 def test_detect_encounters_honours_distance_parameter() -> None:
-    first = stationary_track(SMALL, 56.0, 7.0, hours=4)
-    second = stationary_track(LARGE, 56.0 + 1.5 / 60, 7.0, hours=4)
+    first = b.stationary_track(SMALL, (56.0, 7.0), 4.0)
+    second = b.stationary_track(LARGE, (56.0 + 1.5 / 60, 7.0), 4.0)
 
-    assert detect_encounters(combine_tracks(first, second)).empty
-    assert (
-        len(detect_encounters(combine_tracks(first, second), EncounterParams(max_distance_nm=2.0)))
-        == 1
-    )
+    tracks = b.tracks_at_port_distance(first, second)
+
+    assert detect_encounters(tracks).empty
+    assert len(detect_encounters(tracks, EncounterParams(max_distance_nm=2.0))) == 1
 
 
 def test_detect_encounters_does_not_mutate_input() -> None:

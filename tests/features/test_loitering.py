@@ -7,31 +7,28 @@ import pandas as pd
 import pytest
 
 from features.loitering import LoiteringParams, detect_loitering
-from tests.features.builders_behaviour import (
-    T0,
-    combine_tracks,
-    stationary_track,
-    straight_track,
-)
+from tests.features import builders as b
 from vessel_risk import columns as c
 from vessel_risk.errors import DetectionError
 
 H = pd.Timedelta(hours=1)
+MIN = pd.Timedelta(minutes=1)
+VESSEL, OTHER = 219000001, 219000002
+STOP = (56.0, 7.0)
 
 
 def test_detect_loitering_finds_vessel_stopped_far_from_port() -> None:
-    track = stationary_track(
-        219000001, 56.0, 7.0, hours=6, jitter_nm=0.3, port_dist_nm=40.0, nearest_port="Esbjerg"
-    )
+    stopped = b.stationary_track(VESSEL, STOP, 6.0, sog_knots=0.2, jitter_nm=0.3)
+    tracks = b.tracks_at_port_distance(stopped, port_dist_nm=40.0, nearest_port="Esbjerg")
 
-    events = detect_loitering(track)
+    events = detect_loitering(tracks)
 
     assert len(events) == 1
     event = events.iloc[0]
-    assert event[c.MMSI] == 219000001
+    assert event[c.MMSI] == VESSEL
     assert event[c.EVENT_TYPE] == c.LOITERING
-    assert event[c.START] == T0
-    assert event[c.END] == T0 + 6 * H
+    assert event[c.START] == b.T0
+    assert event[c.END] == b.T0 + 6 * H
     assert event[c.LAT] == pytest.approx(56.0, abs=0.01)
     assert event[c.LON] == pytest.approx(7.0, abs=0.01)
     assert pd.isna(event[c.OTHER_MMSI])
@@ -41,89 +38,88 @@ def test_detect_loitering_finds_vessel_stopped_far_from_port() -> None:
 
 
 def test_detect_loitering_ignores_vessel_waiting_near_port() -> None:
-    track = stationary_track(219000001, 56.0, 7.0, hours=12, port_dist_nm=4.0)
+    waiting = b.stationary_track(VESSEL, STOP, 12.0)
 
-    assert detect_loitering(track).empty
+    assert detect_loitering(b.tracks_at_port_distance(waiting, port_dist_nm=4.0)).empty
 
 
 def test_detect_loitering_ignores_stop_shorter_than_min_duration() -> None:
-    track = stationary_track(219000001, 56.0, 7.0, hours=3.5)
+    short = b.stationary_track(VESSEL, STOP, 3.5)
 
-    assert detect_loitering(track).empty
+    assert detect_loitering(b.tracks_at_port_distance(short)).empty
 
 
 def test_detect_loitering_ignores_vessel_under_way() -> None:
-    track = straight_track(219000001, 56.0, 7.0, course_deg=45, speed_knots=12, hours=10)
+    under_way = b.straight_track(VESSEL, STOP, b.destination(STOP, 45.0, 120.0), 12.0)
 
-    assert detect_loitering(track).empty
+    assert detect_loitering(b.tracks_at_port_distance(under_way)).empty
 
 
 def test_detect_loitering_ignores_slow_trawler_sweeping_large_area() -> None:
+    turn = b.destination(STOP, 90.0, 10.0)  # 5 h east at 2 kn, then 5 h back west
     legs = [
-        straight_track(219000001, 56.0, 7.0, 90, 2.0, hours=5),
-        straight_track(
-            219000001, 56.0, 7.3, 270, 2.0, hours=5, start=T0 + 5 * H + pd.Timedelta(minutes=10)
-        ),
+        b.straight_track(VESSEL, STOP, turn, 2.0),
+        b.straight_track(VESSEL, turn, STOP, 2.0, t0=b.T0 + 5 * H + 10 * MIN),
     ]
 
-    assert detect_loitering(combine_tracks(*legs)).empty
+    assert detect_loitering(b.tracks_at_port_distance(*legs)).empty
 
 
 def test_detect_loitering_reports_the_wait_but_not_the_slow_departure() -> None:
-    wait = stationary_track(219000001, 56.0, 7.0, hours=6, jitter_nm=0.1)
-    departure = straight_track(
-        219000001, 56.0, 7.0, 90, 2.0, hours=6, start=T0 + 6 * H + pd.Timedelta(minutes=10)
+    wait = b.stationary_track(VESSEL, STOP, 6.0, jitter_nm=0.1)
+    departure = b.straight_track(
+        VESSEL, STOP, b.destination(STOP, 90.0, 12.0), 2.0, t0=b.T0 + 6 * H + 10 * MIN
     )
 
-    events = detect_loitering(combine_tracks(wait, departure))
+    events = detect_loitering(b.tracks_at_port_distance(wait, departure))
 
     assert len(events) == 1
-    assert events[c.START].iloc[0] == T0
+    assert events[c.START].iloc[0] == b.T0
     # The stretch ends where the departure leaves the 3 nm radius (~1.5 h at 2 kn), not 6 h later.
-    assert T0 + 6 * H <= events[c.END].iloc[0] <= T0 + 8 * H
+    assert b.T0 + 6 * H <= events[c.END].iloc[0] <= b.T0 + 8 * H
     assert events[c.LON].iloc[0] == pytest.approx(7.0, abs=0.05)
 
 
 def test_detect_loitering_splits_at_reporting_gap() -> None:
-    before = stationary_track(219000001, 56.0, 7.0, hours=3)
-    after = stationary_track(219000001, 56.0, 7.0, hours=3, start=T0 + 6 * H)
+    before = b.stationary_track(VESSEL, STOP, 3.0)
+    after = b.stationary_track(VESSEL, STOP, 3.0, t0=b.T0 + 6 * H)
+    tracks = b.tracks_at_port_distance(before, after)
 
-    assert detect_loitering(combine_tracks(before, after)).empty
-    assert (
-        len(detect_loitering(combine_tracks(before, after), LoiteringParams(max_report_gap_h=4.0)))
-        == 1
-    )
+    assert detect_loitering(tracks).empty
+    assert len(detect_loitering(tracks, LoiteringParams(max_report_gap_h=4.0))) == 1
 
 
 def test_detect_loitering_uses_implied_speed_when_sog_missing() -> None:
-    drifting = stationary_track(219000001, 56.0, 7.0, hours=6, sog_knots=np.nan, jitter_nm=0.05)
-    steaming = straight_track(219000002, 55.0, 6.0, 0, 12.0, hours=6, report_sog=False)
+    # 10-minute reports keep the drift's implied speed (jitter between fixes) below 2 kn.
+    drifting = b.stationary_track(
+        VESSEL, STOP, 6.0, interval_min=10.0, sog_knots=np.nan, jitter_nm=0.05
+    )
+    start = (55.0, 6.0)
+    steaming = b.straight_track(OTHER, start, b.destination(start, 0.0, 72.0), 12.0)
+    steaming = steaming.assign(**{c.SOG_KNOTS: np.nan})
 
-    events = detect_loitering(combine_tracks(drifting, steaming))
+    events = detect_loitering(b.tracks_at_port_distance(drifting, steaming))
 
-    assert events[c.MMSI].tolist() == [219000001]
+    assert events[c.MMSI].tolist() == [VESSEL]
 
 
 def test_detect_loitering_gives_one_event_per_episode_and_vessel() -> None:
-    first = stationary_track(219000001, 56.0, 7.0, hours=5)
-    moving = straight_track(
-        219000001, 56.0, 7.0, 0, 10.0, hours=3, start=T0 + 5 * H + pd.Timedelta(minutes=10)
-    )
-    second = stationary_track(
-        219000001, 56.5, 7.0, hours=5, start=T0 + 8 * H + pd.Timedelta(minutes=20)
-    )
-    other = stationary_track(219000002, 54.0, 5.0, hours=5)
+    second_stop = (56.5, 7.0)
+    first = b.stationary_track(VESSEL, STOP, 5.0)
+    moving = b.straight_track(VESSEL, STOP, second_stop, 10.0, t0=b.T0 + 5 * H + 10 * MIN)
+    second = b.stationary_track(VESSEL, second_stop, 5.0, t0=b.T0 + 8 * H + 20 * MIN)
+    other = b.stationary_track(OTHER, (54.0, 5.0), 5.0)
 
-    events = detect_loitering(combine_tracks(first, moving, second, other))
+    events = detect_loitering(b.tracks_at_port_distance(first, moving, second, other))
 
-    assert sorted(events[c.MMSI].tolist()) == [219000001, 219000001, 219000002]
-    assert events.loc[events[c.MMSI] == 219000001, c.LAT].round(1).tolist() == [56.0, 56.5]
+    assert sorted(events[c.MMSI].tolist()) == [VESSEL, VESSEL, OTHER]
+    assert events.loc[events[c.MMSI] == VESSEL, c.LAT].round(1).tolist() == [56.0, 56.5]
 
 
 def test_detect_loitering_result_does_not_depend_on_row_order() -> None:
-    tracks = combine_tracks(
-        stationary_track(219000001, 56.0, 7.0, hours=6, jitter_nm=0.3),
-        stationary_track(219000002, 55.0, 7.0, hours=5, jitter_nm=0.3, seed=3),
+    tracks = b.tracks_at_port_distance(
+        b.stationary_track(VESSEL, STOP, 6.0, jitter_nm=0.3),
+        b.stationary_track(OTHER, (55.0, 7.0), 5.0, jitter_nm=0.3, seed=3),
     )
     shuffled = tracks.sample(frac=1.0, random_state=7)
 
@@ -131,7 +127,7 @@ def test_detect_loitering_result_does_not_depend_on_row_order() -> None:
 
 
 def test_detect_loitering_does_not_mutate_input() -> None:
-    tracks = stationary_track(219000001, 56.0, 7.0, hours=6, jitter_nm=0.3)
+    tracks = b.tracks_at_port_distance(b.stationary_track(VESSEL, STOP, 6.0, jitter_nm=0.3))
     before = tracks.copy()
 
     detect_loitering(tracks)
@@ -140,7 +136,7 @@ def test_detect_loitering_does_not_mutate_input() -> None:
 
 
 def test_detect_loitering_returns_empty_events_for_empty_tracks() -> None:
-    empty = stationary_track(219000001, 56.0, 7.0, hours=1).iloc[:0]
+    empty = b.tracks_at_port_distance(b.stationary_track(VESSEL, STOP, 1.0)).iloc[:0]
 
     events = detect_loitering(empty)
 
@@ -149,7 +145,7 @@ def test_detect_loitering_returns_empty_events_for_empty_tracks() -> None:
 
 
 def test_detect_loitering_raises_detection_error_naming_missing_columns() -> None:
-    tracks = stationary_track(219000001, 56.0, 7.0, hours=6).drop(
+    tracks = b.tracks_at_port_distance(b.stationary_track(VESSEL, STOP, 6.0)).drop(
         columns=[c.PORT_DIST_NM, c.SOG_KNOTS]
     )
 

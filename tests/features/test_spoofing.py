@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -110,9 +108,9 @@ def test_detect_spoofing_raises_detection_error_naming_missing_column() -> None:
         detect_spoofing(tracks)
 
 
-def test_detect_spoofing_handles_200k_rows_quickly() -> None:
-    tracks = b.fleet_tracks()
-    began = time.perf_counter()
-    events = detect_spoofing(tracks)
-    assert time.perf_counter() - began < 1.0
-    assert events[c.MMSI].nunique() > 50  # the fleet's injected glitches
+def test_detect_spoofing_finds_most_glitches_of_a_large_fleet_and_nothing_else() -> None:
+    events = detect_spoofing(b.fleet_tracks())
+    # Each glitch gives at most one event (a stray fix is reported once) and honest vessels at
+    # 0-15 kn none; a glitch next to a long reporting gap may be reachable, hence "most".
+    assert 0.8 * b.FLEET_GLITCHES <= len(events) <= b.FLEET_GLITCHES
+    assert events[c.DETAIL].str.contains("back on track at the next fix").mean() > 0.5
