@@ -38,6 +38,12 @@ from ingest.registry import Registry
 from vessel_risk import columns as c
 
 BASE_STATION_MSG_TYPE = 4
+# Transmitters that are not vessels, when their number is well formed (a placeholder such as
+# 111111111 is a ship with a mis-set number). Group (0MID) and coast-station (00MID) numbers are
+# kept: a "coast station" sending class A positions is a ship with a mis-set or borrowed number,
+# which is exactly what invalid_mmsi must report.
+NOT_VESSEL_KINDS = [mmsi.SAR_AIRCRAFT, mmsi.HANDHELD, mmsi.CRAFT, mmsi.ATON, mmsi.SART, mmsi.MOB,
+                    mmsi.EPIRB]
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,9 @@ def in_window(frame: pd.DataFrame, window: Window) -> pd.DataFrame:
     """Rows whose timestamp falls in the window, of vessels (not base stations or beacons)."""
     ts = frame[c.TIMESTAMP]
     keep = (ts >= window.start) & (ts < window.end)
-    keep &= ~mmsi.mmsi_kind(frame[c.MMSI]).isin([*mmsi.NOT_A_SHIP_KINDS, mmsi.GROUP]).to_numpy()
+    ids = frame[c.MMSI]
+    not_vessel = mmsi.mmsi_kind(ids).isin(NOT_VESSEL_KINDS) & (mmsi.mmsi_validity(ids) == mmsi.NOT_A_SHIP)
+    keep &= ~not_vessel.to_numpy()
     if c.MSG_TYPE in frame:
         keep &= frame[c.MSG_TYPE] != BASE_STATION_MSG_TYPE
     return frame.loc[keep].reset_index(drop=True)
@@ -113,12 +121,15 @@ def screen(
     links = link_vessels(seen, statics, vessels_table)
     tracks = build_tracks(positions, geo.load_ports())
     data_end = positions[c.TIMESTAMP].max() if len(positions) else None
+    encounters = detect_encounters(tracks, params.encounters)
     shared = detect_identity_shared(tracks, params.identity_shared)
     found = [
         detect_gaps(tracks, params.gaps, data_end=data_end),
-        detect_loitering(tracks, params.loitering),
-        detect_encounters(tracks, params.encounters),
-        detect_spoofing(tracks, params.spoofing, exclude_mmsi=shared[c.MMSI].tolist()),
+        # A vessel drifting beside another is in an encounter; loitering is for vessels alone.
+        drop_explained(detect_loitering(tracks, params.loitering), encounters),
+        encounters,
+        # Jumps between the two places of a shared MMSI are that event, not separate spoofing.
+        drop_explained(detect_spoofing(tracks, params.spoofing), shared),
         shared,
         detect_port_visits(tracks, params.port_visits),
         detect_identity_changes(statics, params.identity_change),
@@ -132,6 +143,18 @@ def screen(
     condition = condition_features(links, registry, window.as_of, params.condition)
     features = aggregate(seen, tracks, events, condition, links, registry, params)
     return Screening(events, features, vessel_info(seen, links, statics, registry))
+
+
+def drop_explained(events: pd.DataFrame, explaining: pd.DataFrame) -> pd.DataFrame:
+    """``events`` without those that overlap in time an ``explaining`` event of the same vessel
+    (either vessel of a two-vessel event)."""
+    if events.empty or explaining.empty:
+        return events
+    spans = per_vessel_events(explaining)[[c.MMSI, c.START, c.END]]
+    pairs = events[[c.EVENT_ID, c.MMSI, c.START, c.END]].merge(spans, on=c.MMSI, suffixes=("", "_x"))
+    overlap = (pairs[c.START] <= pairs[f"{c.END}_x"]) & (pairs[f"{c.START}_x"] <= pairs[c.END])
+    explained = set(pairs.loc[overlap, c.EVENT_ID])
+    return events[~events[c.EVENT_ID].isin(explained)].reset_index(drop=True)
 
 
 def per_vessel_events(events: pd.DataFrame) -> pd.DataFrame:

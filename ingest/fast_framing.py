@@ -575,7 +575,9 @@ def _parse_columns(lines: _Lines, parsed: _Parsed, commas: Ints) -> None:
     iso_like = (fb - fa >= 10) & _DIGIT[head[:, :4]].all(axis=1) & (head[:, 4] == 45)
     parsed.col_slow[rows[row[unsure | iso_like]]] = True
     last = np.flatnonzero(valid)
-    last = last[np.append(row[last][1:] != row[last][:-1], True)]  # rightmost valid token
+    rightmost = np.ones(len(last), dtype=bool)
+    rightmost[:-1] = row[last][1:] != row[last][:-1]
+    last = last[rightmost]
     parsed.col_time[rows[row[last]]] = seconds[last]
 
 

@@ -11,18 +11,22 @@ from simulator.generate import DEFAULT_DAYS, DEFAULT_SEED, DEFAULT_START, DEFAUL
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, generate the sample, print a one-line summary."""
-    parser = argparse.ArgumentParser(prog="python -m simulator",
-                                     description="Generate the synthetic AIS + registry sample.")
+    parser = argparse.ArgumentParser(
+        prog="python -m simulator", description="Generate the synthetic AIS + registry sample."
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
     parser.add_argument("--out", type=Path, default=Path("data/sample"), help="output folder")
     parser.add_argument("--vessels", type=int, default=DEFAULT_VESSELS, help="fleet size")
     parser.add_argument("--days", type=int, default=DEFAULT_DAYS, help="number of UTC days (>= 2)")
-    parser.add_argument("--start", type=date.fromisoformat, default=DEFAULT_START,
-                        help="first day, YYYY-MM-DD")
+    parser.add_argument(
+        "--start", type=date.fromisoformat, default=DEFAULT_START, help="first day, YYYY-MM-DD"
+    )
     args = parser.parse_args(argv)
     m = generate(args.out, seed=args.seed, vessels=args.vessels, days=args.days, start=args.start)
-    print(f"wrote {args.out}: {m.vessels} vessels, {m.days} days, {m.lines} lines, "
-          f"{sum(m.events.values())} injected events")
+    print(
+        f"wrote {args.out}: {m.vessels} vessels, {m.days} days, {m.lines} lines, "
+        f"{sum(m.events.values())} injected events"
+    )
     return 0
 
 

@@ -30,17 +30,28 @@ class BehaviourParams:
     encounter_h: tuple[float, float] = (3.0, 8.0)  # ship-to-ship transfer of cargo or fuel
     drift_knots: tuple[float, float] = (0.1, 0.6)  # drifting: clearly below 1 kn
     encounter_offset_nm: float = 0.03  # two hulls moored alongside, ~50 m between antennas
-    offshore_min_port_nm: float = 35.0  # dark/loiter/meeting points: > 15 nm from port even an hour away
+    offshore_min_port_nm: float = (
+        35.0  # dark/loiter/meeting points: > 15 nm from port even an hour away
+    )
     reach_nm: float = 350.0  # activity points are near the vessel's trade (reachable in a day)
     spoof_episodes: tuple[int, int] = (2, 4)  # a few jumps in the week
     spoof_jump_nm: tuple[float, float] = (60.0, 200.0)  # implausible: hours of sailing in minutes
     shared_h: tuple[float, float] = (3.0, 8.0)  # second transmitter on air for several hours
     shared_min_sep_nm: float = 50.0  # the two transmitters are clearly in two places
     edge_margin_h: float = 6.0  # behaviour starts and ends this far inside the simulated period
-    per_200: dict[str, int] = field(default_factory=lambda: {
-        "gap": 6, "loitering": 5, "encounter_pairs": 3, "spoofing": 5, "identity_shared": 5,
-        "identity_change": 5, "invalid_mmsi": 5, "flag_mismatch": 6, "watchlist": 5,
-    })  # at least five vessels per behaviour: a minority of the fleet
+    per_200: dict[str, int] = field(
+        default_factory=lambda: {
+            "gap": 6,
+            "loitering": 5,
+            "encounter_pairs": 3,
+            "spoofing": 5,
+            "identity_shared": 5,
+            "identity_change": 5,
+            "invalid_mmsi": 5,
+            "flag_mismatch": 6,
+            "watchlist": 5,
+        }
+    )  # at least five vessels per behaviour: a minority of the fleet
 
 
 @dataclass
@@ -58,12 +69,21 @@ class Assignment:
 
     def suspicious(self) -> list[int]:
         """Every vessel index with at least one injected behaviour, sorted."""
-        ids = [*self.activities, *self.spoofing, *self.identity_shared, *self.identity_change,
-               *self.invalid_mmsi, *self.flag_mismatch, *self.watchlist]
+        ids = [
+            *self.activities,
+            *self.spoofing,
+            *self.identity_shared,
+            *self.identity_change,
+            *self.invalid_mmsi,
+            *self.flag_mismatch,
+            *self.watchlist,
+        ]
         return sorted(dict.fromkeys(ids))
 
 
-def offshore_pool(rng: np.random.Generator, params: BehaviourParams = BehaviourParams()) -> pd.DataFrame:
+def offshore_pool(
+    rng: np.random.Generator, params: BehaviourParams = BehaviourParams()
+) -> pd.DataFrame:
     """Candidate open-sea points (lat, lon): at sea, open water 10 nm round, far from ports."""
     centres = np.array(pt.OFFSHORE_CENTRES)
     pick = rng.integers(0, len(centres), 600)
@@ -81,8 +101,13 @@ def _count(key: str, n: int, params: BehaviourParams) -> int:
     return max(1, int(round(params.per_200[key] * n / 200)))
 
 
-def assign(fleet: list[Vessel], rng: np.random.Generator, start_s: float, end_s: float,
-           params: BehaviourParams = BehaviourParams()) -> Assignment:
+def assign(
+    fleet: list[Vessel],
+    rng: np.random.Generator,
+    start_s: float,
+    end_s: float,
+    params: BehaviourParams = BehaviourParams(),
+) -> Assignment:
     """Choose the vessels and schedule their at-sea behaviour inside [start_s, end_s)."""
     n = len(fleet)
     merchants = [v.index for v in fleet if v.role in MERCHANT_ROLES]
@@ -94,7 +119,9 @@ def assign(fleet: list[Vessel], rng: np.random.Generator, start_s: float, end_s:
     n_pairs = _count("encounter_pairs", n, params)
     need = n_gap + n_loiter + 2 * n_pairs
     if len(order) < need:
-        raise ConfigError(f"fleet of {n} has {len(order)} merchant ships; {need} needed for behaviour")
+        raise ConfigError(
+            f"fleet of {n} has {len(order)} merchant ships; {need} needed for behaviour"
+        )
     at_sea, order = order[:need], order[need:]
     for k, i in enumerate(at_sea[: n_gap + n_loiter]):
         kind = "dark" if k < n_gap else "loiter"
@@ -108,9 +135,10 @@ def assign(fleet: list[Vessel], rng: np.random.Generator, start_s: float, end_s:
             then_lat, then_lon = x2
             sail_h = sea_route(x, x2).length_nm / fleet[i].speed_knots
             hours = max(1.0, hours - 1.0 - sail_h)  # dark = 1 h before + drift + sailing on
-        out.activities[i] = SeaActivity(kind, t0, x[0], x[1], hours, *_drift(rng, params),
-                                        then_lat, then_lon)
-    pairs = at_sea[n_gap + n_loiter:]
+        out.activities[i] = SeaActivity(
+            kind, t0, x[0], x[1], hours, *_drift(rng, params), then_lat, then_lon
+        )
+    pairs = at_sea[n_gap + n_loiter :]
     for a, b in zip(pairs[0::2], pairs[1::2]):
         hours = float(rng.uniform(*params.encounter_h))
         x = _point_near(pool, fleet[a], rng, params, also=fleet[b])
@@ -122,11 +150,22 @@ def assign(fleet: list[Vessel], rng: np.random.Generator, start_s: float, end_s:
         out.partner[a], out.partner[b] = b, a
     # Message and identity behaviour: about half on vessels already suspicious, half on others.
     flagged = sorted(at_sea)
-    for key in ("spoofing", "identity_shared", "identity_change", "invalid_mmsi", "flag_mismatch",
-                "watchlist"):
+    for key in (
+        "spoofing",
+        "identity_shared",
+        "identity_change",
+        "invalid_mmsi",
+        "flag_mismatch",
+        "watchlist",
+    ):
         k = _count(key, n, params)
-        from_flagged = [int(i) for i in rng.permutation(flagged)[: k // 2]]
-        fresh = [int(i) for i in rng.permutation(order)[: k - len(from_flagged)]]
+        eligible_flagged, eligible = flagged, order
+        if key == "flag_mismatch":  # needs a registry flag: an IMO and a valid MMSI
+            ok = {i for i in order if fleet[i].imo is not None and i not in out.invalid_mmsi}
+            eligible_flagged = [i for i in flagged if i in ok]
+            eligible = [i for i in order if i in ok]
+        from_flagged = [int(i) for i in rng.permutation(eligible_flagged)[: k // 2]]
+        fresh = [int(i) for i in rng.permutation(eligible)[: k - len(from_flagged)]]
         chosen = sorted(from_flagged + fresh)
         getattr(out, key).extend(chosen)
         flagged = sorted(dict.fromkeys(flagged + fresh))
@@ -137,21 +176,29 @@ def _drift(rng: np.random.Generator, params: BehaviourParams) -> tuple[float, fl
     return float(rng.uniform(*params.drift_knots)), float(rng.uniform(0, 360))
 
 
-def _point_near(pool: pd.DataFrame, v: Vessel, rng: np.random.Generator, params: BehaviourParams,
-                also: Vessel | None = None) -> tuple[float, float]:
+def _point_near(
+    pool: pd.DataFrame,
+    v: Vessel,
+    rng: np.random.Generator,
+    params: BehaviourParams,
+    also: Vessel | None = None,
+) -> tuple[float, float]:
     """A pool point within reach of the vessel's ports (and of the partner's, for encounters)."""
     homes = [v.home] + ([also.home] if also is not None else [])
     d = np.zeros(len(pool))
     for h in homes:
         p = pt.port(h)
-        d = np.maximum(d, haversine_nm(p.lat, p.lon, pool["lat"].to_numpy(), pool["lon"].to_numpy()))
+        d = np.maximum(
+            d, haversine_nm(p.lat, p.lon, pool["lat"].to_numpy(), pool["lon"].to_numpy())
+        )
     near = np.flatnonzero(d <= params.reach_nm)
     idx = int(rng.choice(near)) if len(near) else int(np.argmin(d))
     return float(pool.at[idx, "lat"]), float(pool.at[idx, "lon"])
 
 
-def _second_point(pool: pd.DataFrame, x: tuple[float, float], max_nm: float,
-                  rng: np.random.Generator) -> tuple[float, float]:
+def _second_point(
+    pool: pd.DataFrame, x: tuple[float, float], max_nm: float, rng: np.random.Generator
+) -> tuple[float, float]:
     """Where a dark vessel reappears: another open-sea point 25 nm or more away."""
     d = haversine_nm(x[0], x[1], pool["lat"].to_numpy(), pool["lon"].to_numpy())
     ok = np.flatnonzero((d >= 25.0) & (d <= max(max_nm, 30.0)))
@@ -159,12 +206,16 @@ def _second_point(pool: pd.DataFrame, x: tuple[float, float], max_nm: float,
     return float(pool.at[idx, "lat"]), float(pool.at[idx, "lon"])
 
 
-def spoof(reports: pd.DataFrame, rng: np.random.Generator,
-          params: BehaviourParams = BehaviourParams()) -> tuple[pd.DataFrame, list[tuple[int, int, float]]]:
+def spoof(
+    reports: pd.DataFrame, rng: np.random.Generator, params: BehaviourParams = BehaviourParams()
+) -> tuple[pd.DataFrame, list[tuple[int, int, float]]]:
     """Move a few short runs of under-way reports far away; returns (reports, [(start, end, nm)])."""
     out = reports.copy()
-    under_way = np.flatnonzero((out["sog_knots"].to_numpy() > 5.0)
-                               & (np.arange(len(out)) > 2) & (np.arange(len(out)) < len(out) - 4))
+    under_way = np.flatnonzero(
+        (out["sog_knots"].to_numpy() > 5.0)
+        & (np.arange(len(out)) > 2)
+        & (np.arange(len(out)) < len(out) - 4)
+    )
     episodes: list[tuple[int, int, float]] = []
     wanted = int(rng.integers(params.spoof_episodes[0], params.spoof_episodes[1] + 1))
     for i in rng.permutation(under_way)[:60]:
@@ -187,8 +238,12 @@ def spoof(reports: pd.DataFrame, rng: np.random.Generator,
     return out, sorted(episodes)
 
 
-def shared_transmitter(own: pd.DataFrame, phantom: pd.DataFrame, rng: np.random.Generator,
-                       params: BehaviourParams = BehaviourParams()) -> tuple[pd.DataFrame, tuple[int, int]] | None:
+def shared_transmitter(
+    own: pd.DataFrame,
+    phantom: pd.DataFrame,
+    rng: np.random.Generator,
+    params: BehaviourParams = BehaviourParams(),
+) -> tuple[pd.DataFrame, tuple[int, int]] | None:
     """Reports of a second transmitter using the same MMSI for a few hours, far from the vessel.
 
     ``phantom`` is another ship's sampled track; a window is taken where it is under way and at

@@ -11,6 +11,7 @@ import gzip
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -80,15 +81,32 @@ def read_archive(folder: Path) -> Archive:
                 continue
             parts = [sentence] if count == 1 else [pending[0], sentence]  # type: ignore[index]
             pending = None
-            d = decode(*parts).asdict()
-            row = {c.MMSI: int(d["mmsi"]), "t_s": t, c.MSG_TYPE: int(d["msg_type"]), "station": station}
+            d: dict[str, Any] = decode(*parts).asdict()
+            row = {
+                c.MMSI: int(d["mmsi"]),
+                "t_s": t,
+                c.MSG_TYPE: int(d["msg_type"]),
+                "station": station,
+            }
             if d["msg_type"] in (1, 2, 3, 18):
-                row.update({c.LAT: d["lat"], c.LON: d["lon"], c.SOG_KNOTS: d["speed"],
-                            c.NAV_STATUS: int(d["status"]) if "status" in d else None})
+                row.update(
+                    {
+                        c.LAT: d["lat"],
+                        c.LON: d["lon"],
+                        c.SOG_KNOTS: d["speed"],
+                        c.NAV_STATUS: int(d["status"]) if "status" in d else None,
+                    }
+                )
                 pos.append(row)
             else:
-                row.update({c.IMO: d.get("imo"), c.NAME: d.get("shipname"),
-                            c.CALLSIGN: d.get("callsign"), c.PART_NUM: d.get("partno")})
+                row.update(
+                    {
+                        c.IMO: d.get("imo"),
+                        c.NAME: d.get("shipname"),
+                        c.CALLSIGN: d.get("callsign"),
+                        c.PART_NUM: d.get("partno"),
+                    }
+                )
                 stat.append(row)
         if pending is not None:
             broken["lone_fragment"] += 1
@@ -109,7 +127,9 @@ def check_gaps(arch: Archive, truth: pd.DataFrame) -> list[str]:
     for r in truth[truth[c.EVENT_TYPE] == c.GAP].itertuples():
         p = arch.positions[arch.positions[c.MMSI] == r.mmsi].sort_values("t_s")
         s = arch.statics[arch.statics[c.MMSI] == r.mmsi]
-        inside = ((p["t_s"] > r.t0_s) & (p["t_s"] < r.t1_s)).sum() + ((s["t_s"] > r.t0_s) & (s["t_s"] < r.t1_s)).sum()
+        inside = ((p["t_s"] > r.t0_s) & (p["t_s"] < r.t1_s)).sum() + (
+            (s["t_s"] > r.t0_s) & (s["t_s"] < r.t1_s)
+        ).sum()
         if inside:
             problems.append(f"gap {r.mmsi}: {inside} messages inside the gap")
         before, after = p[p["t_s"] <= r.t0_s].tail(1), p[p["t_s"] >= r.t1_s].head(1)
@@ -133,8 +153,11 @@ def check_slow_far(arch: Archive, truth: pd.DataFrame, kind: str) -> list[str]:
             problems.append(f"{kind} {r.mmsi}: only {len(p)} reports in the window")
             continue
         lat, lon = p[c.LAT].to_numpy(), p[c.LON].to_numpy()
-        if (p[c.SOG_KNOTS] >= 1.0).any() or not is_sea(lat, lon).all() \
-                or (port_distance_nm(lat, lon) <= FAR_FROM_PORT_NM).any():
+        if (
+            (p[c.SOG_KNOTS] >= 1.0).any()
+            or not is_sea(lat, lon).all()
+            or (port_distance_nm(lat, lon) <= FAR_FROM_PORT_NM).any()
+        ):
             problems.append(f"{kind} {r.mmsi}: not slow at sea far from port")
         if kind == c.ENCOUNTER:
             q = _window(arch.positions, int(r.other_mmsi), r.t0_s, r.t1_s)
@@ -160,8 +183,10 @@ def check_normal_vessels(arch: Archive, truth: pd.DataFrame) -> list[str]:
     problems = []
     slow = far & (p[c.SOG_KNOTS].to_numpy() < 1.0)
     if slow.any():
-        problems.append(f"{int(slow.sum())} slow reports far from port on normal vessels "
-                        f"{sorted(set(p.loc[slow, c.MMSI].tolist()))[:5]}")
+        problems.append(
+            f"{int(slow.sum())} slow reports far from port on normal vessels "
+            f"{sorted(set(p.loc[slow, c.MMSI].tolist()))[:5]}"
+        )
     same = p[c.MMSI].to_numpy()[1:] == p[c.MMSI].to_numpy()[:-1]
     dt = np.diff(p["t_s"].to_numpy())
     long_gap = same & (dt > 3600) & far[1:] & far[:-1]

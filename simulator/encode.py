@@ -44,7 +44,9 @@ def nearest_stations(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.n
     names = np.array([s[0] for s in pt.STATIONS], dtype=object)
     slat = np.array([s[1] for s in pt.STATIONS])
     slon = np.array([s[2] for s in pt.STATIONS])
-    d = haversine_nm(np.asarray(lat)[:, None], np.asarray(lon)[:, None], slat[None, :], slon[None, :])
+    d = haversine_nm(
+        np.asarray(lat)[:, None], np.asarray(lon)[:, None], slat[None, :], slon[None, :]
+    )
     order = np.argsort(d, axis=1, kind="stable")
     return names[order[:, 0]], names[order[:, 1]]
 
@@ -56,17 +58,25 @@ def position_sentences(reports: pd.DataFrame) -> list[list[str]]:
     """
     out: list[list[str]] = []
     for r in reports.itertuples(index=False):  # pyais encodes one message at a time
-        msg: dict[str, int | float | str] = {
-            "type": int(r.msg_type), "mmsi": int(r.mmsi), "lat": round(float(r.lat), 6),
-            "lon": round(float(r.lon), 6), "speed": float(r.sog_knots), "course": float(r.cog_deg),
-            "heading": int(r.heading_deg), "second": int(r.t_s) % 60, "accuracy": 1,
+        msg: dict[str, str | int | float | bytes | bool] = {
+            "type": int(r.msg_type),
+            "mmsi": int(r.mmsi),
+            "lat": round(float(r.lat), 6),
+            "lon": round(float(r.lon), 6),
+            "speed": float(r.sog_knots),
+            "course": float(r.cog_deg),
+            "heading": int(r.heading_deg),
+            "second": int(r.t_s) % 60,
+            "accuracy": 1,
         }
         if int(r.msg_type) == 18:
             msg["cs"] = 1
         else:
             msg["status"] = int(r.nav_status)
             msg["turn"] = -128  # rate of turn not available, as on most archive reports
-        out.append(encode_dict(msg, talker_id="AI", sentence_type="VDM", radio_channel=str(r.channel)))
+        out.append(
+            encode_dict(msg, talker_id="AI", sentence_type="VDM", radio_channel=str(r.channel))
+        )
     return out
 
 
@@ -80,27 +90,58 @@ def static_sentences(statics: pd.DataFrame) -> list[list[str]]:
     for r in statics.itertuples(index=False):
         bow = int(round(float(r.length_m) * 0.85))
         port_m = int(round(float(r.beam_m) / 2))
-        dims = {"to_bow": bow, "to_stern": int(round(float(r.length_m))) - bow,
-                "to_port": port_m, "to_starboard": int(round(float(r.beam_m))) - port_m}
+        dims = {
+            "to_bow": bow,
+            "to_stern": int(round(float(r.length_m))) - bow,
+            "to_port": port_m,
+            "to_starboard": int(round(float(r.beam_m))) - port_m,
+        }
         if int(r.msg_type) == 5:
-            msg: dict[str, int | float | str] = {
-                "type": 5, "mmsi": int(r.mmsi), "imo": int(r.imo) if pd.notna(r.imo) else 0,
-                "callsign": str(r.callsign), "shipname": str(r.name), "ship_type": int(r.ship_type),
-                "destination": str(r.destination), "draught": float(r.draught_m), "epfd": 1,
-                "month": 0, "day": 0, "hour": 24, "minute": 60, **dims,
+            msg: dict[str, str | int | float | bytes | bool] = {
+                "type": 5,
+                "mmsi": int(r.mmsi),
+                "imo": int(r.imo) if pd.notna(r.imo) else 0,
+                "callsign": str(r.callsign),
+                "shipname": str(r.name),
+                "ship_type": int(r.ship_type),
+                "destination": str(r.destination),
+                "draught": float(r.draught_m),
+                "epfd": 1,
+                "month": 0,
+                "day": 0,
+                "hour": 24,
+                "minute": 60,
+                **dims,
             }
         elif int(r.part_num) == 0:
             msg = {"type": 24, "mmsi": int(r.mmsi), "partno": 0, "shipname": str(r.name)}
         else:
-            msg = {"type": 24, "mmsi": int(r.mmsi), "partno": 1, "ship_type": int(r.ship_type),
-                   "callsign": str(r.callsign), **dims}
-        out.append(encode_dict(msg, talker_id="AI", sentence_type="VDM",
-                               radio_channel=str(r.channel), seq_id=int(r.seq_id)))
+            msg = {
+                "type": 24,
+                "mmsi": int(r.mmsi),
+                "partno": 1,
+                "ship_type": int(r.ship_type),
+                "callsign": str(r.callsign),
+                **dims,
+            }
+        out.append(
+            encode_dict(
+                msg,
+                talker_id="AI",
+                sentence_type="VDM",
+                radio_channel=str(r.channel),
+                seq_id=int(r.seq_id),
+            )
+        )
     return out
 
 
-def records(messages: pd.DataFrame, sentences: list[list[str]], rng: np.random.Generator,
-            params: ArchiveParams = ArchiveParams()) -> pd.DataFrame:
+def records(
+    messages: pd.DataFrame,
+    sentences: list[list[str]],
+    rng: np.random.Generator,
+    params: ArchiveParams = ArchiveParams(),
+) -> pd.DataFrame:
     """One row per received message: t_s, station, order, text (tag-blocked lines, newline-joined).
 
     ``messages`` needs t_s, lat, lon (where the transmitter was) and order (a stable tie-breaker).
@@ -116,12 +157,22 @@ def records(messages: pd.DataFrame, sentences: list[list[str]], rng: np.random.G
         "\n".join(tag_block(st, tt) + s for s in sentences[i])
         for st, tt, i in zip(rows_st, rows_t, idx)
     ]
-    return pd.DataFrame({"t_s": rows_t, "station": rows_st.astype(str),
-                         "order": messages["order"].to_numpy()[idx], "text": text})
+    return pd.DataFrame(
+        {
+            "t_s": rows_t,
+            "station": rows_st.astype(str),
+            "order": messages["order"].to_numpy()[idx],
+            "text": text,
+        }
+    )
 
 
-def inject_broken(recs: pd.DataFrame, day_start_s: int, rng: np.random.Generator,
-                  params: ArchiveParams = ArchiveParams()) -> tuple[pd.DataFrame, dict[str, int]]:
+def inject_broken(
+    recs: pd.DataFrame,
+    day_start_s: int,
+    rng: np.random.Generator,
+    params: ArchiveParams = ArchiveParams(),
+) -> tuple[pd.DataFrame, dict[str, int]]:
     """Add broken copies of some of the day's messages; returns (records, count per kind)."""
     day = recs[(recs["t_s"] >= day_start_s) & (recs["t_s"] < day_start_s + 86400)]
     single = day[~day["text"].str.contains("\n")]
@@ -134,7 +185,7 @@ def inject_broken(recs: pd.DataFrame, day_start_s: int, rng: np.random.Generator
         for i in np.sort(rng.choice(len(src), size=min(n, len(src)), replace=False)):
             row = src.iloc[int(i)]
             line = str(row["text"]).split("\n")[0]
-            tag, sentence = line[: line.rindex("\\") + 1], line[line.rindex("\\") + 1:]
+            tag, sentence = line[: line.rindex("\\") + 1], line[line.rindex("\\") + 1 :]
             if kind == "bad_checksum":
                 good = sentence[-2:]
                 bad = f"{(int(good, 16) + 1 + int(rng.integers(0, 200))) % 256:02X}"
@@ -145,8 +196,14 @@ def inject_broken(recs: pd.DataFrame, day_start_s: int, rng: np.random.Generator
                 text = sentence
             else:  # first fragment of a two-part message, its second part lost
                 text = line
-            extra.append({"t_s": int(row["t_s"]), "station": str(row["station"]),
-                          "order": int(row["order"]), "text": text})
+            extra.append(
+                {
+                    "t_s": int(row["t_s"]),
+                    "station": str(row["station"]),
+                    "order": int(row["order"]),
+                    "text": text,
+                }
+            )
             counts[kind] += 1
     if extra:
         recs = pd.concat([recs, pd.DataFrame(extra)], ignore_index=True)

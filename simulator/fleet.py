@@ -5,11 +5,16 @@ Identities are drawn from a numpy Generator in a fixed order, so one seed gives 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
 
 import numpy as np
 
 from simulator import ports as pt
+
+T = TypeVar("T")
 
 # role: registry ship type text, AIS ship-type code, AIS class, speed range (kn), length range (m)
 ROLES: dict[str, tuple[str, int, str, tuple[float, float], tuple[float, float]]] = {
@@ -23,46 +28,177 @@ ROLES: dict[str, tuple[str, int, str, tuple[float, float], tuple[float, float]]]
     "tug": ("Tug", 52, "A", (10.0, 12.0), (25.0, 40.0)),
 }
 # Share of the fleet per role (sums to 1).
-ROLE_SHARE = {"container": 0.19, "cargo": 0.17, "bulk": 0.10, "crude": 0.06, "chemical": 0.09,
-              "ferry": 0.08, "fishing": 0.23, "tug": 0.08}
+ROLE_SHARE = {
+    "container": 0.19,
+    "cargo": 0.17,
+    "bulk": 0.10,
+    "crude": 0.06,
+    "chemical": 0.09,
+    "ferry": 0.08,
+    "fishing": 0.23,
+    "tug": 0.08,
+}
 MERCHANT_ROLES = ("container", "cargo", "bulk", "crude", "chemical")
 TANKER_ROLES = ("crude", "chemical")
 LARGE_FISHING_CLASS_A_SHARE = 0.4  # bigger trawlers carry class A transponders and an IMO number
 
 # ISO 3166-1 alpha-2 flag -> (MIDs, call-sign prefixes)
 FLAGS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
-    "NL": ((244, 245, 246), ("PB", "PC", "PD")), "DE": ((211, 218), ("DA", "DC")),
-    "DK": ((219, 220), ("OU", "OX", "OZ")), "NO": ((257, 258, 259), ("LA", "LN")),
-    "SE": ((265, 266), ("SB", "SC")), "GB": ((232, 233, 235), ("MZ", "2E")),
-    "FR": ((226, 227, 228), ("FM", "FN")), "BE": ((205,), ("ON", "OR")), "PL": ((261,), ("SP", "SQ")),
+    "NL": ((244, 245, 246), ("PB", "PC", "PD")),
+    "DE": ((211, 218), ("DA", "DC")),
+    "DK": ((219, 220), ("OU", "OX", "OZ")),
+    "NO": ((257, 258, 259), ("LA", "LN")),
+    "SE": ((265, 266), ("SB", "SC")),
+    "GB": ((232, 233, 235), ("MZ", "2E")),
+    "FR": ((226, 227, 228), ("FM", "FN")),
+    "BE": ((205,), ("ON", "OR")),
+    "PL": ((261,), ("SP", "SQ")),
     "PA": ((351, 352, 353, 354, 355, 356, 357, 370, 371, 372, 373), ("3E", "3F", "HP")),
-    "LR": ((636, 637), ("A8", "D5")), "MH": ((538,), ("V7",)), "MT": ((215, 229, 248, 249, 256), ("9H",)),
-    "CY": ((209, 210, 212), ("5B", "P3")), "BS": ((308, 309, 311), ("C6",)), "AG": ((304, 305), ("V2",)),
-    "KM": ((616,), ("D6",)), "TG": ((671,), ("5V",)), "SL": ((667,), ("9L",)), "CM": ((613,), ("TJ",)),
-    "MD": ((214,), ("ER",)), "PW": ((511,), ("T8",)),
+    "LR": ((636, 637), ("A8", "D5")),
+    "MH": ((538,), ("V7",)),
+    "MT": ((215, 229, 248, 249, 256), ("9H",)),
+    "CY": ((209, 210, 212), ("5B", "P3")),
+    "BS": ((308, 309, 311), ("C6",)),
+    "AG": ((304, 305), ("V2",)),
+    "KM": ((616,), ("D6",)),
+    "TG": ((671,), ("5V",)),
+    "SL": ((667,), ("9L",)),
+    "CM": ((613,), ("TJ",)),
+    "MD": ((214,), ("ER",)),
+    "PW": ((511,), ("T8",)),
 }
 # Flags of poor port-state-control performance (a synthetic stand-in for Paris MoU black/grey lists).
 POOR_FLAGS = ("KM", "TG", "SL", "CM", "MD", "PW")
 MERCHANT_FLAG_WEIGHTS = {
-    "PA": 10, "LR": 10, "MH": 10, "MT": 12, "CY": 6, "BS": 5, "AG": 4, "NL": 8, "DE": 5, "DK": 6,
-    "NO": 6, "SE": 3, "GB": 5, "FR": 2, "BE": 2, "PL": 2, "KM": 1.5, "TG": 1.5, "SL": 1, "CM": 1,
-    "MD": 1, "PW": 1,
+    "PA": 10,
+    "LR": 10,
+    "MH": 10,
+    "MT": 12,
+    "CY": 6,
+    "BS": 5,
+    "AG": 4,
+    "NL": 8,
+    "DE": 5,
+    "DK": 6,
+    "NO": 6,
+    "SE": 3,
+    "GB": 5,
+    "FR": 2,
+    "BE": 2,
+    "PL": 2,
+    "KM": 1.5,
+    "TG": 1.5,
+    "SL": 1,
+    "CM": 1,
+    "MD": 1,
+    "PW": 1,
 }
-PORT_COUNTRY = {"NL": "NL", "BE": "BE", "DE": "DE", "DK": "DK", "NO": "NO", "SE": "SE", "GB": "GB",
-                "FR": "FR", "PL": "PL"}
-CLASS_SOCIETIES = ("DNV", "Lloyd's Register", "Bureau Veritas", "American Bureau of Shipping",
-                   "ClassNK", "RINA", "Korean Register", "Polish Register of Shipping")
+PORT_COUNTRY = {
+    "NL": "NL",
+    "BE": "BE",
+    "DE": "DE",
+    "DK": "DK",
+    "NO": "NO",
+    "SE": "SE",
+    "GB": "GB",
+    "FR": "FR",
+    "PL": "PL",
+}
+CLASS_SOCIETIES = (
+    "DNV",
+    "Lloyd's Register",
+    "Bureau Veritas",
+    "American Bureau of Shipping",
+    "ClassNK",
+    "RINA",
+    "Korean Register",
+    "Polish Register of Shipping",
+)
 
-_WORDS_A = ("NORDIC", "BALTIC", "NORTHERN", "ATLANTIC", "SILVER", "BLUE", "OCEAN", "POLAR", "GOLDEN",
-            "EAST", "WEST", "GRAND", "STAR", "CORAL", "IRON", "CELTIC", "HANSA", "VIKING", "ARCTIC",
-            "AMBER", "JADE", "RAPID", "ROYAL", "EMERALD")
-_WORDS_B = ("TRADER", "SPIRIT", "EXPRESS", "CARRIER", "PIONEER", "VOYAGER", "FALCON", "HARMONY",
-            "FORTUNE", "GLORY", "HORIZON", "BREEZE", "STAR", "WAVE", "PRIDE", "QUEEN", "DAWN",
-            "ENDEAVOUR", "MARINER", "ARROW", "LIGHT", "COURAGE")
-_FISH_NAMES = ("ANNA", "MARIA", "JOHANNA", "HOOP", "ZEEVALK", "MORGENSTER", "KAREN", "SOFIE",
-               "ELISABETH", "ALBATROS", "STORMVOGEL", "NORDLYS", "HAVGULL", "JACOBA", "TRITON")
-_OWNER_A = ("Nordsee", "Baltic", "Skagen", "Oceanic", "Hanse", "Meridian", "Trident", "Polar",
-            "Atlas", "Neptune", "Seaway", "Harbour", "Kestrel", "Orion", "Anchor")
+_WORDS_A = (
+    "NORDIC",
+    "BALTIC",
+    "NORTHERN",
+    "ATLANTIC",
+    "SILVER",
+    "BLUE",
+    "OCEAN",
+    "POLAR",
+    "GOLDEN",
+    "EAST",
+    "WEST",
+    "GRAND",
+    "STAR",
+    "CORAL",
+    "IRON",
+    "CELTIC",
+    "HANSA",
+    "VIKING",
+    "ARCTIC",
+    "AMBER",
+    "JADE",
+    "RAPID",
+    "ROYAL",
+    "EMERALD",
+)
+_WORDS_B = (
+    "TRADER",
+    "SPIRIT",
+    "EXPRESS",
+    "CARRIER",
+    "PIONEER",
+    "VOYAGER",
+    "FALCON",
+    "HARMONY",
+    "FORTUNE",
+    "GLORY",
+    "HORIZON",
+    "BREEZE",
+    "STAR",
+    "WAVE",
+    "PRIDE",
+    "QUEEN",
+    "DAWN",
+    "ENDEAVOUR",
+    "MARINER",
+    "ARROW",
+    "LIGHT",
+    "COURAGE",
+)
+_FISH_NAMES = (
+    "ANNA",
+    "MARIA",
+    "JOHANNA",
+    "HOOP",
+    "ZEEVALK",
+    "MORGENSTER",
+    "KAREN",
+    "SOFIE",
+    "ELISABETH",
+    "ALBATROS",
+    "STORMVOGEL",
+    "NORDLYS",
+    "HAVGULL",
+    "JACOBA",
+    "TRITON",
+)
+_OWNER_A = (
+    "Nordsee",
+    "Baltic",
+    "Skagen",
+    "Oceanic",
+    "Hanse",
+    "Meridian",
+    "Trident",
+    "Polar",
+    "Atlas",
+    "Neptune",
+    "Seaway",
+    "Harbour",
+    "Kestrel",
+    "Orion",
+    "Anchor",
+)
 _OWNER_B = ("Shipping", "Maritime", "Tankers", "Navigation", "Marine", "Bulk", "Lines", "Fishing")
 _OWNER_C = ("AS", "Ltd", "GmbH", "BV", "A/S", "SA", "Inc", "AB", "Sp. z o.o.")
 
@@ -163,33 +299,53 @@ def make_fleet(n: int, rng: np.random.Generator) -> list[Vessel]:
         length = float(np.round(rng.uniform(*len_rng), 1))
         poor = flag in POOR_FLAGS
         oldest = 1978 if poor else 1988
-        build_year = int(rng.integers(oldest, 2025)) if role != "fishing" else int(rng.integers(1975, 2023))
+        build_year = (
+            int(rng.integers(oldest, 2025)) if role != "fishing" else int(rng.integers(1975, 2023))
+        )
         if poor:
             build_year = min(build_year, int(rng.integers(1980, 2006)))
-        mmsi = _unique(used_mmsi, lambda: int(rng.choice(FLAGS[flag][0])) * 1_000_000
-                       + int(rng.integers(0, 1_000_000)))
+        mmsi = _unique(used_mmsi, partial(_mmsi, rng, flag))
         has_imo = role != "fishing" or ais_class == "A"
-        imo = _unique(used_imo, lambda: make_imo(rng, build_year)) if has_imo else None
-        name = _unique(used_name, lambda: _name(rng, role, i))
+        imo = _unique(used_imo, partial(make_imo, rng, build_year)) if has_imo else None
+        name = _unique(used_name, partial(_name, rng, role))
         callsign = str(rng.choice(FLAGS[flag][1])) + "".join(
-            str(x) for x in rng.choice(list("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"), size=3))
+            str(x) for x in rng.choice(list("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"), size=3)
+        )
         unclassed_p = 0.02 + 0.01 * max(0, 2005 - build_year) + (0.35 if poor else 0.0)
-        society = "" if rng.random() < min(unclassed_p, 0.9) or role == "fishing" and ais_class == "B" \
+        society = (
+            ""
+            if rng.random() < min(unclassed_p, 0.9) or role == "fishing" and ais_class == "B"
             else str(rng.choice(CLASS_SOCIETIES))
-        gt = int(round(0.33 * length ** 2.2 / (12 if role in ("fishing", "tug") else 8)))
-        fleet.append(Vessel(
-            index=i, role=role, mmsi=mmsi, imo=imo, name=name, callsign=callsign, flag=flag,
-            ais_class=ais_class, ais_type=ais_type,
-            speed_knots=float(np.round(rng.uniform(*speed_rng), 1)), length_m=length,
-            beam_m=float(np.round(length / rng.uniform(5.5, 7.5), 1)),
-            draught_m=float(np.round(max(2.0, length / rng.uniform(16, 22)), 1)),
-            build_year=build_year, gross_tonnage=max(gt, 20), class_society=society,
-            owner=_owner(rng), home=home, trade=trade,
-        ))
+        )
+        beam = float(np.round(length / rng.uniform(5.5, 7.5), 1))
+        gt = int(round(0.27 * length * beam * length / 11))  # ~0.27 x L x B x depth (depth ~ L/11)
+        fleet.append(
+            Vessel(
+                index=i,
+                role=role,
+                mmsi=mmsi,
+                imo=imo,
+                name=name,
+                callsign=callsign,
+                flag=flag,
+                ais_class=ais_class,
+                ais_type=ais_type,
+                speed_knots=float(np.round(rng.uniform(*speed_rng), 1)),
+                length_m=length,
+                beam_m=beam,
+                draught_m=float(np.round(max(2.0, length / rng.uniform(16, 22)), 1)),
+                build_year=build_year,
+                gross_tonnage=max(gt, 20),
+                class_society=society,
+                owner=_owner(rng),
+                home=home,
+                trade=trade,
+            )
+        )
     return fleet
 
 
-def _unique(used: set, draw):  # type: ignore[no-untyped-def]
+def _unique(used: set[T], draw: Callable[[], T]) -> T:
     """Draw until the value is new (membership only: nothing iterates the set)."""
     while True:
         v = draw()
@@ -198,7 +354,11 @@ def _unique(used: set, draw):  # type: ignore[no-untyped-def]
             return v
 
 
-def _name(rng: np.random.Generator, role: str, i: int) -> str:
+def _mmsi(rng: np.random.Generator, flag: str) -> int:
+    return int(rng.choice(FLAGS[flag][0])) * 1_000_000 + int(rng.integers(0, 1_000_000))
+
+
+def _name(rng: np.random.Generator, role: str) -> str:
     if role == "fishing":
         return f"{rng.choice(_FISH_NAMES)} {int(rng.integers(1, 400))}"
     return f"{rng.choice(_WORDS_A)} {rng.choice(_WORDS_B)}"

@@ -27,7 +27,10 @@ class PlanParams:
 
     anchorage_wait_share: float = 0.35  # a third of arrivals wait at anchor (berth not free)
     anchorage_wait_h: tuple[float, float] = (3.0, 12.0)  # typical anchorage waits in NW Europe
-    anchorage_from_port_nm: tuple[float, float] = (3.0, 10.0)  # anchorages lie a few nm off the port
+    anchorage_from_port_nm: tuple[float, float] = (
+        3.0,
+        10.0,
+    )  # anchorages lie a few nm off the port
     container_stay_h: tuple[float, float] = (10.0, 24.0)  # container turnarounds are quick
     cargo_stay_h: tuple[float, float] = (16.0, 40.0)  # bulk/general cargo: a day or two
     tanker_stay_h: tuple[float, float] = (20.0, 36.0)  # discharge plus tank cleaning
@@ -84,8 +87,14 @@ def _pos(code: str) -> tuple[float, float]:
     return (p.lat, p.lon)
 
 
-def merchant_plan(v: Vessel, rng: np.random.Generator, t0_s: float, t_end_s: float,
-                  act: SeaActivity | None = None, params: PlanParams = PlanParams()) -> Plan:
+def merchant_plan(
+    v: Vessel,
+    rng: np.random.Generator,
+    t0_s: float,
+    t_end_s: float,
+    act: SeaActivity | None = None,
+    params: PlanParams = PlanParams(),
+) -> Plan:
     """Port calls among the vessel's trade ports, with anchorage waits; one optional activity."""
     plan = Plan(knots=pd.DataFrame())
     here = _pos(v.home)
@@ -94,16 +103,24 @@ def merchant_plan(v: Vessel, rng: np.random.Generator, t0_s: float, t_end_s: flo
     plan.dest_from_s.append(t0_s)
     plan.dest_code.append(v.home)
     b.stay(float(rng.uniform(0, 24)), MOORED)
-    stay_rng = (params.tanker_stay_h if v.role in TANKER_ROLES else params.container_stay_h
-                if v.role == "container" else params.cargo_stay_h)
+    stay_rng = (
+        params.tanker_stay_h
+        if v.role in TANKER_ROLES
+        else params.container_stay_h
+        if v.role == "container"
+        else params.cargo_stay_h
+    )
     while b.t_s < t_end_s:
         choices = [p for p in v.trade if p != cur]
         nxt = str(rng.choice(choices))
         if act is not None:
             to_act = sea_route((b.lat, b.lon), (act.lat, act.lon))
-            via_next = (leg_hours(sea_route((b.lat, b.lon), _pos(nxt)), v.speed_knots)
-                        + params.anchorage_wait_h[1] + stay_rng[1]
-                        + leg_hours(sea_route(_pos(nxt), (act.lat, act.lon)), v.speed_knots))
+            via_next = (
+                leg_hours(sea_route((b.lat, b.lon), _pos(nxt)), v.speed_knots)
+                + params.anchorage_wait_h[1]
+                + stay_rng[1]
+                + leg_hours(sea_route(_pos(nxt), (act.lat, act.lon)), v.speed_knots)
+            )
             if b.t_s + via_next * 3600 > act.arrive_s:
                 plan.dest_from_s.append(b.t_s)
                 plan.dest_code.append(nxt)  # ships at sea for a rendezvous still show a port
@@ -135,18 +152,26 @@ def _do_activity(b: TrackBuilder, act: SeaActivity, speed_knots: float) -> tuple
     return (start - 3600.0, b.t_s)  # dark from an hour before the point until the second point
 
 
-def _arrive(b: TrackBuilder, route: Route, speed: float, rng: np.random.Generator,
-            params: PlanParams) -> None:
+def _arrive(
+    b: TrackBuilder, route: Route, speed: float, rng: np.random.Generator, params: PlanParams
+) -> None:
     """Sail into port, sometimes waiting at an anchorage a few miles off first."""
     if rng.random() < params.anchorage_wait_share and route.length_nm > 20:
-        for off in np.arange(params.anchorage_from_port_nm[0], params.anchorage_from_port_nm[1], 1.0):
+        for off in np.arange(
+            params.anchorage_from_port_nm[0], params.anchorage_from_port_nm[1], 1.0
+        ):
             lat, lon = route.at(route.length_nm - off)
             if bool(is_sea(lat, lon)):
                 b.sail(route.sub(0.0, route.length_nm - off), speed, approach=APPROACH)
-                b.stay(float(rng.uniform(*params.anchorage_wait_h)), AT_ANCHOR,
-                       float(rng.uniform(0.0, 0.1)), float(rng.uniform(0, 360)))
-                b.sail(route.sub(route.length_nm - off, route.length_nm),
-                       APPROACH.approach_speed_knots)
+                b.stay(
+                    float(rng.uniform(*params.anchorage_wait_h)),
+                    AT_ANCHOR,
+                    float(rng.uniform(0.0, 0.1)),
+                    float(rng.uniform(0, 360)),
+                )
+                b.sail(
+                    route.sub(route.length_nm - off, route.length_nm), APPROACH.approach_speed_knots
+                )
                 return
     b.sail(route, speed, approach=APPROACH)
 
@@ -171,7 +196,9 @@ def ferry_plan(v: Vessel, t0_s: float, t_end_s: float, params: PlanParams = Plan
     return plan
 
 
-def fishing_ground(home: str, rng: np.random.Generator, params: PlanParams = PlanParams()) -> tuple[float, float]:
+def fishing_ground(
+    home: str, rng: np.random.Generator, params: PlanParams = PlanParams()
+) -> tuple[float, float]:
     """A point at sea some 15-35 nm off the harbour with open water around it."""
     hl, ho = _pos(home)
     for _ in range(200):
@@ -185,8 +212,13 @@ def fishing_ground(home: str, rng: np.random.Generator, params: PlanParams = Pla
     raise RuntimeError(f"no fishing ground found off {home}")
 
 
-def fishing_plan(v: Vessel, rng: np.random.Generator, t0_s: float, t_end_s: float,
-                 params: PlanParams = PlanParams()) -> Plan:
+def fishing_plan(
+    v: Vessel,
+    rng: np.random.Generator,
+    t0_s: float,
+    t_end_s: float,
+    params: PlanParams = PlanParams(),
+) -> Plan:
     """Leave early, steam to the grounds, trawl in zigzags at 2-5 kn, come home; repeat."""
     home = _pos(v.home)
     ground = fishing_ground(v.home, rng, params)
@@ -206,8 +238,13 @@ def fishing_plan(v: Vessel, rng: np.random.Generator, t0_s: float, t_end_s: floa
     return plan
 
 
-def tug_plan(v: Vessel, rng: np.random.Generator, t0_s: float, t_end_s: float,
-             params: PlanParams = PlanParams()) -> Plan:
+def tug_plan(
+    v: Vessel,
+    rng: np.random.Generator,
+    t0_s: float,
+    t_end_s: float,
+    params: PlanParams = PlanParams(),
+) -> Plan:
     """Alongside at the base, out into the approach to meet a ship, escort it in slowly."""
     base = _pos(v.home)
     lane = sea_route(base, _pos("NLRTM" if v.home != "NLRTM" else "GBFXT"))

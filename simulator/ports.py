@@ -20,33 +20,90 @@ REGION_LON = (-6.0, 21.0)
 
 # Ports served by cargo ships and tankers (UN/LOCODEs as spelled in searoute's port list).
 CARGO_PORTS = (
-    "NLRTM", "BEANR", "DEHAM", "DEBRV", "GBFXT", "FRLEH", "FRDKK", "SEGOT", "DKAAR", "DKEBJ",
-    "NOOSL", "DEKEL", "PLGDN", "PLGDY", "BEZEE", "GBIMM", "GBTHP", "DERSK", "NLAMS", "SEMMA",
+    "NLRTM",
+    "BEANR",
+    "DEHAM",
+    "DEBRV",
+    "GBFXT",
+    "FRLEH",
+    "FRDKK",
+    "SEGOT",
+    "DKAAR",
+    "DKEBJ",
+    "NOOSL",
+    "DEKEL",
+    "PLGDN",
+    "PLGDY",
+    "BEZEE",
+    "GBIMM",
+    "GBTHP",
+    "DERSK",
+    "NLAMS",
+    "SEMMA",
 )
 TANKER_PORTS = ("NLRTM", "BEANR", "DEWVN", "GBIMM", "PLGDN", "SEGOT", "SEBRO", "DEHAM", "NOSVG")
 # Ferry links: two terminals, a boat shuttles between them on a timetable.
 FERRY_LINKS = (
-    ("NLHVH", "GBHRW"), ("DKFDH", "SEGOT"), ("DKHIR", "NOKRS"), ("SETRG", "DERSK"),
-    ("DKGED", "DERSK"), ("SEYST", "DKRNN"), ("DKFDH", "NOOSL"), ("BEZEE", "GBIMM"),
+    ("NLHVH", "GBHRW"),
+    ("DKFDH", "SEGOT"),
+    ("DKHIR", "NOKRS"),
+    ("SETRG", "DERSK"),
+    ("DKGED", "DERSK"),
+    ("SEYST", "DKRNN"),
+    ("DKFDH", "NOOSL"),
+    ("BEZEE", "GBIMM"),
 )
-FISHING_PORTS = ("DKHAN", "DKHIR", "DKEBJ", "NLIJM", "NLSCE", "NLDHR", "BEOST", "FRBOL",
-                 "GBPHD", "NOEGE", "SELYS")
+FISHING_PORTS = (
+    "DKHAN",
+    "DKHIR",
+    "DKEBJ",
+    "NLIJM",
+    "NLSCE",
+    "NLDHR",
+    "BEOST",
+    "FRBOL",
+    "GBPHD",
+    "NOEGE",
+    "SELYS",
+)
 TUG_PORTS = ("NLRTM", "BEANR", "DEHAM", "DEBRV", "SEGOT", "PLGDN", "GBFXT")
 
 # Open-sea areas (lat, lon) where injected at-sea behaviour happens; points are drawn around them.
 OFFSHORE_CENTRES = (
-    (55.3, 3.6), (54.4, 4.6), (56.4, 5.2), (53.9, 2.8), (57.3, 6.4), (58.6, 3.2), (55.9, 7.0),
-    (50.1, -1.6), (55.6, 16.4), (55.2, 18.3), (56.4, 17.2), (54.9, 14.8),
+    (55.3, 3.6),
+    (54.4, 4.6),
+    (56.4, 5.2),
+    (53.9, 2.8),
+    (57.3, 6.4),
+    (58.6, 3.2),
+    (55.9, 7.0),
+    (50.1, -1.6),
+    (55.6, 16.4),
+    (55.2, 18.3),
+    (56.4, 17.2),
+    (54.9, 14.8),
 )
-MIN_OFFSHORE_PORT_NM = 30.0  # behaviour points this far from any port stay > 15 nm away while drifting
+MIN_OFFSHORE_PORT_NM = (
+    30.0  # behaviour points this far from any port stay > 15 nm away while drifting
+)
 
 # Receiving stations: name, lat, lon (coastal sites; each message goes to the nearest).
 STATIONS = (
-    ("NL-HOEK", 51.98, 4.12), ("NL-DENHELDER", 52.96, 4.76), ("BE-OOSTENDE", 51.23, 2.92),
-    ("GB-FELIXSTOWE", 51.96, 1.35), ("GB-HUMBER", 53.62, -0.17), ("GB-ABERDEEN", 57.11, -2.07),
-    ("FR-LEHAVRE", 49.49, 0.11), ("DE-CUXHAVEN", 53.86, 8.70), ("DK-HANSTHOLM", 57.12, 8.61),
-    ("DK-SKAGEN", 57.72, 10.58), ("NO-LISTA", 58.11, 6.57), ("NO-FAERDER", 59.03, 10.53),
-    ("SE-GOTEBORG", 57.70, 11.80), ("DK-GEDSER", 54.57, 11.93), ("DK-BORNHOLM", 55.10, 14.70),
+    ("NL-HOEK", 51.98, 4.12),
+    ("NL-DENHELDER", 52.96, 4.76),
+    ("BE-OOSTENDE", 51.23, 2.92),
+    ("GB-FELIXSTOWE", 51.96, 1.35),
+    ("GB-HUMBER", 53.62, -0.17),
+    ("GB-ABERDEEN", 57.11, -2.07),
+    ("FR-LEHAVRE", 49.49, 0.11),
+    ("DE-CUXHAVEN", 53.86, 8.70),
+    ("DK-HANSTHOLM", 57.12, 8.61),
+    ("DK-SKAGEN", 57.72, 10.58),
+    ("NO-LISTA", 58.11, 6.57),
+    ("NO-FAERDER", 59.03, 10.53),
+    ("SE-GOTEBORG", 57.70, 11.80),
+    ("DK-GEDSER", 54.57, 11.93),
+    ("DK-BORNHOLM", 55.10, 14.70),
     ("PL-HEL", 54.60, 18.80),
 )
 
@@ -75,11 +132,15 @@ def _all_ports_raw() -> tuple[Port, ...]:
 
 def regional_ports() -> pd.DataFrame:
     """Every searoute port inside the region (with a 2 degree margin): port, name, lat, lon."""
-    rows = [p for p in _all_ports_raw()
-            if REGION_LAT[0] - 2 <= p.lat <= REGION_LAT[1] + 2
-            and REGION_LON[0] - 2 <= p.lon <= REGION_LON[1] + 2]
-    df = pd.DataFrame([(p.code, p.name, p.lat, p.lon) for p in rows],
-                      columns=["port", "name", "lat", "lon"])
+    rows = [
+        p
+        for p in _all_ports_raw()
+        if REGION_LAT[0] - 2 <= p.lat <= REGION_LAT[1] + 2
+        and REGION_LON[0] - 2 <= p.lon <= REGION_LON[1] + 2
+    ]
+    df = pd.DataFrame(
+        [(p.code, p.name, p.lat, p.lon) for p in rows], columns=["port", "name", "lat", "lon"]
+    )
     return df.sort_values(["port", "lat", "lon"], kind="mergesort").reset_index(drop=True)
 
 
@@ -99,6 +160,7 @@ def port_distance_nm(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     lon = np.atleast_1d(np.asarray(lon, dtype=float))
     out = np.empty(len(lat))
     for i in range(0, len(lat), 2000):  # chunks keep the points x ports matrix small
-        out[i:i + 2000] = nearest_distance_nm(lat[i:i + 2000], lon[i:i + 2000],
-                                              ref["lat"].to_numpy(), ref["lon"].to_numpy())
+        out[i : i + 2000] = nearest_distance_nm(
+            lat[i : i + 2000], lon[i : i + 2000], ref["lat"].to_numpy(), ref["lon"].to_numpy()
+        )
     return out

@@ -14,8 +14,9 @@ STATIC_INTERVAL_MIN = (60.0, 120.0)  # archive keeps a static report every 1-2 h
 PART_B_DELAY_S = 7  # class B sends part B a few seconds after part A
 
 
-def make_statics(v: Vessel, plan: Plan, start_s: float, end_s: float,
-                 rng: np.random.Generator) -> pd.DataFrame:
+def make_statics(
+    v: Vessel, plan: Plan, start_s: float, end_s: float, rng: np.random.Generator
+) -> pd.DataFrame:
     """The vessel's static reports in [start_s, end_s) with where it was when sending them."""
     n = int((end_s - start_s) / (STATIC_INTERVAL_MIN[0] * 60)) + 2
     steps = rng.uniform(*STATIC_INTERVAL_MIN, n) * 60
@@ -29,27 +30,41 @@ def make_statics(v: Vessel, plan: Plan, start_s: float, end_s: float,
         msg_type = np.full(len(t), 5)
         part = np.full(len(t), -1)
     kt = plan.knots["t_s"].to_numpy()
-    df = pd.DataFrame({
-        "t_s": t.astype("int64"),
-        "lat": np.interp(t, kt, plan.knots["lat"].to_numpy()),
-        "lon": np.interp(t, kt, plan.knots["lon"].to_numpy()),
-        "mmsi": v.mmsi, "msg_type": msg_type, "part_num": part,
-        "imo": pd.array([v.imo] * len(t), dtype="Int64"), "name": v.name, "callsign": v.callsign,
-        "ship_type": v.ais_type, "destination": plan.destination_at(t), "draught_m": v.draught_m,
-        "length_m": v.length_m, "beam_m": v.beam_m,
-    })
+    df = pd.DataFrame(
+        {
+            "t_s": t.astype("int64"),
+            "lat": np.interp(t, kt, plan.knots["lat"].to_numpy()),
+            "lon": np.interp(t, kt, plan.knots["lon"].to_numpy()),
+            "mmsi": v.mmsi,
+            "msg_type": msg_type,
+            "part_num": part,
+            "imo": pd.array([v.imo] * len(t), dtype="Int64"),
+            "name": v.name,
+            "callsign": v.callsign,
+            "ship_type": v.ais_type,
+            "destination": plan.destination_at(t),
+            "draught_m": v.draught_m,
+            "length_m": v.length_m,
+            "beam_m": v.beam_m,
+        }
+    )
     return df
 
 
-def rename_identity(v: Vessel, statics: pd.DataFrame, start_s: float, end_s: float,
-                    rng: np.random.Generator) -> tuple[pd.DataFrame, tuple[float, float], str]:
+def rename_identity(
+    v: Vessel, statics: pd.DataFrame, start_s: float, end_s: float, rng: np.random.Generator
+) -> tuple[pd.DataFrame, tuple[float, float], str]:
     """From a time mid-period on, broadcast a new name and call sign (and, for every other
     vessel, a new IMO). Returns (statics, (last old report, first new report), detail)."""
-    change_s = float(rng.uniform(start_s + 0.3 * (end_s - start_s), start_s + 0.7 * (end_s - start_s)))
-    new_name = _name(rng, v.role, v.index)
+    change_s = float(
+        rng.uniform(start_s + 0.3 * (end_s - start_s), start_s + 0.7 * (end_s - start_s))
+    )
+    new_name = _name(rng, v.role)
     while new_name == v.name:
-        new_name = _name(rng, v.role, v.index)
-    new_call = v.callsign[:2] + "".join(str(x) for x in rng.choice(list("ABCDEFGHJKLMNPQRSTUVWXYZ"), 3))
+        new_name = _name(rng, v.role)
+    new_call = v.callsign[:2] + "".join(
+        str(x) for x in rng.choice(list("ABCDEFGHJKLMNPQRSTUVWXYZ"), 3)
+    )
     out = statics.copy()
     after = out["t_s"].to_numpy() >= change_s
     out.loc[after, "name"] = new_name

@@ -65,8 +65,9 @@ class TrackBuilder:
         self._lon.extend(np.asarray(lon, dtype=float).tolist())
         self.t_s, self.lat, self.lon = self._t[-1], self._lat[-1], self._lon[-1]
 
-    def stay(self, hours: float, status: int, drift_knots: float = 0.0,
-             drift_bearing_deg: float = 0.0) -> None:
+    def stay(
+        self, hours: float, status: int, drift_knots: float = 0.0, drift_bearing_deg: float = 0.0
+    ) -> None:
         """Stay put (moored, anchored) or drift slowly in a straight line for ``hours``."""
         lat, lon = offset_nm(self.lat, self.lon, drift_bearing_deg, drift_knots * hours)
         self._add(self.t_s + hours * 3600.0, float(lat), float(lon), status)
@@ -76,14 +77,24 @@ class TrackBuilder:
         if t_s > self.t_s:
             self.stay((t_s - self.t_s) / 3600.0, status)
 
-    def sail(self, route: Route, speed_knots: float, status: int = UNDER_WAY,
-             approach: ApproachParams | None = None) -> None:
+    def sail(
+        self,
+        route: Route,
+        speed_knots: float,
+        status: int = UNDER_WAY,
+        approach: ApproachParams | None = None,
+    ) -> None:
         """Sail a route; with ``approach``, slow down over the first and last miles."""
         times = self.t_s + leg_seconds(route, speed_knots, approach)
         self._extend(times, route.lat[1:], route.lon[1:], status)
 
-    def trawl(self, hours: float, rng: np.random.Generator, speed_range_knots: tuple[float, float],
-              leg_range_h: tuple[float, float] = (0.6, 1.5)) -> None:
+    def trawl(
+        self,
+        hours: float,
+        rng: np.random.Generator,
+        speed_range_knots: tuple[float, float],
+        leg_range_h: tuple[float, float] = (0.6, 1.5),
+    ) -> None:
         """Trawl in zigzag legs at 2-5 kn for ``hours``, turning back when a leg would hit land."""
         base = float(rng.uniform(0, 360))
         end = self.t_s + hours * 3600.0
@@ -103,11 +114,14 @@ class TrackBuilder:
     def knots(self) -> pd.DataFrame:
         """Knot table: t_s, lat, lon, nav_status (status of the segment that starts at the knot)."""
         status = [*self._status, self._status[-1] if self._status else MOORED]
-        return pd.DataFrame({"t_s": self._t, "lat": self._lat, "lon": self._lon,
-                             "nav_status": status})
+        return pd.DataFrame(
+            {"t_s": self._t, "lat": self._lat, "lon": self._lon, "nav_status": status}
+        )
 
 
-def leg_seconds(route: Route, speed_knots: float, approach: ApproachParams | None = None) -> np.ndarray:
+def leg_seconds(
+    route: Route, speed_knots: float, approach: ApproachParams | None = None
+) -> np.ndarray:
     """Seconds from the start of the route to each vertex after the first."""
     seg_nm = np.diff(route.cum_nm)
     speed = np.full(len(seg_nm), speed_knots)
@@ -118,8 +132,13 @@ def leg_seconds(route: Route, speed_knots: float, approach: ApproachParams | Non
     return np.cumsum(seg_nm / speed) * 3600.0
 
 
-def sample_track(knots: pd.DataFrame, t_start_s: float, t_end_s: float, rng: np.random.Generator,
-                 params: CadenceParams = CadenceParams()) -> pd.DataFrame:
+def sample_track(
+    knots: pd.DataFrame,
+    t_start_s: float,
+    t_end_s: float,
+    rng: np.random.Generator,
+    params: CadenceParams = CadenceParams(),
+) -> pd.DataFrame:
     """Reports between t_start_s and t_end_s: t_s, lat, lon, sog_knots, cog_deg, heading_deg,
     nav_status. At sea one every 10-15 min; moored or anchored one per half hour. GPS noise added.
     """
@@ -155,8 +174,14 @@ def sample_track(knots: pd.DataFrame, t_start_s: float, t_end_s: float, rng: np.
     seg_heading = rng.uniform(0, 360, len(kt))  # a ship at rest keeps one heading per stay
     heading = np.where(stationary, np.round(seg_heading[seg]), np.round(cog + rng.normal(0, 2, m)))
     cog = np.where(stationary, rng.uniform(0, 360, m), cog)
-    return pd.DataFrame({
-        "t_s": t.astype("int64"), "lat": lat, "lon": lon, "sog_knots": np.round(sog, 1),
-        "cog_deg": np.round(cog, 1) % 360, "heading_deg": (heading % 360).astype("int64"),
-        "nav_status": status.astype("int64"),
-    })
+    return pd.DataFrame(
+        {
+            "t_s": t.astype("int64"),
+            "lat": lat,
+            "lon": lon,
+            "sog_knots": np.round(sog, 1),
+            "cog_deg": np.round(cog, 1) % 360,
+            "heading_deg": (heading % 360).astype("int64"),
+            "nav_status": status.astype("int64"),
+        }
+    )

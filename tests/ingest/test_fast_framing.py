@@ -98,15 +98,21 @@ def assert_every_line_accounted_for(content: bytes, params: FramingParams) -> No
     assert np.isnan(block.received_s[~sentence]).all()
 
 
+def head(content: bytes, n_lines: int) -> bytes:
+    return b"\n".join(content.split(b"\n")[:n_lines])
+
+
 def read_capture(name: str) -> bytes:
     raw = shared_file("ais", "nmea", name).read_bytes()
     return gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
 
 
 CAPTURES = sorted(p.name for p in (SHARED_DATA / "ais" / "nmea").glob("*")) or ["(none)"]
+CAPPED_LINES = 10_000  # keeps the test fast: the reference frames ~50k lines/s
 VARIANTS = [
+    FramingParams(capture_time_s=1733782000.0),  # so untimed captures are framed in full
     FramingParams(),
-    FramingParams(capture_time_s=1733782000.0, inherit_time_lines=0),
+    FramingParams(inherit_time_lines=0),
     FramingParams(strict_tag_checksum=True, pghp_max_lines=1, inherit_time_lines=1),
 ]
 
@@ -119,11 +125,12 @@ def test_frame_block_agrees_with_reference_on_every_real_capture(name: str) -> N
     for params in VARIANTS:
         assert fast(content, params) == reference(content, params)
         assert_every_line_accounted_for(content, params)
+        content = head(content, CAPPED_LINES)  # the other variants on the first lines only
 
 
 @pytest.mark.parametrize("name", CAPTURES)
 def test_frame_block_in_blocks_with_carried_state_agrees_with_whole_file(name: str) -> None:
-    content = read_capture(name)
+    content = head(read_capture(name), CAPPED_LINES)
     n_lines = content.count(b"\n") + 1
     cuts = [n_lines // 7, n_lines // 3, n_lines // 3 + 1, n_lines // 2]
     assert in_blocks(content, cuts, FramingParams()) == reference(content)
@@ -138,7 +145,8 @@ def test_frame_block_frames_every_tagged_kystverket_line_on_the_fast_path() -> N
 def test_frame_block_frames_pghp_capture_on_the_fast_path() -> None:
     block = frame_block(read_capture("dma_2010-06-11_pghp_timestamped.nmea"))
     assert set(np.unique(block.kind).tolist()) == {SENTENCE, PGHP}
-    assert not block.own_time.any()
+    stamped = (block.kind == SENTENCE) & ~block.own_time
+    assert stamped.sum() > 4000  # all but the two lines that carry their own time column
 
 
 # --- (2) random mixes of real, damaged and odd lines -----------------------------------------------
@@ -167,15 +175,25 @@ def retime(line: str, seconds: int, style: int) -> str:
         return rf"\s:2573238,c:{stamp}*00" + "\\" + sentence
     if style < 8:
         return f"{stamp};{sentence}"
-    return f"{sentence},rSTATION,{stamp}"
+    if style < 10:
+        return f"{sentence},rSTATION,{stamp}"
+    if style < 12:  # a tag-block group: the first fragment carries the time, the next one not
+        return rf"\g:1-2-1278,c:{stamp}*00" + "\\" + sentence
+    return rf"\g:2-2-1278,s:{seconds % 7}*00" + "\\" + sentence
 
 
+one_line = st.one_of(
+    st.sampled_from(REAL_LINES),
+    st.builds(retime, st.sampled_from(REAL_LINES[:3] + [PGHP_SENTENCE, USCG]),
+              st.integers(100_000_000, 2_000_000_000), st.integers(0, 13)),
+)
 line_strategy = st.one_of(
     st.sampled_from(REAL_LINES),
+    st.builds(lambda a, b: a + b, one_line, one_line),  # two sentences on one line: slow
     st.builds(damage, st.sampled_from(REAL_LINES), st.integers(0, 4), st.integers(0, 200),
               st.binary(min_size=1, max_size=4)),
     st.builds(retime, st.sampled_from(REAL_LINES[:3] + [PGHP_SENTENCE, USCG]),
-              st.integers(100_000_000, 2_000_000_000), st.integers(0, 11)),
+              st.integers(100_000_000, 2_000_000_000), st.integers(0, 13)),
     st.sampled_from(["", "   ", "\r", "#", "$PGHP,1,2010,13,11,11,46,11,390*00", "$PGHP,1,2010",
                      "$PGHP,1, 2010,6,11,11,46,11,390*00", r"\g:2-2-1278*51\!AIVDM,2,2,3,A,,2*27",
                      "!AIVDM", "\\" + BARE, r"\c:abc*00\!" + BARE[1:], r"\s:x,c:1*00\!" + BARE[1:]]),
@@ -189,7 +207,7 @@ params_strategy = st.builds(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(__import__("os").environ.get("HYP_N", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(line_strategy, max_size=25), params_strategy, st.booleans(),
        st.lists(st.integers(0, 25), max_size=3))
 def test_frame_block_agrees_with_reference_on_random_mixes(

@@ -12,31 +12,45 @@ import pytest
 from pyais import decode
 
 from simulator.__main__ import main
+from simulator.check import Archive
 from simulator.generate import Manifest, generate
 from vessel_risk import columns as c
 from vessel_risk.errors import ConfigError
 
+TinyArchive = tuple[Archive, pd.DataFrame]
+
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
-def test_generate_same_seed_gives_byte_identical_files(tmp_path: Path,
-                                                       tiny_sample: tuple[Path, Manifest]) -> None:
+def test_generate_same_seed_gives_byte_identical_files(
+    tmp_path: Path, tiny_sample: tuple[Path, Manifest]
+) -> None:
     folder, m = tiny_sample
-    generate(tmp_path, seed=m.seed, vessels=m.vessels, days=m.days, start=date.fromisoformat(m.start))
+    generate(
+        tmp_path, seed=m.seed, vessels=m.vessels, days=m.days, start=date.fromisoformat(m.start)
+    )
     assert _tree(tmp_path) == _tree(folder)
 
 
-def test_generate_other_seed_gives_other_traffic(tmp_path: Path, tiny_sample: tuple[Path, Manifest]) -> None:
+def test_generate_other_seed_gives_other_traffic(
+    tmp_path: Path, tiny_sample: tuple[Path, Manifest]
+) -> None:
     folder, m = tiny_sample
-    generate(tmp_path, seed=m.seed + 1, vessels=m.vessels, days=m.days, start=date.fromisoformat(m.start))
+    generate(
+        tmp_path, seed=m.seed + 1, vessels=m.vessels, days=m.days, start=date.fromisoformat(m.start)
+    )
     assert (tmp_path / "ais" / "2026-11-16.nmea.gz").read_bytes() != (
-        folder / "ais" / "2026-11-16.nmea.gz").read_bytes()
+        folder / "ais" / "2026-11-16.nmea.gz"
+    ).read_bytes()
 
 
 def test_generate_writes_one_gzip_per_day_without_time_stamp_or_name(
-        tiny_sample: tuple[Path, Manifest]) -> None:
+    tiny_sample: tuple[Path, Manifest],
+) -> None:
     folder, _ = tiny_sample
     files = sorted(p.name for p in (folder / "ais").iterdir())
     assert files == ["2026-11-16.nmea.gz", "2026-11-17.nmea.gz"]
@@ -45,8 +59,9 @@ def test_generate_writes_one_gzip_per_day_without_time_stamp_or_name(
     assert header[4:8] == b"\x00\x00\x00\x00"  # mtime 0
 
 
-def test_every_line_decodes_except_the_counted_broken_ones(tiny_sample: tuple[Path, Manifest],
-                                                           tiny_archive) -> None:  # type: ignore[no-untyped-def]
+def test_every_line_decodes_except_the_counted_broken_ones(
+    tiny_sample: tuple[Path, Manifest], tiny_archive: TinyArchive
+) -> None:
     _, m = tiny_sample
     arch, _ = tiny_archive
     assert arch.broken == m.broken_lines
@@ -55,8 +70,9 @@ def test_every_line_decodes_except_the_counted_broken_ones(tiny_sample: tuple[Pa
     assert decoded == sum(m.messages_by_type.values()) + m.duplicate_receptions
 
 
-def test_lines_are_sorted_by_receive_time_and_use_ai_vdm(tiny_sample: tuple[Path, Manifest],
-                                                         tiny_archive) -> None:  # type: ignore[no-untyped-def]
+def test_lines_are_sorted_by_receive_time_and_use_ai_vdm(
+    tiny_sample: tuple[Path, Manifest], tiny_archive: TinyArchive
+) -> None:
     folder, _ = tiny_sample
     arch, _ = tiny_archive
     assert arch.unsorted_lines == 0
@@ -64,10 +80,10 @@ def test_lines_are_sorted_by_receive_time_and_use_ai_vdm(tiny_sample: tuple[Path
     tagged = [ln for ln in text.splitlines() if ln.startswith("\\")]
     assert all("\\!AIVDM," in ln for ln in tagged)
     first = tagged[0].split("\\")[-1]
-    assert decode(first).asdict()["mmsi"] > 0
+    assert int(decode(first).asdict()["mmsi"] or 0) > 0
 
 
-def test_type5_is_two_fragments_and_class_b_sends_type24_parts(tiny_archive) -> None:  # type: ignore[no-untyped-def]
+def test_type5_is_two_fragments_and_class_b_sends_type24_parts(tiny_archive: TinyArchive) -> None:
     arch, _ = tiny_archive
     kinds = set(arch.statics[c.MSG_TYPE])
     assert kinds == {5, 24}
@@ -77,7 +93,7 @@ def test_type5_is_two_fragments_and_class_b_sends_type24_parts(tiny_archive) -> 
     assert class_b and class_b <= set(arch.statics.loc[arch.statics[c.MSG_TYPE] == 24, c.MMSI])
 
 
-def test_nav_status_is_consistent_with_speed(tiny_archive) -> None:  # type: ignore[no-untyped-def]
+def test_nav_status_is_consistent_with_speed(tiny_archive: TinyArchive) -> None:
     arch, _ = tiny_archive
     p = arch.positions[arch.positions[c.MSG_TYPE] != 18]
     assert set(p[c.NAV_STATUS].dropna().astype(int)) <= {0, 1, 5, 7}
@@ -98,7 +114,9 @@ def test_manifest_counts_match_the_truth_and_outcomes(tiny_sample: tuple[Path, M
     assert "synthetic" in (folder / "README.md").read_text().lower()
 
 
-def test_outcomes_fall_on_day_three_or_later_of_the_period(tiny_sample: tuple[Path, Manifest]) -> None:
+def test_outcomes_fall_on_day_three_or_later_of_the_period(
+    tiny_sample: tuple[Path, Manifest],
+) -> None:
     folder, m = tiny_sample
     outcomes = pd.read_csv(folder / "outcomes.csv")
     assert list(outcomes.columns) == c.OUTCOME_COLUMNS
@@ -117,8 +135,20 @@ def test_generate_rejects_a_fleet_too_small_for_the_behaviour(tmp_path: Path) ->
 
 
 def test_command_line_writes_the_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rc = main(["--seed", "3", "--out", str(tmp_path), "--vessels", "20", "--days", "2",
-               "--start", "2026-01-05"])
+    rc = main(
+        [
+            "--seed",
+            "3",
+            "--out",
+            str(tmp_path),
+            "--vessels",
+            "20",
+            "--days",
+            "2",
+            "--start",
+            "2026-01-05",
+        ]
+    )
     assert rc == 0
     assert (tmp_path / "ais" / "2026-01-06.nmea.gz").exists()
     assert "20 vessels" in capsys.readouterr().out
