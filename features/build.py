@@ -15,7 +15,7 @@ import pandas as pd
 from features import catalog, geo, mmsi
 from features.condition import ConditionParams, condition_features
 from features.encounters import EncounterParams, detect_encounters
-from features.events import empty_events, make_events
+from features.events import empty_events, make_events, per_vessel_events
 from features.gaps import GapParams, detect_gaps
 from features.identity import (
     FlagMismatchParams,
@@ -157,14 +157,6 @@ def drop_explained(events: pd.DataFrame, explaining: pd.DataFrame) -> pd.DataFra
     return events[~events[c.EVENT_ID].isin(explained)].reset_index(drop=True)
 
 
-def per_vessel_events(events: pd.DataFrame) -> pd.DataFrame:
-    """Events as each vessel sees them: a two-vessel event also counts for ``other_mmsi``."""
-    pair = events[events[c.OTHER_MMSI].notna()]
-    mirrored = pair.assign(**{c.MMSI: pair[c.OTHER_MMSI].astype("int64"),
-                              c.OTHER_MMSI: pair[c.MMSI].astype("Int64")})
-    return pd.concat([events, mirrored], ignore_index=True)
-
-
 def aggregate(
     seen: pd.DataFrame,
     tracks: pd.DataFrame,
@@ -209,6 +201,10 @@ def aggregate(
     for name in (catalog.INVALID_MMSI, catalog.FLAG_MISMATCH, catalog.WATCHLIST_HIT):
         out[name] = out[name].clip(upper=1.0)
 
+    kinds = mine[mine[c.EVENT_TYPE].isin(catalog.SUSPICIOUS_EVENT_TYPES)]
+    out[catalog.SUSPICIOUS_BEHAVIOURS] = (
+        kinds.groupby(c.MMSI)[c.EVENT_TYPE].nunique().reindex(out.index).fillna(0.0)
+    )
     days = tracks[c.TIMESTAMP].dt.floor("D")
     per_vessel = pd.DataFrame({c.MMSI: tracks[c.MMSI], "day": days,
                                "at_sea": tracks[c.PORT_DIST_NM] >= params.gaps.min_port_dist_nm})

@@ -35,6 +35,7 @@ INVALID_MMSI = "invalid_mmsi"
 FLAG_MISMATCH = "flag_mismatch"
 WATCHLIST_HIT = "watchlist_hit"
 PORT_VISIT_COUNT = "port_visit_count"
+SUSPICIOUS_BEHAVIOURS = "suspicious_behaviours"
 DAYS_SEEN = "days_seen"
 AT_SEA_SHARE = "at_sea_share"
 
@@ -67,10 +68,12 @@ FEATURES: tuple[Feature, ...] = (
     Feature(INVALID_MMSI, "invalid MMSI", +1, c.INVALID_MMSI),
     Feature(FLAG_MISMATCH, "MMSI country differs from registry flag", +1, c.FLAG_MISMATCH),
     Feature(WATCHLIST_HIT, "on a watchlist", +1, c.WATCHLIST),
+    Feature(SUSPICIOUS_BEHAVIOURS, "kinds of suspicious behaviour", +1),
     Feature(PORT_VISIT_COUNT, "port visits", 0, c.PORT_VISIT),
     Feature(DAYS_SEEN, "days with AIS positions in the window", 0),
     Feature(AT_SEA_SHARE, "share of positions at sea", 0),
-    Feature(AGE_YEARS, "age, years", 0),
+    # Older ships are riskier: the Paris MoU ship risk profile weighs age the same way.
+    Feature(AGE_YEARS, "age, years", +1),
     Feature(GROSS_TONNAGE, "gross tonnage", 0),
     Feature(LENGTH_M, "length, m", 0),
     Feature(SHIP_TYPE_GROUP, "ship type group", 0),
@@ -86,5 +89,10 @@ FEATURES: tuple[Feature, ...] = (
     Feature(REGISTRY_MATCH, "vessel found in the registry", 0),
 )
 
+# Event types that are suspicious in themselves (a port visit is not).
+SUSPICIOUS_EVENT_TYPES: tuple[str, ...] = tuple(
+    f.event_type for f in FEATURES if f.event_type and f.direction > 0 and f.name not in
+    (GAP_HOURS_MAX, LOITERING_HOURS_MAX, ENCOUNTER_HOURS_MAX)
+)
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
 BY_NAME: dict[str, Feature] = {f.name: f for f in FEATURES}

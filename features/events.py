@@ -63,3 +63,11 @@ def _event_id(event_type: str, mmsi: int, other: Any, start: pd.Timestamp) -> st
     other_txt = "" if pd.isna(other) else str(int(other))
     key = f"{event_type}|{mmsi}|{other_txt}|{start.isoformat() if pd.notna(start) else ''}"
     return f"{event_type}-{hashlib.sha1(key.encode()).hexdigest()[:12]}"
+
+
+def per_vessel_events(events: pd.DataFrame) -> pd.DataFrame:
+    """Events as each vessel sees them: a two-vessel event also counts for ``other_mmsi``."""
+    pair = events[events[c.OTHER_MMSI].notna()]
+    mirrored = pair.assign(**{c.MMSI: pair[c.OTHER_MMSI].astype("int64"),
+                              c.OTHER_MMSI: pair[c.MMSI].astype("Int64")})
+    return pd.concat([events, mirrored], ignore_index=True)

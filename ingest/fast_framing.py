@@ -19,6 +19,7 @@ only the reference can read) is made slow too. Every line gets exactly the resul
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -122,17 +123,47 @@ class FramedBlock:
     state: FramingState
 
 
-@dataclass
 class _Lines:
-    """The block's bytes and where each line and its stripped text are."""
+    """The block's bytes, where each line and its stripped text are, and where the marks are.
 
-    buf: npt.NDArray[np.uint8]
-    size: int
-    start: Ints  # first byte of the line
-    end: Ints  # its '\n' (or the end of the content)
-    s0: Ints  # stripped text: [s0, te)
-    te: Ints
+    Marks only some lines need (',', '*', '\\', '-') are scanned for on first use.
+    """
 
+    def __init__(self, content: bytes) -> None:
+        self.size = len(content)
+        padded = content + bytes(_PAD)
+        self.buf = np.frombuffer(padded, dtype=np.uint8)
+        self.arrow = pa.py_buffer(padded)  # the same bytes, for Arrow's substring gathering
+        self.scratch = np.empty(self.size, dtype=bool)  # one byte-wide mask, reused by every scan
+        body = self.buf[: self.size]
+        low = np.flatnonzero(np.less_equal(body, 32, out=self.scratch))
+        high = np.flatnonzero(np.greater_equal(body, 127, out=self.scratch))
+        odd = np.sort(np.concatenate((low, high))) if len(high) else low
+        odd_byte = self.buf[odd]
+        end = odd[odd_byte == 10]
+        if self.size and content[-1:] != b"\n":
+            end = np.append(end, self.size)
+        self.end: Ints = end  # each line's '\n' (or the end of the content)
+        self.start: Ints = np.concatenate(([0], end[:-1] + 1)).astype(np.int64)[: len(end)]
+        self.spaces: Ints = odd[odd_byte == 32]
+        self.nonprint: Ints = odd[(odd_byte != 32) & (odd_byte != 10)]
+        self.s0, self.te = _strip(self.buf, odd[_WS[odd_byte]], self.start, self.end)
+        self.bangs = self.find("!")
+
+    def find(self, char: str) -> Ints:
+        return np.flatnonzero(np.equal(self.buf[: self.size], ord(char), out=self.scratch))
+
+    @cached_property
+    def commas(self) -> Ints:
+        return self.find(",")
+
+    @cached_property
+    def stars(self) -> Ints:
+        return self.find("*")
+
+    @cached_property
+    def hyphens(self) -> Ints:
+        return self.find("-")
 
 
 @dataclass
@@ -154,8 +185,7 @@ class _Parsed:
     col_slow: Bools
     station: tuple[Ints, Ints, Bools]
     group: tuple[Ints, Ints, Bools]
-    payload_offsets: Ints
-    payload_data: npt.NDArray[np.uint8]
+    payload: pa.StringArray  # every line's payload span (empty where none); nulls set at the end
 
 
 _CAND = 9  # temporary kind: a sentence whose time is not settled yet
@@ -174,7 +204,7 @@ def frame_block(
     changed).
     """
     start_state = state or FramingState()
-    lines = _split_lines(content)
+    lines = _Lines(content)
     parsed = _parse(lines, params)
     return _resolve(content, lines, parsed, first_line_no, params, start_state)
 
@@ -221,23 +251,8 @@ def _line_text(content: bytes, block: FramedBlock, i: int) -> str:
     return content[line_start : len(content) if line_end < 0 else line_end].decode("latin-1")
 
 
-def _split_lines(content: bytes) -> _Lines:
-    size = len(content)
-    buf = np.frombuffer(content + bytes(_PAD), dtype=np.uint8)
-    ends = np.flatnonzero(buf[:size] == 10)
-    if size and content[-1:] != b"\n":
-        ends = np.append(ends, size)
-    ends = ends.astype(np.int64)
-    starts = np.concatenate(([0], ends[:-1] + 1)).astype(np.int64)[: len(ends)]
-    s0, te = _strip(buf, size, starts, ends)
-    return _Lines(buf, size, starts, ends, s0, te)
-
-
-def _strip(buf: npt.NDArray[np.uint8], size: int, start: Ints, end: Ints) -> tuple[Ints, Ints]:
+def _strip(buf: npt.NDArray[np.uint8], ws: Ints, start: Ints, end: Ints) -> tuple[Ints, Ints]:
     """Bounds of each line after Python's str.strip() (Latin-1 whitespace, as the reference)."""
-    body = buf[:size]
-    odd = np.flatnonzero((body <= 32) | (body >= 127))
-    ws = odd[_WS[body[odd]]]
     s0, te = start.copy(), end.copy()
     if len(ws) == 0 or len(start) == 0:
         return s0, te
@@ -254,8 +269,9 @@ def _strip(buf: npt.NDArray[np.uint8], size: int, start: Ints, end: Ints) -> tup
     return s0, np.maximum(te, s0)
 
 
-def _positions(buf: npt.NDArray[np.uint8], size: int, char: str) -> Ints:
-    return np.flatnonzero(buf[:size] == ord(char))
+def _window(buf: npt.NDArray[np.uint8], at: Ints, width: int) -> npt.NDArray[np.uint8]:
+    """The ``width`` bytes from each position, as rows (one gather instead of one per byte)."""
+    return np.lib.stride_tricks.sliding_window_view(buf, width)[at]
 
 
 def _count_in(positions: Ints, a: Ints, b: Ints) -> Ints:
@@ -263,142 +279,180 @@ def _count_in(positions: Ints, a: Ints, b: Ints) -> Ints:
     return np.searchsorted(positions, b) - np.searchsorted(positions, a)
 
 
-def _ragged(positions: Ints, a: Ints, b: Ints) -> tuple[Ints, Ints]:
-    """(row, position) for every sorted position inside each row's [a, b), rows in order."""
-    lo = np.searchsorted(positions, a)
-    count = np.searchsorted(positions, b) - lo
-    row = np.repeat(np.arange(len(a)), count)
-    first = np.cumsum(count) - count
-    return row, positions[np.arange(int(count.sum())) - np.repeat(first - lo, count)]
-
-
 def _fields(delims: Ints, a: Ints, b: Ints) -> tuple[Ints, Ints, Ints]:
-    """Split each row's [a, b) at the delimiter positions: (row, field start, field end)."""
-    row_d, d = _ragged(delims, a, b)
-    rows = np.arange(len(a))
-    starts = np.concatenate((a, d + 1))
-    order_s = np.argsort(starts, kind="stable")
-    ends = np.concatenate((d, b))
-    order_e = np.argsort(ends, kind="stable")
-    return np.concatenate((rows, row_d))[order_s], starts[order_s], ends[order_e]
+    """Split each row's [a, b) at the sorted delimiter positions: (row, field start, field end)."""
+    lo = np.searchsorted(delims, a)
+    return _split(delims, lo, np.searchsorted(delims, b) - lo, a, b)
 
 
-def _gather(buf: npt.NDArray[np.uint8], start: Ints, length: Ints) -> tuple[Ints, npt.NDArray[np.uint8]]:
-    """The bytes of every [start, start + length) back to back, and the offsets of each."""
-    offsets = np.zeros(len(start) + 1, dtype=np.int64)
-    np.cumsum(length, out=offsets[1:])
-    index = np.repeat(start - offsets[:-1], length)
-    index += np.arange(offsets[-1])
-    return offsets, buf[index]
+def _split(
+    delims: Ints, lo: Ints, count: Ints, a: Ints, b: Ints
+) -> tuple[Ints, Ints, Ints]:
+    """Fields of each [a, b) given its delimiters ``delims[lo:lo + count]``."""
+    per_row = count + 1
+    row = np.repeat(np.arange(len(a)), per_row)
+    ordinal = np.arange(int(per_row.sum())) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    at = np.repeat(lo, per_row) + ordinal  # index of the delimiter that ends the field
+    padded = np.append(delims, 0)
+    starts = np.where(ordinal == 0, a[row], padded[np.maximum(at - 1, 0)] + 1)
+    ends = np.where(ordinal == count[row], b[row], padded[np.minimum(at, len(delims))])
+    return row, starts, ends
 
 
-def _strings(offsets: Ints, data: npt.NDArray[np.uint8], valid: Bools) -> pa.StringArray:
-    """A StringArray over gathered ASCII bytes; rows not ``valid`` are null."""
+def _substrings(lines: _Lines, a: Ints, b: Ints, valid: Bools | None = None) -> pa.Array:
+    """Arrow strings of [a, b) per row (rows in byte order; null where not ``valid``).
+
+    The spans become every other entry of a zero-copy Arrow array over the block's bytes (the gaps
+    between them are the others), and Arrow's ``take`` copies them out in C++.
+    """
+    n = len(a)
+    if valid is not None:
+        reach = np.maximum.accumulate(np.where(valid, b, 0)) if n else b
+        a, b = np.where(valid, a, reach), np.where(valid, b, reach)
+    large = lines.size + _PAD >= 2**31 - 1
+    offsets = np.empty(2 * n + 1, dtype=np.int64 if large else np.int32)
+    offsets[0 : 2 * n : 2], offsets[1 : 2 * n : 2] = a, b
+    offsets[2 * n] = b[-1] if n else 0
+    kind = pa.large_string() if large else pa.string()
+    spans = pa.Array.from_buffers(kind, 2 * n, [None, pa.py_buffer(offsets), lines.arrow])
+    taken = spans.take(pa.array(np.arange(0, 2 * n, 2)))
+    if valid is None or valid.all():
+        return taken
     bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
-    return pa.StringArray.from_buffers(
-        len(valid), pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data), bitmap,
-        int(len(valid) - np.count_nonzero(valid)),
-    )
+    nulls = int(n - np.count_nonzero(valid))
+    return pa.Array.from_buffers(kind, n, [bitmap, *taken.buffers()[1:]], nulls)
 
 
-def _span_strings(buf: npt.NDArray[np.uint8], a: Ints, b: Ints, valid: Bools) -> pa.StringArray:
-    offsets, data = _gather(buf, a, np.where(valid, b - a, 0))
-    return _strings(offsets, data, valid)
+def _with_nulls(strings: pa.Array, valid: Bools) -> pa.Array:
+    """The same strings, null where not ``valid``."""
+    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
+    nulls = int(len(valid) - np.count_nonzero(valid))
+    return pa.Array.from_buffers(strings.type, len(valid), [bitmap, *strings.buffers()[1:]], nulls)
 
 
-def _parse_unix(buf: npt.NDArray[np.uint8], a: Ints, b: Ints) -> tuple[Floats, Bools, Bools, Bools]:
+def _bytes_of(strings: pa.Array) -> tuple[Ints, npt.NDArray[np.uint8]]:
+    """Offsets (n + 1) and bytes of an Arrow string array without nulls or slicing."""
+    width = np.int64 if strings.type == pa.large_string() else np.int32
+    offsets = np.frombuffer(strings.buffers()[1], dtype=width)[: len(strings) + 1]
+    data = strings.buffers()[2]
+    return offsets, np.frombuffer(data, dtype=np.uint8) if data is not None else np.empty(0, np.uint8)
+
+
+def _parse_unix(lines: _Lines, a: Ints, b: Ints) -> tuple[Floats, Bools, Bools, Bools]:
     """Parse each [a, b) as the reference's ``_unix_seconds`` (without its strip).
 
     Returns (seconds, valid, unsure, other): ``unsure`` rows are too long to convert exactly here;
     ``other`` rows hold a character other than a digit or '.', and are never valid.
     """
-    length = b - a
-    width = int(min(max(length.max(initial=0), 1), _MAX_NUMBER_CHARS))
-    cols = np.arange(width)
-    inside = cols < length[:, None]
-    chars = buf[a[:, None] + cols]
-    digit = (chars >= 48) & (chars <= 57) & inside
-    dot = (chars == 46) & inside
-    n_dot = dot.sum(axis=1)
-    long = length > width
-    other = ~long & (digit.sum(axis=1) + n_dot < length)
-    int_digits = np.where(n_dot == 1, np.argmax(dot, axis=1), length)
-    frac = np.where(n_dot == 1, length - int_digits - 1, 0)
-    valid = (
-        ~long & ~other & (n_dot <= 1) & (int_digits >= _UNIX_DIGITS[0])
-        & (int_digits <= _UNIX_DIGITS[1]) & ((n_dot == 0) | (frac >= 1))
-    )
-    unsure = long | (valid & (int_digits + frac > _EXACT_DIGITS))
-    valid &= ~unsure
-    number = np.zeros(len(a), dtype=np.int64)
-    for col in range(width):
-        number = np.where(digit[:, col], number * 10 + (chars[:, col].astype(np.int64) - 48), number)
-    # float(text) == N / 10**frac exactly: both are exact doubles and division rounds correctly
-    seconds = number / 10.0 ** np.minimum(frac, 22)
-    seconds = np.where(int_digits >= _MS_DIGITS, seconds / 1000.0, seconds)
-    return np.where(valid, seconds, np.nan), valid, unsure, other
+    n, length = len(a), b - a
+    seconds, valid = np.full(n, np.nan), np.zeros(n, dtype=bool)
+    unsure, other = length > _MAX_NUMBER_CHARS, np.zeros(n, dtype=bool)
+    for width in np.unique(length[(length > 0) & ~unsure]).tolist():
+        rows = np.flatnonzero(length == width)
+        chars = _bytes_of(_substrings(lines, a[rows], b[rows]))[1].reshape(len(rows), width)
+        digit = (chars >= 48) & (chars <= 57)
+        if _all_columns(digit):  # the usual case: a plain integer
+            ok = np.full(len(rows), _UNIX_DIGITS[0] <= width <= _UNIX_DIGITS[1])
+            if width > _EXACT_DIGITS or not ok.any():
+                continue
+            whole = _integer(chars - 48)
+            seconds[rows] = whole / 1000.0 if width >= _MS_DIGITS else whole.astype(np.float64)
+            valid[rows] = True
+            continue
+        dot = chars == 46
+        n_dot = dot.sum(axis=1)
+        other[rows] = digit.sum(axis=1) + n_dot < width
+        int_digits = np.where(n_dot == 1, dot.argmax(axis=1), width)
+        frac = np.where(n_dot == 1, width - int_digits - 1, 0)
+        ok = ~other[rows] & (n_dot <= 1) & ((n_dot == 0) | (frac >= 1))
+        ok &= (int_digits >= _UNIX_DIGITS[0]) & (int_digits <= _UNIX_DIGITS[1])
+        unsure[rows] = ok & (int_digits + frac > _EXACT_DIGITS)
+        ok &= ~unsure[rows]
+        if not ok.any():
+            continue
+        # all characters as one integer, the '.' counting as a 0 digit, then the '.' taken out
+        whole = _integer(np.where(digit, chars - 48, 0).astype(np.uint8))
+        whole, q, f = whole[ok], int_digits[ok], frac[ok]
+        split = 10 ** np.maximum(f, 0)
+        number = np.where(n_dot[ok] == 1, whole // (split * 10) * split + whole % split, whole)
+        # float(text) == N / 10**frac exactly: both are exact doubles and division rounds correctly
+        value = number / 10.0**f
+        seconds[rows[ok]] = np.where(q >= _MS_DIGITS, value / 1000.0, value)
+        valid[rows[ok]] = True
+    return seconds, valid, unsure, other
+
+
+def _all_columns(flags: Bools) -> bool:
+    """Whether every entry of a 2-D mask holds (a row reduction is slow on narrow rows)."""
+    return bool(flags.all())
+
+
+def _integer(digits: npt.NDArray[np.uint8]) -> Ints:
+    """Rows of decimal digit values as integers (column by column: fast on narrow rows)."""
+    whole = np.zeros(len(digits), dtype=np.int64)
+    for col in range(digits.shape[1]):
+        whole *= 10
+        whole += digits[:, col]
+    return whole
 
 
 def _parse(lines: _Lines, params: FramingParams) -> _Parsed:
     """Everything about each line that does not depend on other lines."""
-    buf, size, s0, te = lines.buf, lines.size, lines.s0, lines.te
+    buf, s0, te = lines.buf, lines.s0, lines.te
     n = len(s0)
-    blank = (s0 == te) | (buf[s0] == ord("#"))
-    head = buf[s0[:, None] + np.arange(5)]
-    is_pghp = ~blank & (te - s0 >= 5) & (head == np.frombuffer(b"$PGHP", np.uint8)).all(axis=1)
+    head = _window(buf, s0, 5)
+    blank = (s0 == te) | (head[:, 0] == ord("#"))
+    is_pghp = ~blank & (te - s0 >= 5)
+    for k, char in enumerate(b"$PGHP"):
+        is_pghp &= head[:, k] == char
 
-    bangs = _positions(buf, size, "!")
-    at = bangs[:, None] + np.arange(1, 7)
-    c = buf[at]
-    talker_ok = (_TALKER[c[:, 0]] & _TALKER[c[:, 1]]) | ((c[:, 0] == 45) & (c[:, 1] == 45))
-    is_start = talker_ok & (c[:, 2] == 86) & (c[:, 3] == 68) & ((c[:, 4] == 77) | (c[:, 4] == 79))
-    is_start &= c[:, 5] == 44
+    bangs = lines.bangs
+    after = _window(buf, bangs, 7)
+    talker_ok = (_TALKER[after[:, 1]] & _TALKER[after[:, 2]]) | (
+        (after[:, 1] == 45) & (after[:, 2] == 45))
+    is_start = talker_ok & (after[:, 3] == 86) & (after[:, 4] == 68)
+    is_start &= ((after[:, 5] == 77) | (after[:, 5] == 79)) & (after[:, 6] == 44)
     bang_line = np.searchsorted(lines.end, bangs)
     n_bang = np.bincount(bang_line, minlength=n)
     n_start = np.bincount(bang_line[is_start], minlength=n)
     first_bang = np.full(n, -1, dtype=np.int64)
-    has_bang = n_bang > 0
-    first_bang[has_bang] = bangs[np.searchsorted(bang_line, np.flatnonzero(has_bang))]
+    firsts = np.flatnonzero(np.diff(bang_line, prepend=-1))
+    first_bang[bang_line[firsts]] = bangs[firsts]
 
     kind = np.full(n, BLANK_OR_COMMENT, dtype=np.int8)
     reason = np.zeros(n, dtype=np.int8)
     starts_line = ~blank & ~is_pghp & (n_start > 0)
     no_start = ~blank & ~is_pghp & (n_start == 0)
     kind[no_start] = REJECTED
-    first = buf[s0]
-    reason[no_start] = np.where((first[no_start] == 36) | (first[no_start] == 33), _R_NOT_AIS, _R_MALFORMED)
-
-    odd = np.flatnonzero((buf[:size] < 32) | (buf[:size] > 126))
-    printable = _count_in(odd, s0, te) == 0
+    first = buf[s0[no_start]]
+    reason[no_start] = np.where((first == 36) | (first == 33), _R_NOT_AIS, _R_MALFORMED)
+    printable = _count_in(lines.nonprint, s0, te) == 0
     kind[starts_line] = SLOW
     simple = starts_line & (n_start == 1) & (n_bang == 1) & printable
     kind[simple] = _CAND
 
     parsed = _Parsed(
-        kind=kind, reason=reason, is_pghp=is_pghp, starts_line=starts_line,
-        simple=simple, bang=first_bang,
-        c4=np.zeros(n, np.int64), c5=np.zeros(n, np.int64), c6=np.full(n, -1, np.int64),
-        pghp_time=np.full(n, np.nan), tag_time=np.full(n, np.nan), col_time=np.full(n, np.nan),
-        col_slow=np.zeros(n, dtype=bool),
+        kind=kind, reason=reason, is_pghp=is_pghp, starts_line=starts_line, simple=simple,
+        bang=first_bang, c4=np.zeros(n, np.int64), c5=np.zeros(n, np.int64),
+        c6=np.full(n, -1, np.int64), pghp_time=np.full(n, np.nan), tag_time=np.full(n, np.nan),
+        col_time=np.full(n, np.nan), col_slow=np.zeros(n, dtype=bool),
         station=(np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, dtype=bool)),
         group=(np.zeros(n, np.int64), np.zeros(n, np.int64), np.zeros(n, dtype=bool)),
-        payload_offsets=np.zeros(n + 1, np.int64), payload_data=np.zeros(0, np.uint8),
+        payload=pa.array([], pa.string()),
     )
-    commas = _positions(buf, size, ",")
-    stars = _positions(buf, size, "*")
-    _parse_pghp(lines, parsed, np.flatnonzero(is_pghp & printable), commas, stars)
+    _parse_pghp(lines, parsed, np.flatnonzero(is_pghp & printable))
     kind[is_pghp & ~printable] = SLOW
-    _parse_sentences(lines, parsed, commas)
-    _parse_tags(lines, parsed, params, commas, stars)
-    _parse_columns(lines, parsed, commas)
+    _parse_sentences(lines, parsed)
+    _parse_tags(lines, parsed, params)
+    _parse_columns(lines, parsed)
     return parsed
 
 
-def _parse_pghp(lines: _Lines, parsed: _Parsed, rows: Ints, commas: Ints, stars: Ints) -> None:
+def _parse_pghp(lines: _Lines, parsed: _Parsed, rows: Ints) -> None:
     """``$PGHP,1,YYYY,M,D,h,m,s,ms,...`` as the reference's ``_parse_pghp`` reads it."""
     if len(rows) == 0:
         return
-    buf, a, b = lines.buf, lines.s0[rows], lines.te[rows]
+    buf, a, b, commas, stars = lines.buf, lines.s0[rows], lines.te[rows], lines.commas, lines.stars
     k = np.minimum(np.searchsorted(stars, a), max(len(stars) - 1, 0))
     first_star = stars[k] if len(stars) else b
     end = np.where((first_star >= a) & (first_star < b), first_star, b)
@@ -409,14 +463,15 @@ def _parse_pghp(lines: _Lines, parsed: _Parsed, rows: Ints, commas: Ints, stars:
     fa, fb = fa[pick].reshape(-1, 7), fb[pick].reshape(-1, 7)
     full = rows[enough]
     length = fb - fa
-    chars = buf[fa[:, :, None] + np.arange(_PGHP_FIELD_CHARS)]
-    inside = np.arange(_PGHP_FIELD_CHARS) < length[:, :, None]
-    digits = ((chars >= 48) & (chars <= 57)) | ~inside
     empty = (length == 0).any(axis=1)
-    odd = ~empty & ((length > _PGHP_FIELD_CHARS) | ~digits.all(axis=2)).any(axis=1)
+    odd = np.zeros(len(full), dtype=bool)
     value = np.zeros(fa.shape, dtype=np.int64)
     for col in range(_PGHP_FIELD_CHARS):
-        value = np.where(inside[:, :, col], value * 10 + chars[:, :, col] - 48, value)
+        inside = col < length
+        chars = buf[fa + np.where(inside, col, 0)].astype(np.int64)
+        odd |= (inside & ~_DIGIT[chars]).any(axis=1)
+        value = np.where(inside, value * 10 + chars - 48, value)
+    odd = ~empty & (odd | (length > _PGHP_FIELD_CHARS).any(axis=1))
     year, month, day, hour, minute, second, millis = value.T
     odd |= ~empty & ((year < _PGHP_YEARS[0]) | (year > _PGHP_YEARS[1]))
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
@@ -446,79 +501,131 @@ def _days_from_civil(year: Ints, month: Ints, day: Ints) -> Ints:
     return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
 
 
-def _parse_sentences(lines: _Lines, parsed: _Parsed, commas: Ints) -> None:
-    """The ``!xxVDM,total,num,seq,chan,payload,fill*hh`` match and its checksum."""
-    buf, size = lines.buf, lines.size
+def _parse_sentences(lines: _Lines, parsed: _Parsed) -> None:
+    """The ``!xxVDM,total,num,seq,chan,payload,fill*hh`` match and its checksum.
+
+    Total, number and sequence id are at most one digit, so every comma up to the channel's is at
+    a fixed offset from '!'; the payload ends at the comma 5 bytes before the line's end when the
+    line ends with the checksum (else at the next comma).
+    """
+    buf, te = lines.buf, lines.te
     rows = np.flatnonzero(parsed.kind == _CAND)
-    p = parsed.bang[rows]
-    padded = np.append(commas, np.full(6, size + 1))
-    k = np.searchsorted(commas, p)
-    c1, c2, c3, c4, c5, c6 = (padded[k + j] for j in range(6))
-    ok = (c1 == p + 6) & _DIGIT[buf[c1 + 1]] & (c2 == c1 + 2) & _DIGIT[buf[c2 + 1]] & (c3 == c2 + 2)
-    ok &= (c4 == c3 + 1) | ((c4 == c3 + 2) & _DIGIT[buf[c3 + 1]])
-    ok &= ((c5 == c4 + 1) | (c5 == c4 + 2)) & (c6 < lines.te[rows])
-    ok &= _FILL[buf[c6 + 1]] & (buf[c6 + 2] == 42) & _HEX[buf[c6 + 3]] & _HEX[buf[c6 + 4]]
-    n = len(parsed.kind)
-    start, length = np.zeros(n, np.int64), np.zeros(n, np.int64)
-    start[rows[ok]] = c5[ok] + 1
-    length[rows[ok]] = (c6 - c5 - 1)[ok]
-    offsets, data = _gather(buf, start, length)
-    invalid = (data < 48) | (data > 119) | ((data > 87) & (data < 96))
-    bad_rows = np.searchsorted(offsets, np.flatnonzero(invalid), side="right") - 1
-    ok &= ~np.isin(rows, bad_rows)
-    parsed.payload_offsets, parsed.payload_data = offsets, data
+    p, end = parsed.bang[rows], te[rows]
+    head = _window(buf, p, 16)  # '!' and the 15 bytes after it
+    ok = _DIGIT[head[:, 7]] & (head[:, 8] == 44) & _DIGIT[head[:, 9]] & (head[:, 10] == 44)
+    seq_empty = head[:, 11] == 44
+    ok &= seq_empty | (_DIGIT[head[:, 11]] & (head[:, 12] == 44))
+    c4 = np.where(seq_empty, p + 11, p + 12)
+    chan_empty = np.where(seq_empty, head[:, 12], head[:, 13]) == 44
+    c5 = np.where(chan_empty, c4 + 1, c4 + 2)
+    ok &= chan_empty | (np.where(seq_empty, head[:, 13], head[:, 14]) == 44)
+    tail = _window(buf, end - 8, 8)  # the line's last 8 bytes: ",f*hh" when it ends the line
+    at_end = (tail[:, 5] == 42) & (tail[:, 3] == 44) & (end - 5 > c5)
+    c6 = end - 5
+    later = np.flatnonzero(~at_end)
+    if len(later):
+        padded = np.append(lines.commas, lines.size + 1)
+        c6[later] = padded[np.searchsorted(lines.commas, c5[later] + 1)]
+        tail[later] = _window(buf, c6[later] - 3, 8)  # so that tail[:, 4:8] follows c6 too
+    span_ok = ok & (c6 < end)
+    payload = _substrings(lines, c5 + 1, c6, span_ok)
+    offsets, data = _bytes_of(payload)
+    shifted = data - np.uint8(48)  # valid armour: '0'..'W' (0..39 here) and '`'..'w' (48..71)
+    invalid = np.flatnonzero((shifted > 71) | ((shifted > 39) & (shifted < 48)))
+    bad = np.zeros(len(rows), dtype=bool)
+    bad[np.searchsorted(offsets, invalid, side="right") - 1] = True
+    # a comma inside a payload guessed from the line's end: the payload ends earlier, and the
+    # match may too; left to the reference
+    has_comma = np.zeros(len(rows), dtype=bool)
+    has_comma[np.searchsorted(offsets, invalid[data[invalid] == 44], side="right") - 1] = True
+    ok = span_ok & ~bad & _FILL[tail[:, 4]] & (tail[:, 5] == 42)
+    ok &= _HEX[tail[:, 6]] & _HEX[tail[:, 7]]
     parsed.kind[rows[~ok]] = REJECTED
     parsed.reason[rows[~ok]] = _R_MALFORMED
-    rows, p, c4, c5, c6 = rows[ok], p[ok], c4[ok], c5[ok], c6[ok]
+    parsed.kind[rows[has_comma]] = SLOW
+    parsed.reason[rows[has_comma]] = 0
+    ok &= ~has_comma
+    full = np.zeros(len(parsed.kind), dtype=bool)
+    full[rows] = True
+    parsed.payload = _spread(payload, full)
+
+    rows, p, c4, c5, c6, tail = rows[ok], p[ok], c4[ok], c5[ok], c6[ok], tail[ok]
     bounds = np.empty(2 * len(rows), dtype=np.int64)
     bounds[0::2], bounds[1::2] = p + 1, c6 + 2
     xor = np.bitwise_xor.reduceat(buf, bounds)[0::2] if len(rows) else bounds
-    expected = _HEX_VALUE[buf[c6 + 3]].astype(np.int64) * 16 + _HEX_VALUE[buf[c6 + 4]]
+    expected = _HEX_VALUE[tail[:, 6]].astype(np.int64) * 16 + _HEX_VALUE[tail[:, 7]]
     bad_sum = xor != expected
     parsed.kind[rows[bad_sum]] = REJECTED
     parsed.reason[rows[bad_sum]] = _R_CHECKSUM
     parsed.c4[rows], parsed.c5[rows], parsed.c6[rows] = c4, c5, c6
 
 
-def _key(buf: npt.NDArray[np.uint8], fa: Ints, fb: Ints, letter: str) -> Bools:
-    """Fields whose key (the text before the first ':') is exactly ``letter``."""
-    return (fb > fa) & (buf[fa] == ord(letter)) & ((fb == fa + 1) | (buf[fa + 1] == 58))
+def _spread(strings: pa.Array, where: Bools) -> pa.Array:
+    """Strings for the rows of ``where`` as a full-length array (empty strings elsewhere)."""
+    offsets, _ = _bytes_of(strings)
+    full = np.zeros(len(where) + 1, dtype=offsets.dtype)
+    rows = np.flatnonzero(where)
+    full[rows + 1] = offsets[1:]
+    full = np.maximum.accumulate(full)
+    return pa.Array.from_buffers(strings.type, len(where), [None, pa.py_buffer(full), strings.buffers()[2]])
 
 
-def _parse_tags(
-    lines: _Lines, parsed: _Parsed, params: FramingParams, commas: Ints, stars: Ints
-) -> None:
+def _parse_tags(lines: _Lines, parsed: _Parsed, params: FramingParams) -> None:
     """Tag blocks ``\\c:...,s:...,g:...*hh\\`` right before the sentence, as ``_parse_tag_block``."""
-    buf, size = lines.buf, lines.size
+    buf = lines.buf
     rows = np.flatnonzero(parsed.kind == _CAND)
     s0, p = lines.s0[rows], parsed.bang[rows]
-    backslashes = _positions(buf, size, "\\")
-    tagged = (buf[s0] == 92) & (p - 1 > s0) & (buf[p - 1] == 92)
-    tagged &= _count_in(backslashes, s0, p) == 2
-    parsed.kind[rows[(buf[s0] == 92) & ~tagged]] = SLOW  # some other use of '\': the reference's
+    opens = buf[s0] == 92
+    tagged = opens & (p - 1 > s0) & (buf[p - 1] == 92)
+    parsed.kind[rows[opens & ~tagged]] = SLOW  # some other use of '\\': the reference's
     rows, s0, p = rows[tagged], s0[tagged], p[tagged]
-    j = np.searchsorted(stars, p - 1) - 1
-    star = np.where(j >= 0, stars[np.maximum(j, 0)] if len(stars) else -1, -1)
-    ok = star > s0
+    m = len(rows)
+    # each tag body, gathered: a third '\\' in it is the reference's; its last '*' ends the fields
+    offsets, data = _bytes_of(_substrings(lines, s0 + 1, p - 1))
+    offsets = offsets.astype(np.int64)
+    extra = np.zeros(m, dtype=bool)
+    extra[np.searchsorted(offsets, np.flatnonzero(data == 92), side="right") - 1] = True
+    parsed.kind[rows[extra]] = SLOW
+    star_pos = np.flatnonzero(data == 42)
+    star_row = np.searchsorted(offsets, star_pos, side="right") - 1
+    last = np.ones(len(star_pos), dtype=bool)
+    last[:-1] = star_row[1:] != star_row[:-1]
+    star_c = np.full(m, -1, dtype=np.int64)
+    star_c[star_row[last]] = star_pos[last]
+    shift = s0 + 1 - offsets[:-1]  # compact position + shift = position in the block
+    star = star_c + shift
+    ok = (star_c >= 0) & ~extra
     if params.strict_tag_checksum:
         cs_ok = (p - 2 - star == 2) & _HEX[buf[star + 1]] & _HEX[buf[star + 2]]
-        bounds = np.empty(2 * len(rows), dtype=np.int64)
+        bounds = np.empty(2 * m, dtype=np.int64)
         bounds[0::2], bounds[1::2] = s0 + 1, np.maximum(star, s0 + 1)
-        xor = np.bitwise_xor.reduceat(buf, bounds)[0::2] if len(rows) else bounds
+        xor = np.bitwise_xor.reduceat(buf, bounds)[0::2] if m else bounds
         xor = np.where(star > s0 + 1, xor, 0)
         expected = _HEX_VALUE[buf[star + 1]].astype(np.int64) * 16 + _HEX_VALUE[buf[star + 2]]
         ok &= cs_ok & (xor == expected)
-    parsed.kind[rows[~ok]] = REJECTED
-    parsed.reason[rows[~ok]] = _R_TAG
-    rows, s0, star = rows[ok], s0[ok], star[ok]
-    row, fa, fb = _fields(commas, s0 + 1, star)
+    parsed.kind[rows[~ok & ~extra]] = REJECTED
+    parsed.reason[rows[~ok & ~extra]] = _R_TAG
+
+    # the fields: split the content (before the last '*') at its commas
+    comma_pos = np.flatnonzero(data == 44)
+    comma_row = np.searchsorted(offsets, comma_pos, side="right") - 1
+    inside = ok[comma_row] & (comma_pos < star_c[comma_row])
+    comma_pos, comma_row = comma_pos[inside], comma_row[inside]
+    count = np.bincount(comma_row, minlength=m)
+    row, fa, fb = _split(comma_pos, np.cumsum(count) - count, count, offsets[:-1],
+                         np.where(ok, star_c, offsets[:-1]))
+    padded = np.append(data, np.zeros(2, dtype=np.uint8))
+    first, second = padded[fa], padded[fa + 1]
+    keyed = ok[row] & (fb > fa) & ((fb == fa + 1) | (second == 58))  # key = text before ':'
+    fa, fb = fa + shift[row], fb + shift[row]
     va = np.minimum(fa + 2, fb)
-    found = {letter: _key(buf, fa, fb, letter) for letter in "csg"}
-    counts = {k: np.bincount(row[v], minlength=len(rows)) for k, v in found.items()}
-    slow = (counts["c"] > 1) | (counts["s"] > 1) | (counts["g"] > 1)
+    found = {letter: keyed & (first == ord(letter)) for letter in "csg"}
+    slow = np.zeros(m, dtype=bool)
+    for letter in "csg":
+        slow |= np.bincount(row[found[letter]], minlength=m) > 1  # a repeated key
 
     is_c = found["c"]
-    seconds, valid, unsure, other = _parse_unix(buf, va[is_c], fb[is_c])
+    seconds, valid, unsure, other = _parse_unix(lines, va[is_c], fb[is_c])
     c_row = row[is_c]
     slow[c_row[unsure | other]] = True
     bad = np.zeros(len(rows), dtype=bool)
@@ -532,7 +639,7 @@ def _parse_tags(
 
     is_g = found["g"]
     if is_g.any():
-        hyphens = np.append(_positions(buf, size, "-"), np.full(2, size + 1))
+        hyphens = np.append(lines.hyphens, np.full(2, lines.size + 1))
         ga, gb = va[is_g], fb[is_g]
         second = hyphens[np.searchsorted(hyphens, ga) + 1]
         ga = np.where(second < gb, second + 1, ga)  # n-m-ID: the ID; anything else: all of it
@@ -546,16 +653,16 @@ def _parse_tags(
     parsed.reason[rows[bad]] = _R_TAG
 
 
-def _parse_columns(lines: _Lines, parsed: _Parsed, commas: Ints) -> None:
+def _parse_columns(lines: _Lines, parsed: _Parsed) -> None:
     """A Unix time column before or after the sentence, for lines without a tag-block time."""
-    buf, size = lines.buf, lines.size
+    buf = lines.buf
     rows = np.flatnonzero((parsed.kind == _CAND) & np.isnan(parsed.tag_time))
     s0, p = lines.s0[rows], parsed.bang[rows]
     leading = (p > s0) & (buf[s0] != 92)
     r, a, b = rows[leading], s0[leading], p[leading]
     sep = (buf[b - 1] == 44) | (buf[b - 1] == 59) | (buf[b - 1] == 32)
     b = np.where(sep, b - 1, b)
-    seconds, valid, unsure, other = _parse_unix(buf, a, b)
+    seconds, valid, unsure, other = _parse_unix(lines, a, b)
     parsed.col_slow[r[(unsure | other) & (b > a)]] = True
     parsed.col_time[r[valid]] = seconds[valid]
 
@@ -566,13 +673,14 @@ def _parse_columns(lines: _Lines, parsed: _Parsed, commas: Ints) -> None:
     if len(rows) == 0:
         return
     # a space in the trailing columns (tokens are stripped): the reference reads those
-    awkward = _count_in(_positions(buf, size, " "), after, te) > 0
+    awkward = _count_in(lines.spaces, after, te) > 0
     parsed.col_slow[rows[awkward]] = True
     rows, after, te = rows[~awkward], after[~awkward], te[~awkward]
-    row, fa, fb = _fields(commas, after, te)
-    seconds, valid, unsure, _ = _parse_unix(buf, fa, fb)
-    head = buf[fa[:, None] + np.arange(5)]
-    iso_like = (fb - fa >= 10) & _DIGIT[head[:, :4]].all(axis=1) & (head[:, 4] == 45)
+    row, fa, fb = _fields(lines.commas, after, te)
+    seconds, valid, unsure, _ = _parse_unix(lines, fa, fb)
+    iso_like = (fb - fa >= 10) & (buf[fa + 4] == 45)
+    for k in range(4):
+        iso_like &= _DIGIT[buf[fa + k]]
     parsed.col_slow[rows[row[unsure | iso_like]]] = True
     last = np.flatnonzero(valid)
     rightmost = np.ones(len(last), dtype=bool)
@@ -597,7 +705,7 @@ def _resolve(
     state: FramingState,
 ) -> FramedBlock:
     """Settle times (groups, columns, $PGHP, inherited), frame slow lines, build the block."""
-    buf, n = lines.buf, len(lines.s0)
+    n = len(lines.s0)
     index = np.arange(n)
     kind = parsed.kind
     slow = kind == SLOW
@@ -614,7 +722,7 @@ def _resolve(
 
     # tag-block groups: a fragment without c: takes the time of the group's last c: fragment
     grouped = np.flatnonzero(cand & has_group)
-    gids = _span_strings(buf, group_a[grouped], group_b[grouped], np.ones(len(grouped), bool))
+    gids = _substrings(lines, group_a[grouped], group_b[grouped])
     codes = np.asarray(gids.dictionary_encode().indices, dtype=np.int64)
     is_setter = ~np.isnan(own_time[grouped])
     order = np.lexsort((grouped, codes))
@@ -697,7 +805,7 @@ def _resolve(
     context = _Context(first_line_no, params, state, last_pghp, starts_seen, last_own, own_time,
                        parsed.pghp_time, kind == SLOW)
     setters = np.flatnonzero((kind == SENTENCE) & has_group & ~np.isnan(parsed.tag_time))
-    setter_items = _setter_items(buf, setters, parsed, group_a, group_b)
+    setter_items = _setter_items(lines, setters, parsed, group_a, group_b)
     slow_items, end_state = _frame_slow(texts, context, setters, setter_items)
     return _build(lines, parsed, kind, reason, received, own, (station_a, station_b, has_station),
                   overrides, first_line_no, slow_items, end_state)
@@ -719,13 +827,12 @@ class _Context:
 
 
 def _setter_items(
-    buf: npt.NDArray[np.uint8], setters: Ints, parsed: _Parsed, group_a: Ints, group_b: Ints
+    lines: _Lines, setters: Ints, parsed: _Parsed, group_a: Ints, group_b: Ints
 ) -> tuple[list[str], list[float], list[str | None]]:
     """Group id, time and station of each fast line that sets a group's time."""
-    everyone = np.ones(len(setters), dtype=bool)
     station_a, station_b, has_station = parsed.station
-    gids = _span_strings(buf, group_a[setters], group_b[setters], everyone).to_pylist()
-    stations = _span_strings(buf, station_a[setters], station_b[setters], has_station[setters])
+    gids = _substrings(lines, group_a[setters], group_b[setters]).to_pylist()
+    stations = _substrings(lines, station_a[setters], station_b[setters], has_station[setters])
     return gids, parsed.tag_time[setters].tolist(), stations.to_pylist()
 
 
@@ -823,10 +930,10 @@ def _build(
     is_sentence = kind == SENTENCE
     bang, c4, c5, c6 = parsed.bang, parsed.c4, parsed.c5, parsed.c6
     at = np.where(is_sentence, bang, 0)
-    digit = buf[at[:, None] + np.array([7, 9, 11, 12])].astype(np.int8) - 48
+    total, num, seq = (buf[at + k].astype(np.int8) - 48 for k in (7, 9, 11))
     has_seq = c4 == bang + 12
     station_a, station_b, has_station = station
-    station_col = _span_strings(buf, station_a, station_b, is_sentence & has_station)
+    station_col = _substrings(lines, station_a, station_b, is_sentence & has_station)
     if overrides:
         values = station_col.to_pylist()
         for i, value in overrides.items():
@@ -841,14 +948,14 @@ def _build(
         received_s=received,
         own_time=own & is_sentence,
         station=station_col,
-        talker=_span_strings(buf, bang + 1, bang + 3, is_sentence),
-        total=np.where(is_sentence, digit[:, 0], zero),
-        num=np.where(is_sentence, digit[:, 1], zero),
-        seq=np.where(is_sentence & has_seq, digit[:, 2], zero - 1).astype(np.int8),
-        channel=_span_strings(buf, c4 + 1, c5, is_sentence),
-        payload=_strings(parsed.payload_offsets, parsed.payload_data, is_sentence),
+        talker=_substrings(lines, bang + 1, bang + 3, is_sentence),
+        total=np.where(is_sentence, total, zero),
+        num=np.where(is_sentence, num, zero),
+        seq=np.where(is_sentence & has_seq, seq, zero - 1).astype(np.int8),
+        channel=_substrings(lines, c4 + 1, c5, is_sentence),
+        payload=_with_nulls(parsed.payload, is_sentence),
         fill=np.where(is_sentence, buf[np.maximum(c6, 0) + 1].astype(np.int8) - 48, zero),
-        group=_span_strings(buf, group_a, group_b, is_sentence & has_group),
+        group=_substrings(lines, group_a, group_b, is_sentence & has_group),
         checksum_ok=(c6 >= 0) & (kind != SLOW) & (reason != _R_CHECKSUM),
         text_start=lines.s0,
         text_end=lines.te,

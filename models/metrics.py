@@ -65,7 +65,7 @@ def fit_platt(raw: np.ndarray, labels: np.ndarray, iterations: int = 50) -> tupl
     target = np.where(y > 0, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
     a, b = 1.0, 0.0
     for _ in range(iterations):
-        p = 1.0 / (1.0 + np.exp(-(a * x + b)))
+        p = _sigmoid(a * x + b)
         w = np.maximum(p * (1 - p), 1e-12)
         grad = np.array([np.sum((p - target) * x), np.sum(p - target)])
         hess = np.array([[np.sum(w * x * x), np.sum(w * x)], [np.sum(w * x), np.sum(w)]])
@@ -78,4 +78,8 @@ def fit_platt(raw: np.ndarray, labels: np.ndarray, iterations: int = 50) -> tupl
 
 
 def apply_platt(raw: np.ndarray, a: float, b: float) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-(a * np.asarray(raw, dtype="float64") + b)))
+    return _sigmoid(a * np.asarray(raw, dtype="float64") + b)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -500.0, 500.0)))

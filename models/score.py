@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from features import catalog
+from features.events import per_vessel_events
 from models import metrics
 from models.card import Model
 from vessel_risk import columns as c
@@ -76,44 +77,67 @@ def risk_list(
 def explain(
     features: pd.DataFrame, model: Model, events: pd.DataFrame, params: ScoreParams
 ) -> list[str]:
-    """One reason text per row: the largest risk-raising contributions, in words."""
+    """One reason text per row: the largest risk-raising contributions, in words.
+
+    Only features that raise risk by their nature are reasons (a tonnage is not); a behaviour is
+    told through its most telling event (what, how much, when).
+    """
     if not len(features):
         return []
     x = features[model.card.features].astype("float64")
     contrib = np.asarray(model.booster.predict(x, pred_contrib=True))[:, :-1]  # last: bias
     names = model.card.features
-    by_vessel = {m: g for m, g in events.groupby(c.MMSI)} if len(events) else {}
+    mine = per_vessel_events(events)
+    by_vessel = {m: g for m, g in mine.groupby(c.MMSI)} if len(mine) else {}
     texts = []
     for row_i, mmsi in enumerate(features[c.MMSI].to_numpy()):
-        order = np.argsort(-contrib[row_i], kind="stable")
+        vessel_events = by_vessel.get(mmsi)
         parts: list[str] = []
-        used_event_types: set[str] = set()
-        for j in order:
-            if contrib[row_i, j] < params.min_contribution or len(parts) >= params.reasons_per_vessel:
+        told: set[str] = set()  # event types already told
+        for j in np.argsort(-contrib[row_i], kind="stable"):
+            if contrib[row_i, j] < params.min_contribution:
                 break
             feature = catalog.BY_NAME[names[j]]
-            if feature.event_type in used_event_types:
+            value = float(x.iat[row_i, j])
+            if feature.direction <= 0 or np.isnan(value) or feature.event_type in told:
                 continue
-            text = reason_text(feature, float(x.iat[row_i, j]), by_vessel.get(mmsi))
-            if text:
-                parts.append(text)
-                if feature.event_type:
-                    used_event_types.add(feature.event_type)
-        texts.append("; ".join(parts) if parts else "no single factor stands out")
+            if feature.name == catalog.SUSPICIOUS_BEHAVIOURS:
+                kinds = [] if vessel_events is None else [
+                    k for k in catalog.SUSPICIOUS_EVENT_TYPES
+                    if k not in told and (vessel_events[c.EVENT_TYPE] == k).any()]
+                parts.extend(event_reason(k, vessel_events) for k in kinds)  # type: ignore[arg-type]
+                told.update(kinds)
+            elif feature.event_type is not None and vessel_events is not None and (
+                    vessel_events[c.EVENT_TYPE] == feature.event_type).any():
+                parts.append(event_reason(feature.event_type, vessel_events))
+                told.add(feature.event_type)
+            else:
+                parts.append(value_reason(feature, value))
+            if len(parts) >= params.reasons_per_vessel:
+                break
+        texts.append("; ".join(parts[: params.reasons_per_vessel]) or "no single factor stands out")
     return texts
 
 
-def reason_text(feature: catalog.Feature, value: float, events: pd.DataFrame | None) -> str:
-    """What, how much, when: from the vessel's most telling event, or the feature's value."""
-    if feature.event_type is not None and events is not None:
-        own = events[events[c.EVENT_TYPE] == feature.event_type]
-        if len(own):
-            top = own.sort_values([c.DURATION_H, c.START], ascending=[False, False]).iloc[0]
-            count = f"{len(own)}x, " if len(own) > 1 else ""
-            when = top[c.START].strftime("%Y-%m-%d %H:%M UTC")
-            return f"{feature.description} ({count}{when}): {top[c.DETAIL]}"
-    if pd.isna(value):
-        return f"{feature.description}: unknown"
+# Words for each event type: the description of its first (count) feature in the catalog.
+_EVENT_WORDS = {f.event_type: f.description for f in reversed(catalog.FEATURES) if f.event_type}
+
+
+def event_reason(event_type: str, events: pd.DataFrame) -> str:
+    """The vessel's most telling event of a type: the longest, then the latest."""
+    own = events[events[c.EVENT_TYPE] == event_type]
+    top = own.sort_values([c.DURATION_H, c.START], ascending=[False, False]).iloc[0]
+    count = f"{len(own)}x, " if len(own) > 1 else ""
+    when = top[c.START].strftime("%Y-%m-%d %H:%M UTC")
+    return f"{_EVENT_WORDS[event_type]} ({count}{when}): {top[c.DETAIL]}"
+
+
+def value_reason(feature: catalog.Feature, value: float) -> str:
+    """A registry or summary feature in words."""
+    if feature.name == catalog.FLAG_RISK:
+        return "flag on the Paris MoU " + ("black list" if value >= 2 else "grey list")
+    if feature.name == catalog.UNCLASSED:
+        return "no classification society"
     if value == int(value):
         return f"{feature.description}: {int(value)}"
     return f"{feature.description}: {value:.1f}"

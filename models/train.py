@@ -28,13 +28,15 @@ from vessel_risk.errors import ModelError
 @dataclass(frozen=True)
 class TrainParams:
     seed: int = 20261123
-    num_boost_round: int = 150
-    learning_rate: float = 0.05
-    # Small trees: few hundred labelled boardings a year is the realistic data size, and shallow
-    # trees keep per-vessel explanations (pred_contrib) cheap.
-    num_leaves: int = 15
-    max_depth: int = 5
-    min_data_in_leaf: int = 10
+    # Labelled boardings are few (hundreds a year for a port): shallow trees (depth 2, so each
+    # tree weighs at most a pair of factors) with small leaves, many slow rounds. Rare but strong
+    # signals such as a watchlist hit get their own split; shallow trees also keep per-vessel
+    # explanations (pred_contrib) cheap.
+    num_boost_round: int = 200
+    learning_rate: float = 0.03
+    num_leaves: int = 4
+    max_depth: int = 2
+    min_data_in_leaf: int = 5
     # The latest outcome dates holding at least this share of rows are held out for evaluation.
     validation_share: float = 0.3
 

@@ -13,7 +13,8 @@ Probability model (documented so the model's job is clear, and deliberately nois
 Behaviour counts only when it *started before the boarding day* (before 00:00 UTC of that date),
 so features computed as of that date can see it: no look-ahead. About 70% of the fleet is boarded
 on one of days 3..N of the period, half of those twice; officers pick ships with injected
-behaviour 2.5 times as often as others (targeted boardings), so positives are not too rare.
+behaviour 2.5 times as often as others (targeted boardings), and usually in the week after the
+behaviour started, so positives are not too rare.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class OutcomeParams:
     w_detention: float = 0.4  # per past detention, capped at three
     noise_sd: float = 0.5  # keeps the label from being a rule of the features
     lookback_days: int = 7
+    # Share of targeted vessels boarded in the days after their behaviour (intelligence-led).
+    after_behaviour_share: float = 0.8
 
 
 def outcomes_table(
@@ -75,7 +78,8 @@ def outcomes_table(
     for i in chosen:  # one loop over the boarded vessels (a few dozen)
         v = fleet[int(i)]
         k = 2 if rng.random() < params.twice_share and days - first >= 1 else 1
-        offs = np.sort(rng.choice(np.arange(first - 1, days), size=k, replace=False))
+        offs = np.sort(rng.choice(_boarding_days(v, truth, start, first, days, rng, params),
+                                  size=k, replace=False))
         for off in offs:
             day = start + timedelta(days=int(off))
             p = label_probability(
@@ -98,6 +102,22 @@ def outcomes_table(
     df = pd.DataFrame(recs, columns=c.OUTCOME_COLUMNS)
     df[c.IMO] = df[c.IMO].astype("Int64")
     return df.sort_values([c.DATE, c.MMSI], kind="mergesort").reset_index(drop=True)
+
+
+def _boarding_days(v: Vessel, truth: pd.DataFrame, start: date, first: int, days: int,
+                   rng: np.random.Generator, params: OutcomeParams) -> np.ndarray:
+    """Day offsets a vessel may be boarded on. Targeted boardings follow the behaviour that
+    prompted them: usually within the week after it started."""
+    every = np.arange(first - 1, days)
+    started = pd.to_datetime(
+        truth.loc[(truth[c.MMSI] == v.mmsi) & truth[c.EVENT_TYPE].isin(AT_SEA + MESSAGE), c.START],
+        utc=True,
+    )
+    if started.empty or rng.random() >= params.after_behaviour_share:
+        return every
+    first_day = (started.min().date() - start).days
+    after = every[(every > first_day) & (every <= first_day + params.lookback_days)]
+    return after if len(after) >= 2 else every
 
 
 def label_probability(

@@ -7,7 +7,7 @@ import pytest
 
 from features import catalog
 from features.events import make_events
-from models.score import ScoreParams, reason_text, risk_list
+from models.score import ScoreParams, risk_list, value_reason
 from models.train import train_model
 from tests.models.builders import training_rows
 from vessel_risk import columns as c
@@ -72,7 +72,31 @@ def test_risk_list_names_missing_features(model) -> None:  # type: ignore[no-unt
         risk_list(features, vessels(features), gap_event(0), model, DAY)
 
 
-def test_reason_text_uses_feature_value_when_no_event() -> None:
-    assert reason_text(catalog.BY_NAME[catalog.DETENTIONS_36M], 2.0, None) == \
-        "detentions in 36 months: 2"
-    assert reason_text(catalog.BY_NAME[catalog.AGE_YEARS], float("nan"), None).endswith("unknown")
+def test_value_reason_words_registry_features() -> None:
+    assert value_reason(catalog.BY_NAME[catalog.DETENTIONS_36M], 2.0) == "detentions in 36 months: 2"
+    assert value_reason(catalog.BY_NAME[catalog.FLAG_RISK], 2.0) == "flag on the Paris MoU black list"
+    assert value_reason(catalog.BY_NAME[catalog.UNCLASSED], 1.0) == "no classification society"
+
+
+def test_risk_list_never_gives_unknown_or_neutral_features_as_reasons(model) -> None:  # type: ignore[no-untyped-def]
+    features = training_rows(40, seed=4).drop(columns=[c.DATE, c.LABEL])
+    features[catalog.AGE_YEARS] = float("nan")
+    listed = risk_list(features, vessels(features), gap_event(0), model, DAY)
+    neutral = [f.description for f in catalog.FEATURES if f.direction == 0]
+    for text in listed[c.REASONS]:
+        assert "unknown" not in text
+        assert not any(text.startswith(d) or f"; {d}" in text for d in neutral)
+
+
+def test_risk_list_tells_encounter_for_both_vessels(model) -> None:  # type: ignore[no-untyped-def]
+    features = training_rows(10, seed=4).drop(columns=[c.DATE, c.LABEL])
+    features[catalog.ENCOUNTER_COUNT] = 0.0
+    a, b = (int(m) for m in features[c.MMSI].iloc[:2])
+    features.loc[:1, catalog.ENCOUNTER_COUNT] = 3.0
+    meeting = make_events(pd.DataFrame({
+        c.MMSI: [a], c.OTHER_MMSI: [b], c.EVENT_TYPE: [c.ENCOUNTER],
+        c.START: [pd.Timestamp("2026-11-19T02:50Z")], c.END: [pd.Timestamp("2026-11-19T08:25Z")],
+        c.LAT: [56.0], c.LON: [4.0], c.DETAIL: ["together 5.6 h, 0.2 nm apart"]}))
+    listed = risk_list(features, vessels(features), meeting, model, DAY).set_index(c.MMSI)
+    for vessel in (a, b):
+        assert "together 5.6 h" in listed.loc[vessel, c.REASONS]
