@@ -39,13 +39,13 @@ def train(
     model_out: str,
     lookback_days: int = DEFAULT_LOOKBACK_DAYS,
     seed: int | None = None,
+    notes: list[str] | None = None,
 ) -> dict[str, Any]:
     settings = Settings(lookback_days=lookback_days)
     table = build_table(ingest(ais, settings), registry, outcomes, settings)
     params = settings.training if seed is None else type(settings.training)(seed=seed)
-    model = train_model(table.rows, params)
+    model = train_model(table.rows, params, table.outcomes_without_ais, tuple(notes or ()))
     card: ModelCard = model.card
-    card.data_sizes["outcomes_without_ais"] = table.outcomes_without_ais
     save_model(model, Path(model_out))
     return {"model_out": model_out, "version": card.version, "metrics": card.metrics,
             "baseline": card.baseline, "data_sizes": card.data_sizes}

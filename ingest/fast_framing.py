@@ -289,14 +289,23 @@ def _split(
     delims: Ints, lo: Ints, count: Ints, a: Ints, b: Ints
 ) -> tuple[Ints, Ints, Ints]:
     """Fields of each [a, b) given its delimiters ``delims[lo:lo + count]``."""
+    take = np.repeat(lo - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))
+    return _split_exact(delims[take], count, a, b)
+
+
+def _split_exact(inner: Ints, count: Ints, a: Ints, b: Ints) -> tuple[Ints, Ints, Ints]:
+    """Fields of each [a, b), given all rows' delimiters in order and each row's count."""
     per_row = count + 1
-    row = np.repeat(np.arange(len(a)), per_row)
-    ordinal = np.arange(int(per_row.sum())) - np.repeat(np.cumsum(per_row) - per_row, per_row)
-    at = np.repeat(lo, per_row) + ordinal  # index of the delimiter that ends the field
-    padded = np.append(delims, 0)
-    starts = np.where(ordinal == 0, a[row], padded[np.maximum(at - 1, 0)] + 1)
-    ends = np.where(ordinal == count[row], b[row], padded[np.minimum(at, len(delims))])
-    return row, starts, ends
+    first = np.cumsum(per_row) - per_row
+    n_fields = int(per_row.sum())
+    starts, ends = np.empty(n_fields, np.int64), np.empty(n_fields, np.int64)
+    is_first = np.zeros(n_fields, dtype=bool)
+    is_first[first] = True
+    starts[first], starts[~is_first] = a, inner + 1
+    is_last = np.zeros(n_fields, dtype=bool)
+    is_last[first + count] = True
+    ends[first + count], ends[~is_last] = b, inner
+    return np.repeat(np.arange(len(a)), per_row), starts, ends
 
 
 def _substrings(lines: _Lines, a: Ints, b: Ints, valid: Bools | None = None) -> pa.Array:
@@ -306,6 +315,8 @@ def _substrings(lines: _Lines, a: Ints, b: Ints, valid: Bools | None = None) -> 
     between them are the others), and Arrow's ``take`` copies them out in C++.
     """
     n = len(a)
+    if valid is not None and valid.all():
+        valid = None
     if valid is not None:
         reach = np.maximum.accumulate(np.where(valid, b, 0)) if n else b
         a, b = np.where(valid, a, reach), np.where(valid, b, reach)
@@ -316,7 +327,7 @@ def _substrings(lines: _Lines, a: Ints, b: Ints, valid: Bools | None = None) -> 
     kind = pa.large_string() if large else pa.string()
     spans = pa.Array.from_buffers(kind, 2 * n, [None, pa.py_buffer(offsets), lines.arrow])
     taken = spans.take(pa.array(np.arange(0, 2 * n, 2)))
-    if valid is None or valid.all():
+    if valid is None:
         return taken
     bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
     nulls = int(n - np.count_nonzero(valid))
@@ -347,11 +358,12 @@ def _parse_unix(lines: _Lines, a: Ints, b: Ints) -> tuple[Floats, Bools, Bools, 
     n, length = len(a), b - a
     seconds, valid = np.full(n, np.nan), np.zeros(n, dtype=bool)
     unsure, other = length > _MAX_NUMBER_CHARS, np.zeros(n, dtype=bool)
-    for width in np.unique(length[(length > 0) & ~unsure]).tolist():
+    widths = np.bincount(np.where(unsure, 0, length), minlength=1)
+    for width in np.flatnonzero(widths[1:]) + 1:
         rows = np.flatnonzero(length == width)
         chars = _bytes_of(_substrings(lines, a[rows], b[rows]))[1].reshape(len(rows), width)
         digit = (chars >= 48) & (chars <= 57)
-        if _all_columns(digit):  # the usual case: a plain integer
+        if digit.all():  # the usual case: a plain integer
             ok = np.full(len(rows), _UNIX_DIGITS[0] <= width <= _UNIX_DIGITS[1])
             if width > _EXACT_DIGITS or not ok.any():
                 continue
@@ -382,11 +394,6 @@ def _parse_unix(lines: _Lines, a: Ints, b: Ints) -> tuple[Floats, Bools, Bools, 
     return seconds, valid, unsure, other
 
 
-def _all_columns(flags: Bools) -> bool:
-    """Whether every entry of a 2-D mask holds (a row reduction is slow on narrow rows)."""
-    return bool(flags.all())
-
-
 def _integer(digits: npt.NDArray[np.uint8]) -> Ints:
     """Rows of decimal digit values as integers (column by column: fast on narrow rows)."""
     whole = np.zeros(len(digits), dtype=np.int64)
@@ -412,7 +419,10 @@ def _parse(lines: _Lines, params: FramingParams) -> _Parsed:
         (after[:, 1] == 45) & (after[:, 2] == 45))
     is_start = talker_ok & (after[:, 3] == 86) & (after[:, 4] == 68)
     is_start &= ((after[:, 5] == 77) | (after[:, 5] == 79)) & (after[:, 6] == 44)
-    bang_line = np.searchsorted(lines.end, bangs)
+    if len(bangs) == n and ((bangs >= lines.start) & (bangs < lines.end)).all():
+        bang_line = np.arange(n)  # one '!' on every line, the usual case
+    else:
+        bang_line = np.searchsorted(lines.end, bangs)
     n_bang = np.bincount(bang_line, minlength=n)
     n_start = np.bincount(bang_line[is_start], minlength=n)
     first_bang = np.full(n, -1, dtype=np.int64)
@@ -549,7 +559,8 @@ def _parse_sentences(lines: _Lines, parsed: _Parsed) -> None:
     full[rows] = True
     parsed.payload = _spread(payload, full)
 
-    rows, p, c4, c5, c6, tail = rows[ok], p[ok], c4[ok], c5[ok], c6[ok], tail[ok]
+    if not ok.all():
+        rows, p, c4, c5, c6, tail = rows[ok], p[ok], c4[ok], c5[ok], c6[ok], tail[ok]
     bounds = np.empty(2 * len(rows), dtype=np.int64)
     bounds[0::2], bounds[1::2] = p + 1, c6 + 2
     xor = np.bitwise_xor.reduceat(buf, bounds)[0::2] if len(rows) else bounds
@@ -586,12 +597,19 @@ def _parse_tags(lines: _Lines, parsed: _Parsed, params: FramingParams) -> None:
     extra = np.zeros(m, dtype=bool)
     extra[np.searchsorted(offsets, np.flatnonzero(data == 92), side="right") - 1] = True
     parsed.kind[rows[extra]] = SLOW
-    star_pos = np.flatnonzero(data == 42)
-    star_row = np.searchsorted(offsets, star_pos, side="right") - 1
-    last = np.ones(len(star_pos), dtype=bool)
-    last[:-1] = star_row[1:] != star_row[:-1]
-    star_c = np.full(m, -1, dtype=np.int64)
-    star_c[star_row[last]] = star_pos[last]
+    # the body's last '*': most often 3 bytes before its end ("*hh"), else searched for
+    star_c = offsets[1:] - 3
+    padded = np.append(data, np.zeros(2, dtype=np.uint8))
+    usual = (star_c >= offsets[:-1]) & (padded[star_c] == 42)
+    usual &= (padded[star_c + 1] != 42) & (padded[star_c + 2] != 42)
+    if not usual.all():
+        star_pos = np.flatnonzero(data == 42)
+        star_row = np.searchsorted(offsets, star_pos, side="right") - 1
+        last = np.ones(len(star_pos), dtype=bool)
+        last[:-1] = star_row[1:] != star_row[:-1]
+        found = np.full(m, -1, dtype=np.int64)
+        found[star_row[last]] = star_pos[last]
+        star_c = np.where(usual, star_c, found)
     shift = s0 + 1 - offsets[:-1]  # compact position + shift = position in the block
     star = star_c + shift
     ok = (star_c >= 0) & ~extra
@@ -612,40 +630,39 @@ def _parse_tags(lines: _Lines, parsed: _Parsed, params: FramingParams) -> None:
     inside = ok[comma_row] & (comma_pos < star_c[comma_row])
     comma_pos, comma_row = comma_pos[inside], comma_row[inside]
     count = np.bincount(comma_row, minlength=m)
-    row, fa, fb = _split(comma_pos, np.cumsum(count) - count, count, offsets[:-1],
-                         np.where(ok, star_c, offsets[:-1]))
-    padded = np.append(data, np.zeros(2, dtype=np.uint8))
+    row, fa, fb = _split_exact(comma_pos, count, offsets[:-1], np.where(ok, star_c, offsets[:-1]))
     first, second = padded[fa], padded[fa + 1]
     keyed = ok[row] & (fb > fa) & ((fb == fa + 1) | (second == 58))  # key = text before ':'
     fa, fb = fa + shift[row], fb + shift[row]
-    va = np.minimum(fa + 2, fb)
-    found = {letter: keyed & (first == ord(letter)) for letter in "csg"}
     slow = np.zeros(m, dtype=bool)
-    for letter in "csg":
-        slow |= np.bincount(row[found[letter]], minlength=m) > 1  # a repeated key
+    spans = {}
+    for letter in "csg":  # (field index, its row, value start, value end) of each key
+        field = np.flatnonzero(keyed & (first == ord(letter)))
+        where, end = row.take(field), fb.take(field)
+        spans[letter] = (where, np.minimum(fa.take(field) + 2, end), end)
+        slow[where[1:][where[1:] == where[:-1]]] = True  # a repeated key
 
-    is_c = found["c"]
-    seconds, valid, unsure, other = _parse_unix(lines, va[is_c], fb[is_c])
-    c_row = row[is_c]
+    c_row, c_a, c_b = spans["c"]
+    seconds, valid, unsure, other = _parse_unix(lines, c_a, c_b)
     slow[c_row[unsure | other]] = True
-    bad = np.zeros(len(rows), dtype=bool)
+    bad = np.zeros(m, dtype=bool)
     bad[c_row[~valid & ~unsure & ~other]] = True
-    parsed.tag_time[rows[c_row[valid]]] = seconds[valid]
+    parsed.tag_time[rows.take(c_row[valid])] = seconds[valid]
 
-    is_s = found["s"]
+    s_row, s_a, s_b = spans["s"]
+    target = rows.take(s_row)
     station_a, station_b, has_station = parsed.station
-    station_a[rows[row[is_s]]], station_b[rows[row[is_s]]] = va[is_s], fb[is_s]
-    has_station[rows[row[is_s]]] = fb[is_s] > va[is_s]  # "s:" alone: no station
+    station_a[target], station_b[target] = s_a, s_b
+    has_station[target] = s_b > s_a  # "s:" alone: no station
 
-    is_g = found["g"]
-    if is_g.any():
+    g_row, g_a, g_b = spans["g"]
+    if len(g_row):
         hyphens = np.append(lines.hyphens, np.full(2, lines.size + 1))
-        ga, gb = va[is_g], fb[is_g]
-        second = hyphens[np.searchsorted(hyphens, ga) + 1]
-        ga = np.where(second < gb, second + 1, ga)  # n-m-ID: the ID; anything else: all of it
+        second = hyphens[np.searchsorted(hyphens, g_a) + 1]
+        g_a = np.where(second < g_b, second + 1, g_a)  # n-m-ID: the ID; anything else: all of it
+        target = rows.take(g_row)
         group_a, group_b, has_group = parsed.group
-        group_a[rows[row[is_g]]], group_b[rows[row[is_g]]] = ga, gb
-        has_group[rows[row[is_g]]] = True
+        group_a[target], group_b[target], has_group[target] = g_a, g_b, True
 
     parsed.kind[rows[slow]] = SLOW
     bad &= ~slow
@@ -663,10 +680,11 @@ def _parse_columns(lines: _Lines, parsed: _Parsed) -> None:
     sep = (buf[b - 1] == 44) | (buf[b - 1] == 59) | (buf[b - 1] == 32)
     b = np.where(sep, b - 1, b)
     seconds, valid, unsure, other = _parse_unix(lines, a, b)
-    parsed.col_slow[r[(unsure | other) & (b > a)]] = True
+    # not a number: an ISO time, or text that may even hide a tag block; the reference's
+    parsed.kind[r[(unsure | other) & (b > a)]] = SLOW
     parsed.col_time[r[valid]] = seconds[valid]
 
-    rows = rows[np.isnan(parsed.col_time[rows]) & ~parsed.col_slow[rows]]
+    rows = rows[np.isnan(parsed.col_time[rows]) & (parsed.kind[rows] == _CAND)]
     after, te = parsed.c6[rows] + 5, lines.te[rows]
     has_after = te > after
     rows, after, te = rows[has_after], after[has_after], te[has_after]
@@ -716,7 +734,8 @@ def _resolve(
     may_own = slow & ~parsed.is_pghp  # a slow line that may carry its own time
     cand = kind == _CAND
     own_time = parsed.tag_time.copy()
-    station_a, station_b, has_station = (a.copy() for a in parsed.station)
+    has_station = parsed.station[2].copy()
+    station_from = np.arange(n)  # the line whose tag block gives each line's station
     group_a, group_b, has_group = parsed.group
     overrides: dict[int, str | None] = {}
 
@@ -740,7 +759,7 @@ def _resolve(
     hit = (found >= 0) & ~tainted
     own_time[line[hit]] = parsed.tag_time[found[hit]]
     borrow = hit & ~has_station[line]
-    station_a[line[borrow]], station_b[line[borrow]] = station_a[found[borrow]], station_b[found[borrow]]
+    station_from[line[borrow]] = found[borrow]
     has_station[line[borrow]] = has_station[found[borrow]]
     away = np.flatnonzero((found < 0) & ~tainted)
     if len(away) and state.group_time:
@@ -807,7 +826,7 @@ def _resolve(
     setters = np.flatnonzero((kind == SENTENCE) & has_group & ~np.isnan(parsed.tag_time))
     setter_items = _setter_items(lines, setters, parsed, group_a, group_b)
     slow_items, end_state = _frame_slow(texts, context, setters, setter_items)
-    return _build(lines, parsed, kind, reason, received, own, (station_a, station_b, has_station),
+    return _build(lines, parsed, kind, reason, received, own, (station_from, has_station),
                   overrides, first_line_no, slow_items, end_state)
 
 
@@ -922,7 +941,7 @@ def _reference_line(
 
 def _build(
     lines: _Lines, parsed: _Parsed, kind: npt.NDArray[np.int8], reason: npt.NDArray[np.int8],
-    received: Floats, own: Bools, station: tuple[Ints, Ints, Bools],
+    received: Floats, own: Bools, station: tuple[Ints, Bools],
     overrides: dict[int, str | None], first_line_no: int,
     slow_items: list[Sentence | Rejected], end_state: FramingState,
 ) -> FramedBlock:
@@ -930,10 +949,15 @@ def _build(
     is_sentence = kind == SENTENCE
     bang, c4, c5, c6 = parsed.bang, parsed.c4, parsed.c5, parsed.c6
     at = np.where(is_sentence, bang, 0)
-    total, num, seq = (buf[at + k].astype(np.int8) - 48 for k in (7, 9, 11))
+    digits = _window(buf, at + 7, 5).astype(np.int8) - 48  # total, ',', number, ',', sequence id
+    total, num, seq = digits[:, 0], digits[:, 2], digits[:, 4]
     has_seq = c4 == bang + 12
-    station_a, station_b, has_station = station
-    station_col = _substrings(lines, station_a, station_b, is_sentence & has_station)
+    station_a, station_b, own_station = parsed.station
+    station_col = _substrings(lines, station_a, station_b, own_station)
+    station_from, has_station = station
+    if (station_from != np.arange(n)).any():  # a group fragment's station from its first one
+        station_col = station_col.take(station_from)
+    station_col = _with_nulls(station_col, is_sentence & has_station)
     if overrides:
         values = station_col.to_pylist()
         for i, value in overrides.items():

@@ -69,8 +69,13 @@ def split_by_time(dates: pd.Series, validation_share: float) -> np.ndarray:
     return dates.isin(unique[-n_held:]).to_numpy()
 
 
-def train_model(training: pd.DataFrame, params: TrainParams = TrainParams()) -> Model:
-    """``training``: one row per outcome with ``date``, ``label`` and every catalog feature."""
+def train_model(training: pd.DataFrame, params: TrainParams = TrainParams(),
+                outcomes_without_ais: int = 0, notes: tuple[str, ...] = ()) -> Model:
+    """``training``: one row per outcome with ``date``, ``label`` and every catalog feature.
+
+    ``outcomes_without_ais`` (outcomes whose vessel was not heard) and ``notes`` (what the data
+    is, e.g. synthetic) are recorded in the card.
+    """
     features = list(catalog.FEATURE_NAMES)
     missing = [col for col in [c.DATE, c.LABEL, *features] if col not in training]
     if missing:
@@ -119,13 +124,15 @@ def train_model(training: pd.DataFrame, params: TrainParams = TrainParams()) -> 
                          "validation_from": dates[held].min() if held.any() else ""},
         data_sizes={"rows": int(len(data)), "positives": int(y.sum()),
                     "vessels": int(data[c.MMSI].nunique()),
-                    "train_rows": int((~held).sum()), "validation_rows": int(held.sum())},
+                    "train_rows": int((~held).sum()), "validation_rows": int(held.sum()),
+                    "outcomes_without_ais": outcomes_without_ais},
         metrics=evaluation,
         baseline=baseline,
         calibration={"a": a, "b": b},
         params={"train": asdict(params), "lightgbm": lgb_params},
         seed=params.seed,
         versions={"vessel_risk": vessel_risk.__version__, "lightgbm": lgb.__version__},
+        notes=list(notes),
     )
     return Model(booster, _with_version(card, booster))
 

@@ -77,9 +77,11 @@ def train(
     seed: Annotated[int | None, typer.Option("--seed")] = None,
 ) -> None:
     """Train a model from AIS + registry + labelled outcomes. No options: the bundled sample."""
+    notes: list[str] = []
     if not ais:
         ais, registry = [s.SAMPLE_AIS], registry or s.SAMPLE_REGISTRY
         outcomes = outcomes or s.SAMPLE_OUTCOMES
+        notes.append(s.SAMPLE_MODEL_NOTE)
     if outcomes is None:
         _fail(VesselRiskError("--outcomes is required with --ais"))
     s.prefect_environment()
@@ -88,7 +90,7 @@ def train(
     try:
         result = train_flow(ais=[str(p) for p in ais], registry=str(registry) if registry else None,
                             outcomes=str(outcomes), model_out=str(model_out),
-                            lookback_days=lookback_days, seed=seed)
+                            lookback_days=lookback_days, seed=seed, notes=notes)
     except VesselRiskError as exc:
         _fail(exc)
     console.print_json(json.dumps(result, default=str))

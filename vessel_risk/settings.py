@@ -22,6 +22,10 @@ SAMPLE_AIS = SAMPLE_DIR / "ais"
 SAMPLE_REGISTRY = SAMPLE_DIR / "registry"
 SAMPLE_OUTCOMES = SAMPLE_DIR / "outcomes.csv"
 DEFAULT_MODEL = PROJECT_ROOT / "models" / "default"
+SAMPLE_MODEL_NOTE = (
+    "Trained on the bundled synthetic sample (data/sample, made by simulator/): for demonstration "
+    "and tests only; it says nothing about real vessels."
+)
 DEFAULT_OUT = Path("data/out")
 WORKSPACE = Path(".workspace")
 

@@ -1,0 +1,42 @@
+"""The shipped default model is what training on the bundled sample with the default seed gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.ais import ingest_ais
+from ingest.outcomes import read_outcomes
+from ingest.registry import read_registry
+from models.card import CARD_FILE, MODEL_FILE, load_model, save_model
+from models.dataset import training_table
+from models.train import train_model
+from vessel_risk.settings import (
+    DEFAULT_LOOKBACK_DAYS,
+    DEFAULT_MODEL,
+    SAMPLE_AIS,
+    SAMPLE_MODEL_NOTE,
+    SAMPLE_OUTCOMES,
+    SAMPLE_REGISTRY,
+)
+
+pytestmark = pytest.mark.slow
+
+
+def test_retraining_on_the_sample_with_the_same_seed_reproduces_the_default_model(
+        tmp_path: Path) -> None:
+    tables = ingest_ais([SAMPLE_AIS])
+    table = training_table(tables.positions, tables.statics, read_registry(SAMPLE_REGISTRY),
+                           read_outcomes(SAMPLE_OUTCOMES), DEFAULT_LOOKBACK_DAYS)
+    model = train_model(table.rows, outcomes_without_ais=table.outcomes_without_ais,
+                        notes=(SAMPLE_MODEL_NOTE,))
+    retrained = save_model(model, tmp_path / "model")
+    for name in (MODEL_FILE, CARD_FILE):
+        assert (retrained / name).read_bytes() == (DEFAULT_MODEL / name).read_bytes(), name
+
+
+def test_default_model_card_says_it_is_synthetic_and_beats_its_baseline() -> None:
+    card = load_model(DEFAULT_MODEL).card
+    assert any("synthetic" in note for note in card.notes)
+    assert card.metrics["validation_roc_auc"] > card.baseline["validation_roc_auc"]
