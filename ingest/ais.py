@@ -121,8 +121,8 @@ def ingest_ais(paths: Iterable[Path], params: IngestParams = IngestParams()) -> 
     jobs = (chunk for path in nmea_files
             for chunk in chunks.read_chunks(path, params.chunk_lines, params.framing.context_lines))
     results = list(_run_chunks(jobs, params))
-    for part in [*results, *csv_parts]:
-        summary.add(part.summary)
+    for summary_part in [*(r.summary for r in results), *(p.summary for p in csv_parts)]:
+        summary.add(summary_part)
     positions = _merge_copies([r.positions for r in results], summary, params,
                               count_types=True)
     statics = _merge_copies([r.statics for r in results], summary, params, count_types=False)

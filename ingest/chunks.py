@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from vessel_risk.errors import InputError
 
@@ -36,7 +36,7 @@ def open_text(path: Path) -> IO[str]:
     try:
         with path.open("rb") as handle:
             magic = handle.read(2)
-        raw: IO[bytes] = gzip.open(path, "rb") if magic == _GZIP_MAGIC else path.open("rb")
+        raw = cast(IO[bytes], gzip.open(path, "rb") if magic == _GZIP_MAGIC else path.open("rb"))
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc}") from exc
     return io.TextIOWrapper(raw, encoding="latin-1", newline="\n")

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -68,7 +68,7 @@ _ROT_SCALE = 4.733  # pyais: rot = sign(raw) * round((raw / 4.733) ** 2), in deg
 _ROT_NO_TI_RAW = 127  # |raw| >= 127 means "turning, no turn indicator": pyais keeps the raw value
 
 # What decode_position_payloads takes: anything list-like of payload strings (or bytes).
-Payloads = Sequence[str | bytes | None] | np.ndarray | pd.Series
+Payloads: TypeAlias = Sequence[str | bytes | None] | np.ndarray | pd.Series
 
 _WORD_BITS = 60  # ten 6-bit characters per 64-bit word
 _CHARS = POSITION_REPORT_BITS // 6  # 28 characters hold one report
