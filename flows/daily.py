@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,8 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from features.build import Screening, Window, screen
-from ingest.ais import AisTables, ingest_ais
+from ingest.ais import AisTables, IngestParams, ingest_ais
+from ingest.framing import FramingParams
 from ingest.registry import Registry, read_registry_or_none
 from models.card import Model, load_model
 from models.score import risk_list
@@ -66,6 +67,14 @@ def score_and_store(result: Screening, model: Model, window: Window, out: Path,
     return listed
 
 
+def ingest_params(capture_time: datetime | None, ais_format: str | None) -> IngestParams:
+    stamp = None
+    if capture_time is not None:
+        aware = capture_time if capture_time.tzinfo else capture_time.replace(tzinfo=UTC)
+        stamp = aware.timestamp()
+    return IngestParams(framing=FramingParams(capture_time_s=stamp), format=ais_format)
+
+
 def last_day(tables: AisTables) -> date:
     """The last UTC day with any position: the default screening day."""
     stamps = tables.positions[c.TIMESTAMP].dropna()
@@ -82,9 +91,16 @@ def daily_screening(
     model: str,
     day: date | None = None,
     lookback_days: int = DEFAULT_LOOKBACK_DAYS,
+    capture_time: datetime | None = None,
+    ais_format: str | None = None,
 ) -> dict[str, Any]:
-    """Screen one day. Returns the run summary (counts, where the risk list was written)."""
-    settings = Settings(lookback_days=lookback_days)
+    """Screen one day. Returns the run summary (counts, where the risk list was written).
+
+    ``capture_time`` stamps AIS lines that carry no receive time of their own; ``ais_format``
+    forces one input format instead of telling it from each file's header.
+    """
+    settings = Settings(lookback_days=lookback_days,
+                        ingest=ingest_params(capture_time, ais_format))
     out_dir = Path(out)
     loaded_model = load_model(Path(model))
     reg = load_registry(registry)

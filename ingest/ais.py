@@ -23,6 +23,7 @@ from ingest import chunks, files, messages, tables
 from ingest.fragments import FragmentParams, Message, assemble
 from ingest.framing import FramingParams, Rejected, frame_lines
 from vessel_risk import columns as c
+from vessel_risk.errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,12 @@ class IngestParams:
     chunk_lines: int = 250_000
     # Worker processes for framing and decoding (the machines have 2 cores).
     workers: int = 2
+    # Force one input format (ingest.files.FORMATS) instead of telling it from each file's header.
+    format: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.format is not None and self.format not in files.FORMATS:
+            raise ConfigError(f"unknown AIS format {self.format!r}; one of {', '.join(files.FORMATS)}")
 
 
 @dataclass
@@ -110,7 +117,7 @@ def ingest_ais(paths: Iterable[Path], params: IngestParams = IngestParams()) -> 
     csv_parts: list[AisTables] = []
     nmea_files: list[Path] = []
     for path in files.discover(paths):
-        fmt = files.sniff_format(files.read_head(path))
+        fmt = params.format or files.sniff_format(files.read_head(path))
         if fmt == files.NMEA:
             summary.files += 1
             nmea_files.append(path)

@@ -46,6 +46,12 @@ def run(
     model: ModelOpt = s.DEFAULT_MODEL,
     out: OutOpt = s.DEFAULT_OUT,
     top: Annotated[int, typer.Option("--top", help="Rows to print.")] = 10,
+    capture_time: Annotated[datetime | None, typer.Option(
+        "--capture-time", formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ"],
+        help="Receive time (UTC) for AIS lines that carry none, e.g. a capture without tag blocks.",
+    )] = None,
+    ais_format: Annotated[str | None, typer.Option(
+        "--format", help="Force the AIS format: nmea, dma_csv or marinecadastre_csv.")] = None,
 ) -> None:
     """Screen a day: ingest, detect, feature, score, write. No options: the bundled sample."""
     if not ais:
@@ -60,6 +66,7 @@ def run(
         summary = daily_screening(
             ais=[str(p) for p in ais], registry=str(registry) if registry else None,
             out=str(out), model=str(model), day=_day(day), lookback_days=lookback_days,
+            capture_time=capture_time, ais_format=ais_format,
         )
         views.print_summary(console, summary)
         views.print_risk_list(console, out, date.fromisoformat(summary["date"]), top)

@@ -33,6 +33,13 @@ def print_summary(console: Console, summary: dict[str, Any]) -> None:
         f"{ingest['lines_read']} lines read, {quarantined} quarantined, "
         f"{ingest['duplicate_sentences']} duplicates. Model {summary['model_version']}."
     )
+    untimed = ingest["quarantined"].get("no_receive_time", 0)
+    if untimed:
+        console.print(
+            f"[yellow]{untimed} AIS lines have no receive time and were quarantined.[/] Give the "
+            "capture time with --capture-time YYYY-MM-DDTHH:MM:SSZ, or use files whose lines "
+            "carry tag blocks (\\s:...,c:UNIX*hh\\), $PGHP lines or a timestamp column."
+        )
     if summary["events"]:
         console.print("Events: " + ", ".join(f"{k} {v}" for k, v in summary["events"].items()))
     console.print(f"[dim]Risk list: {summary['risk_list']}[/]")
@@ -46,8 +53,9 @@ def print_risk_list(console: Console, out: Path, day: date, top: int) -> None:
 
 def print_table(console: Console, listed: pd.DataFrame, top: int) -> None:
     table = Table(show_lines=True)
-    for header in ("#", "MMSI", "IMO", "Name", "Flag", "Type", "Score", "Band", "Reasons"):
-        table.add_column(header, overflow="fold")
+    for header in ("#", "MMSI", "IMO", "Name", "Flag", "Type", "Score", "Band"):
+        table.add_column(header, overflow="fold", ratio=1)
+    table.add_column("Reasons", overflow="fold", ratio=5, min_width=30)
     for row in listed.sort_values(c.RISK_RANK).head(top).itertuples(index=False):
         rec = row._asdict()
         band = rec[c.RISK_BAND]

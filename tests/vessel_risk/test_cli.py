@@ -94,3 +94,18 @@ def test_run_names_file_row_and_column_of_a_broken_registry(tmp_path: Path) -> N
                            env={"COLUMNS": "200"})
     assert result.exit_code == 2
     assert "vessels.csv" in result.output and "row 4" in result.output and "imo" in result.output
+
+
+def test_run_explains_how_to_supply_a_missing_receive_time_and_accepts_one(tmp_path: Path) -> None:
+    from tests.support import shared_file
+
+    capture = shared_file("ais", "nmea", "pyais_nmea_data_sample.nmea")
+    without = runner.invoke(app, ["run", "--ais", str(capture), "--date", "2020-04-08",
+                                  "--out", str(tmp_path / "a")], env={"COLUMNS": "200"})
+    assert "--capture-time" in without.output
+    given = runner.invoke(app, ["run", "--ais", str(capture), "--capture-time",
+                                "2020-04-08T12:00:00Z", "--out", str(tmp_path / "b")],
+                          env={"COLUMNS": "200"})
+    assert given.exit_code == 0, given.output
+    listed = storage.read_partition(tmp_path / "b", storage.RISK_LISTS, date(2020, 4, 8))
+    assert len(listed) > 50
