@@ -51,21 +51,28 @@ def print_risk_list(console: Console, out: Path, day: date, top: int) -> None:
     print_table(console, listed, top)
 
 
+_NARROW_CONSOLE = 120  # below this width, identity details give way to the reasons
+
+
 def print_table(console: Console, listed: pd.DataFrame, top: int) -> None:
+    wide = console.width >= _NARROW_CONSOLE
     table = Table(show_lines=True)
-    for header in ("#", "MMSI", "IMO", "Name", "Flag", "Type", "Score", "Band"):
+    headers = ("#", "MMSI", "IMO", "Name", "Flag", "Type", "Score", "Band") if wide else (
+        "#", "MMSI", "Name", "Score", "Band")
+    for header in headers:
         table.add_column(header, overflow="fold", ratio=1)
     table.add_column("Reasons", overflow="fold", ratio=5, min_width=30)
     for row in listed.sort_values(c.RISK_RANK).head(top).itertuples(index=False):
         rec = row._asdict()
         band = rec[c.RISK_BAND]
-        table.add_row(
-            str(rec[c.RISK_RANK]), str(rec[c.MMSI]),
-            "" if pd.isna(rec[c.IMO]) else str(int(rec[c.IMO])),
-            _text(rec[c.NAME]), _text(rec[c.FLAG]), _text(rec[c.SHIP_TYPE]),
-            f"{rec[c.RISK_SCORE]:.2f}", f"[{_BAND_STYLE.get(band, '')}]{band}[/]",
-            _text(rec[c.REASONS]),
-        )
+        cells = {
+            "#": str(rec[c.RISK_RANK]), "MMSI": str(rec[c.MMSI]),
+            "IMO": "" if pd.isna(rec[c.IMO]) else str(int(rec[c.IMO])),
+            "Name": _text(rec[c.NAME]), "Flag": _text(rec[c.FLAG]),
+            "Type": _text(rec[c.SHIP_TYPE]), "Score": f"{rec[c.RISK_SCORE]:.2f}",
+            "Band": f"[{_BAND_STYLE.get(band, '')}]{band}[/]",
+        }
+        table.add_row(*(cells[h] for h in headers), _text(rec[c.REASONS]))
     console.print(table)
 
 
