@@ -27,12 +27,12 @@ from typing import Any
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # run from a checkout, uninstalled
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, uninstalled
 
 from ingest.fast_framing import SENTENCE, SLOW, FramingState, frame_block
 from ingest.framing import frame_lines, nmea_checksum
 
+ROOT = Path(__file__).resolve().parents[1]
 CAPTURE = ROOT.parent / "shared" / "data" / "ais" / "nmea" / "kystverket_2024-12-09_tagblock.nmea"
 _TAG = re.compile(r"^\\(?P<body>[^*\\]*)\*[0-9A-Fa-f]{2}\\")
 _TIME = re.compile(r"c:(\d+)")
