@@ -19,9 +19,10 @@ from typing import Any
 
 import pandas as pd
 
-from ingest import chunks, files, messages, tables
+from ingest import chunks, fast_framing, files, messages, tables
+from ingest.fast_framing import to_items
 from ingest.fragments import FragmentParams, Message, assemble
-from ingest.framing import FramingParams, Rejected, frame_lines
+from ingest.framing import FramingParams, Rejected
 from vessel_risk import columns as c
 from vessel_risk.errors import ConfigError
 
@@ -226,33 +227,38 @@ class Framed:
 
 
 def frame_nmea(chunk: chunks.Chunk, params: IngestParams = IngestParams()) -> Framed:
-    """Frame and reassemble the NMEA lines of one chunk; count what each line became."""
-    lines = chunk.lines
-    summary = IngestSummary(lines_read=len(lines))
-    for line in lines:
-        text = line.strip()
-        if not text or text.startswith("#"):
-            summary.blank_or_comment += 1
-        elif text.startswith("$PGHP"):
-            summary.time_only += 1
+    """Frame and reassemble the NMEA lines of one chunk; count what each line became.
+
+    The vectorised framer handles every line; single-fragment sentences (most of a feed) go
+    straight into the messages table as arrays, the rest through the reference objects.
+    """
+    context = len(chunk.context)
+    content = ("\n".join((*chunk.context, *chunk.lines)) + "\n").encode("latin-1")
+    block = fast_framing.frame_block(content, chunk.first_line_no - context, params.framing)
+    own = block.line_no >= chunk.first_line_no
+    single = own & (block.kind == fast_framing.SENTENCE) & (block.total == 1)
+    rest = to_items(block, content, keep=own & ~single)
+    summary = IngestSummary(lines_read=len(chunk.lines))
+    summary.blank_or_comment = int((own & (block.kind == fast_framing.BLANK_OR_COMMENT)).sum())
+    slow_lines = set(block.line_no[own & (block.kind == fast_framing.SLOW)].tolist())
+    yielded = Counter(item.line_no for item in rest)
+    # A $PGHP line only carries a time: the fast path marks it; a slow line that yields nothing
+    # is one the reference read as such.
+    summary.time_only = int((own & (block.kind == fast_framing.PGHP)).sum()) + sum(
+        1 for n in slow_lines if n not in yielded)
     rejected: list[Rejected] = []
     complete: list[Message] = []
-    framed = frame_lines([*chunk.context, *lines], params.framing,
-                         first_line_no=chunk.first_line_no - len(chunk.context))
-    for item in assemble(framed, params.fragments):
-        if item.line_no < chunk.first_line_no:
-            continue  # context: framed only so that stateful rules see the lines before
+    for item in assemble(rest, params.fragments):
         if isinstance(item, Rejected):
             rejected.append(item)
         else:
             complete.append(item)
-    # A $PGHP line that fails to parse is rejected, and was counted as time_only above.
-    summary.time_only -= sum(1 for r in rejected if r.raw.lstrip().startswith("$PGHP"))
-    pieces = Counter(r.line_no for r in rejected)
-    pieces.update(n for m in complete for n in m.raw_lines)
-    summary.extra_sentences = sum(n - 1 for n in pieces.values() if n > 1)
+    summary.extra_sentences = sum(n - 1 for n in yielded.values() if n > 1)
     summary.quarantined.update(r.reason for r in rejected)
-    return Framed(messages.messages_frame(complete, chunk.source), rejected, summary)
+    singles = messages.single_sentence_frame(block, content, single, chunk.source)
+    table = pd.concat([singles, messages.messages_frame(complete, chunk.source)],
+                      ignore_index=True).sort_values(c.LINE_NO, kind="mergesort")
+    return Framed(table.reset_index(drop=True), rejected, summary)
 
 
 def ingest_lines(lines: Sequence[str], source: str = "<lines>",

@@ -217,8 +217,11 @@ def frame_block(
     return _resolve(content, lines, parsed, first_line_no, params, start_state)
 
 
-def to_items(block: FramedBlock, content: bytes) -> list[Sentence | Rejected]:
-    """The block as the reference's objects, in line order (for tests and small inputs: slow)."""
+def to_items(
+    block: FramedBlock, content: bytes, keep: Bools | None = None
+) -> list[Sentence | Rejected]:
+    """The block as the reference's objects, in line order (a loop: for the lines ``keep`` marks,
+    or all; the caller takes the common lines as arrays)."""
     slow = iter(block.slow_items)
     pending = next(slow, None)
     out: list[Sentence | Rejected] = []
@@ -226,7 +229,10 @@ def to_items(block: FramedBlock, content: bytes) -> list[Sentence | Rejected]:
         name: getattr(block, name).to_pylist()
         for name in ("station", "talker", "channel", "payload", "group")
     }
-    for i, kind in enumerate(block.kind.tolist()):
+    rows = range(len(block.kind)) if keep is None else np.flatnonzero(keep).tolist()
+    kinds = block.kind.tolist()
+    for i in rows:
+        kind = kinds[i]
         line_no = int(block.line_no[i])
         if kind == SLOW:
             while pending is not None and pending.line_no == line_no:

@@ -12,9 +12,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ingest import tables
 from ingest.decode import decode_message
+from ingest.fast_framing import FramedBlock
 from ingest.fast_positions import decode_position_payloads
 from ingest.fragments import Message
 from ingest.framing import Rejected
@@ -46,6 +48,26 @@ def messages_frame(messages: Sequence[Message], source: str) -> pd.DataFrame:
         RAW_LINES: pd.Series([m.raw_lines for m in messages], dtype=object),
         c.SOURCE_FILE: source,
         c.LINE_NO: np.fromiter((m.line_no for m in messages), dtype="int64", count=len(messages)),
+    })
+
+
+def single_sentence_frame(
+    block: FramedBlock, content: bytes, rows: np.ndarray, source: str
+) -> pd.DataFrame:
+    """Messages-table rows for the single-fragment sentences ``rows`` marks, built from arrays."""
+    idx = np.flatnonzero(rows)
+    starts = block.sentence_start[idx].tolist()
+    ends = block.sentence_end[idx].tolist()
+    line_no = block.line_no[idx]
+    return pd.DataFrame({
+        PAYLOAD: block.payload.take(pa.array(idx)).to_numpy(zero_copy_only=False),
+        FILL: block.fill[idx].astype("int64"),
+        RECEIVED_S: block.received_s[idx],
+        SENTENCES: pd.Series([(content[a:b].decode("latin-1"),) for a, b in zip(starts, ends)],
+                             dtype=object),
+        RAW_LINES: pd.Series([(n,) for n in line_no.tolist()], dtype=object),
+        c.SOURCE_FILE: source,
+        c.LINE_NO: line_no.astype("int64"),
     })
 
 
