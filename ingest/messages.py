@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from ingest import tables
+from ingest.decode import Decoded as DecodedMessage
 from ingest.decode import decode_message
 from ingest.fast_framing import FramedBlock
 from ingest.fast_positions import decode_position_payloads
@@ -179,15 +180,21 @@ def _decode_slowly(
     static_rows: list[dict[str, Any]] = []
     other_rows: list[tuple[Any, ...]] = []
     failed: list[tuple[str, Rejected]] = []
-    for sentences, lines, received, heard_by, source, line_no, digest in zip(
+    # A vessel repeats the same static report every few minutes: decode each payload once.
+    seen: dict[tuple[str, int], DecodedMessage | str] = {}
+    for sentences, lines, received, heard_by, source, line_no, digest, payload, fill in zip(
         msgs[SENTENCES], msgs[RAW_LINES], msgs[RECEIVED_S], msgs[c.RECEIVERS],
-        msgs[c.SOURCE_FILE], msgs[c.LINE_NO], msgs[PAYLOAD_HASH],
+        msgs[c.SOURCE_FILE], msgs[c.LINE_NO], msgs[PAYLOAD_HASH], msgs[PAYLOAD], msgs[FILL],
     ):
-        try:
-            decoded = decode_message(sentences)
-        except ValueError as exc:
-            reason = str(exc).split(":")[0]
-            failed.extend((source, Rejected(n, reason, s, received)) for n, s in zip(lines, sentences))
+        key = (payload, fill)
+        if key not in seen:
+            try:
+                seen[key] = decode_message(sentences)
+            except ValueError as exc:
+                seen[key] = str(exc).split(":")[0]
+        decoded = seen[key]
+        if isinstance(decoded, str):
+            failed.extend((source, Rejected(n, decoded, s, received)) for n, s in zip(lines, sentences))
             continue
         common = {c.TIMESTAMP: received, c.RECEIVERS: heard_by, c.SOURCE_FILE: source,
                   c.LINE_NO: line_no, PAYLOAD_HASH: digest, RECEIVED_S: received,
