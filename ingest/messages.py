@@ -154,7 +154,7 @@ def _fast_positions(rows: pd.DataFrame, fields: pd.DataFrame) -> pd.DataFrame:
     # The same validity rules as ingest.decode: a value outside its range is not a measurement.
     frame = pd.DataFrame({
         c.MMSI: fields[c.MMSI].to_numpy(),
-        c.TIMESTAMP: tables.seconds_to_utc(rows[RECEIVED_S].to_numpy()).to_numpy(),
+        c.TIMESTAMP: tables.seconds_to_utc(rows[RECEIVED_S].to_numpy()).array,
         c.LAT: np.where(np.abs(lat) <= 90.0, lat, np.nan),
         c.LON: np.where(np.abs(lon) <= 180.0, lon, np.nan),
         c.SOG_KNOTS: fields[c.SOG_KNOTS].to_numpy(),

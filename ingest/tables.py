@@ -50,7 +50,7 @@ def seconds_to_utc(seconds: Any) -> pd.Series:
 def _frame(rows: Sequence[dict[str, Any]], dtypes: dict[str, str]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(list(rows), columns=list(dtypes))
     if c.TIMESTAMP in frame and len(frame):
-        frame[c.TIMESTAMP] = seconds_to_utc(frame[c.TIMESTAMP].astype("float64")).to_numpy()
+        frame[c.TIMESTAMP] = seconds_to_utc(frame[c.TIMESTAMP].astype("float64")).array
     return typed(frame, dtypes)
 
 
