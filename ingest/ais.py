@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain
@@ -259,9 +259,3 @@ def frame_nmea(chunk: chunks.Chunk, params: IngestParams = IngestParams()) -> Fr
     table = pd.concat([singles, messages.messages_frame(complete, chunk.source)],
                       ignore_index=True).sort_values(c.LINE_NO, kind="mergesort")
     return Framed(table.reset_index(drop=True), rejected, summary)
-
-
-def ingest_lines(lines: Sequence[str], source: str = "<lines>",
-                 params: IngestParams = IngestParams()) -> ChunkResult:
-    """Ingest lines held in memory as one chunk (tests and small inputs)."""
-    return process_chunk(chunks.Chunk(source, 1, (), tuple(lines)), params)

@@ -7,20 +7,18 @@ inherited from the line before) see the same neighbours as a whole-file read wou
 
 from __future__ import annotations
 
-import gzip
 import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import IO, cast
+from typing import IO
 
-from vessel_risk.errors import InputError
+from ingest import files
 
 # A sentence that continues a message: fragment number 2..9 of a sentence, or a tag-block group.
 _CONTINUATION = re.compile(r"![A-Z0-9-]{2}VD[MO],[2-9],[2-9],|\\g:[2-9]-")
-_GZIP_MAGIC = b"\x1f\x8b"
 
 
 @dataclass(frozen=True)
@@ -33,13 +31,7 @@ class Chunk:
 
 def open_text(path: Path) -> IO[str]:
     """The file as Latin-1 text (never fails on binary garbage), gunzipped when needed."""
-    try:
-        with path.open("rb") as handle:
-            magic = handle.read(2)
-        raw = cast(IO[bytes], gzip.open(path, "rb") if magic == _GZIP_MAGIC else path.open("rb"))
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc}") from exc
-    return io.TextIOWrapper(raw, encoding="latin-1", newline="\n")
+    return io.TextIOWrapper(files.open_binary(path), encoding="latin-1", newline="\n")
 
 
 def _is_continuation(line: str) -> bool:

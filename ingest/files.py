@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
+from typing import IO, cast
 
 from vessel_risk.errors import InputError
 
@@ -38,29 +39,29 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return sorted(found)
 
 
-def read_bytes(path: Path) -> bytes:
-    """The file's content, decompressed when it is gzip."""
+def open_binary(path: Path) -> IO[bytes]:
+    """The file opened for reading, decompressed on the fly when it is gzip (told by its magic
+    bytes, not its name)."""
     try:
         with path.open("rb") as handle:
-            head = handle.read(2)
-        if head == _GZIP_MAGIC:
-            with gzip.open(path, "rb") as handle:
-                return handle.read()
-        return path.read_bytes()
+            magic = handle.read(2)
+        return cast(IO[bytes], gzip.open(path, "rb") if magic == _GZIP_MAGIC else path.open("rb"))
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc}") from exc
+
+
+def read_bytes(path: Path, size: int = -1) -> bytes:
+    """The file's content (its first ``size`` bytes when given), decompressed when gzip."""
+    try:
+        with open_binary(path) as handle:
+            return bytes(handle.read(size))
     except (OSError, EOFError) as exc:
         raise InputError(f"cannot read {path}: {exc}") from exc
 
 
 def read_head(path: Path, size: int = _SNIFF_BYTES) -> bytes:
-    """The first ``size`` bytes of the file's content (decompressed when gzip)."""
-    try:
-        with path.open("rb") as handle:
-            magic = handle.read(2)
-        opener = gzip.open if magic == _GZIP_MAGIC else open
-        with opener(path, "rb") as handle:
-            return bytes(handle.read(size))
-    except (OSError, EOFError) as exc:
-        raise InputError(f"cannot read {path}: {exc}") from exc
+    """The first ``size`` bytes of the file's content: enough to tell its format."""
+    return read_bytes(path, size)
 
 
 def sniff_format(head: bytes) -> str:
@@ -72,8 +73,3 @@ def sniff_format(head: bytes) -> str:
     if text.startswith("mmsi,basedatetime") or "basedatetime" in text.split(",")[:3]:
         return MARINECADASTRE_CSV
     return NMEA
-
-
-def split_lines(content: bytes) -> Sequence[str]:
-    """Lines of a file as text; bytes are read as Latin-1 so binary garbage never fails to decode."""
-    return content.decode("latin-1").split("\n")
