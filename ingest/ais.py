@@ -9,6 +9,7 @@ Every line read ends in exactly one place, and :class:`IngestSummary` counts the
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -17,6 +18,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ingest import chunks, fast_framing, files, messages, tables
@@ -36,9 +38,9 @@ class IngestParams:
     # The same message heard by several receivers arrives within seconds; a repeat of identical
     # payload bits more than this later is a new transmission (a moored ship repeating itself).
     duplicate_window_s: float = 60.0
-    # Lines per chunk: ~40-80 MB of framing state per worker; large enough that process start-up
-    # and pickling are a small share of the time.
-    chunk_lines: int = 250_000
+    # Bytes of NMEA per chunk (~180k lines of a tag-blocked feed): a worker's framing arrays for
+    # one chunk stay in the low hundreds of MB, and sending the chunk costs little next to framing.
+    chunk_bytes: int = 16 * 2**20
     # Worker processes for framing and decoding (the machines have 2 cores).
     workers: int = 2
     # Force one input format (ingest.files.FORMATS) instead of telling it from each file's header.
@@ -95,6 +97,9 @@ class IngestSummary:
         }
 
 
+# Typical size of NMEA text over its gzip size, to tell from a file's size how many chunks it makes.
+_GZIP_RATIO = 3
+
 TYPE_POSITION_AND_STATIC = 19  # a type 19 report yields a position row and a static row
 
 
@@ -114,7 +119,6 @@ def ingest_ais(paths: Iterable[Path], params: IngestParams = IngestParams()) -> 
     files, so a message heard by receivers whose feeds were saved to different files is kept once.
     """
     summary = IngestSummary()
-    results: list[ChunkResult] = []
     csv_parts: list[AisTables] = []
     nmea_files: list[Path] = []
     for path in files.discover(paths):
@@ -126,16 +130,21 @@ def ingest_ais(paths: Iterable[Path], params: IngestParams = IngestParams()) -> 
         from ingest import csv_exports  # imported lazily: most runs are NMEA only
 
         csv_parts.append(csv_exports.ingest_csv(path, files.read_bytes(path), fmt))
+    _start_workers_early(nmea_files, params)
     jobs = (chunk for path in nmea_files
-            for chunk in chunks.read_chunks(path, params.chunk_lines, params.framing.context_lines))
-    results = list(_run_chunks(jobs, params))
-    for summary_part in [*(r.summary for r in results), *(p.summary for p in csv_parts)]:
-        summary.add(summary_part)
-    positions = _merge_copies([r.positions for r in results], summary, params,
-                              count_types=True)
-    statics = _merge_copies([r.statics for r in results], summary, params, count_types=False)
-    _merge_copies([r.others for r in results], summary, params, count_types=True)
-    quarantine = tables.concat([r.quarantine for r in results], tables.empty_quarantine())
+            for chunk in chunks.read_chunks(path, params.chunk_bytes, params.framing.context_lines))
+    parts: dict[str, list[pd.DataFrame]] = {"positions": [], "statics": [], "others": [],
+                                            "quarantine": []}
+    for result in _run_chunks(jobs, params):
+        summary.add(result.summary)
+        for name, frames in parts.items():
+            frames.append(getattr(result, name))
+    for part in csv_parts:
+        summary.add(part.summary)
+    positions = _merge_copies(parts["positions"], summary, params, count_types=True)
+    statics = _merge_copies(parts["statics"], summary, params, count_types=False)
+    _merge_copies(parts["others"], summary, params, count_types=True)
+    quarantine = tables.concat(parts["quarantine"], tables.empty_quarantine())
     return AisTables(
         positions=tables.concat([positions, *(p.positions for p in csv_parts)],
                                 tables.empty_positions()),
@@ -160,20 +169,28 @@ class ChunkResult:
 def process_chunk(chunk: chunks.Chunk, params: IngestParams) -> ChunkResult:
     """Frame, reassemble, de-duplicate and decode one chunk (runs in a worker process)."""
     framed = frame_nmea(chunk, params)
+    summary = framed.summary
+    fast, fast_dropped = messages.merge_copies(
+        framed.positions, framed.positions[messages.PAYLOAD_HASH].to_numpy(),
+        params.duplicate_window_s)
     kept, dropped = messages.deduplicate(framed.messages, params.duplicate_window_s)
     decoded = messages.decode(kept)
-    summary = framed.summary
-    summary.duplicate_sentences += int(dropped[messages.SENTENCES].map(len).sum())
-    for frame in (decoded.positions, decoded.others):
-        summary.decoded_sentences += int(frame[messages.N_SENTENCES].sum())
-        summary.messages_by_type.update(frame[c.MSG_TYPE].tolist())
+    summary.duplicate_sentences += len(fast_dropped) + int(dropped[messages.SENTENCES].map(len).sum())
     statics_only = decoded.statics[decoded.statics[c.MSG_TYPE] != TYPE_POSITION_AND_STATIC]
-    summary.decoded_sentences += int(statics_only[messages.N_SENTENCES].sum())
-    summary.messages_by_type.update(statics_only[c.MSG_TYPE].tolist())
+    for frame in (fast, decoded.positions, decoded.others, statics_only):
+        _count_decoded(frame, summary, +1)
     summary.quarantined.update(r.reason for _, r in decoded.failed)
     rejected = framed.rejected + [r for _, r in decoded.failed]
-    return ChunkResult(decoded.positions, decoded.statics, decoded.others,
+    positions = tables.concat([fast, decoded.positions], fast)
+    return ChunkResult(positions, decoded.statics, decoded.others,
                        tables.quarantine_frame(rejected, chunk.source), summary)
+
+
+def _count_decoded(frame: pd.DataFrame, summary: IngestSummary, sign: int) -> None:
+    """Add (or take back) ``frame``'s messages in the decoded counts."""
+    summary.decoded_sentences += sign * int(frame[messages.N_SENTENCES].sum())
+    types, counts = np.unique(frame[c.MSG_TYPE].to_numpy(), return_counts=True)
+    summary.messages_by_type.update({int(t): sign * int(n) for t, n in zip(types, counts)})
 
 
 def _run_chunks(jobs: Iterator[chunks.Chunk], params: IngestParams) -> Iterator[ChunkResult]:
@@ -188,9 +205,7 @@ def _run_chunks(jobs: Iterator[chunks.Chunk], params: IngestParams) -> Iterator[
             yield process_chunk(second, params)
             yield from (process_chunk(job, params) for job in jobs)
         return
-    # "spawn": the caller may be a Prefect task with threads running, which fork would copy.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(params.workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(params.workers, mp_context=_worker_context()) as pool:
         in_flight: deque[Future[ChunkResult]] = deque()
         for job in chain([first, second], jobs):
             in_flight.append(pool.submit(process_chunk, job, params))
@@ -200,28 +215,52 @@ def _run_chunks(jobs: Iterator[chunks.Chunk], params: IngestParams) -> Iterator[
             yield in_flight.popleft().result()
 
 
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a fork server that has imported and warmed up ingest once
+    (:mod:`ingest.warm`).
+
+    Not plain fork: the caller may be a Prefect task with threads running, which fork would copy.
+    Not spawn: each worker would import pandas, pyarrow and pyais again (~1 s of CPU each).
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["ingest.warm"])
+    return context
+
+
+def _start_workers_early(paths: list[Path], params: IngestParams) -> None:
+    """Start the fork server now when the input will need workers, so its imports overlap with
+    reading the first chunks (it keeps running for later ingests of this process)."""
+    expected = sum(p.stat().st_size * (_GZIP_RATIO if files.is_gzip(p) else 1) for p in paths)
+    if params.workers > 1 and expected > 2 * params.chunk_bytes:
+        _worker_context()
+        multiprocessing.forkserver.ensure_running()
+
+
 def _merge_copies(frames: list[pd.DataFrame], summary: IngestSummary, params: IngestParams,
                   count_types: bool) -> pd.DataFrame:
-    """Drop copies of one message found in different chunks or files; count them."""
-    frames = [f for f in frames if len(f)]
-    if not frames:
+    """Drop copies of one message found in different chunks or files; count them.
+
+    ``frames`` is emptied as it is concatenated, so the chunks' rows are not held twice.
+    """
+    parts = [f for f in frames if len(f)]
+    frames.clear()
+    if not parts:
         return tables.empty_positions() if count_types else tables.empty_statics()
-    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    del parts
     kept, dropped = messages.merge_copies(frame, frame[messages.PAYLOAD_HASH].to_numpy(),
                                           params.duplicate_window_s)
-    if count_types or len(dropped):
-        counted = (dropped if count_types
-                   else dropped[dropped[c.MSG_TYPE] != TYPE_POSITION_AND_STATIC])
-        moved = int(counted[messages.N_SENTENCES].sum())
-        summary.decoded_sentences -= moved
-        summary.duplicate_sentences += moved
-        summary.messages_by_type.subtract(counted[c.MSG_TYPE].tolist())
+    del frame
+    counted = dropped if count_types else dropped[dropped[c.MSG_TYPE] != TYPE_POSITION_AND_STATIC]
+    _count_decoded(counted, summary, -1)
+    summary.duplicate_sentences += int(counted[messages.N_SENTENCES].sum())
     return kept.drop(columns=messages.PRIVATE, errors="ignore")
 
 
 @dataclass
 class Framed:
-    messages: pd.DataFrame  # the messages table of ingest.messages
+    positions: pd.DataFrame  # position reports decoded as arrays (private columns, duplicates kept)
+    messages: pd.DataFrame  # every other message: the messages table of ingest.messages
     rejected: list[Rejected]
     summary: IngestSummary
 
@@ -229,16 +268,18 @@ class Framed:
 def frame_nmea(chunk: chunks.Chunk, params: IngestParams = IngestParams()) -> Framed:
     """Frame and reassemble the NMEA lines of one chunk; count what each line became.
 
-    The vectorised framer handles every line; single-fragment sentences (most of a feed) go
-    straight into the messages table as arrays, the rest through the reference objects.
+    The vectorised framer handles every line; single-fragment position reports (most of a feed)
+    are decoded straight from its arrays, other single-fragment sentences go into the messages
+    table as arrays, and the rest through the reference objects.
     """
-    context = len(chunk.context)
-    content = ("\n".join((*chunk.context, *chunk.lines)) + "\n").encode("latin-1")
-    block = fast_framing.frame_block(content, chunk.first_line_no - context, params.framing)
+    content = chunk.context + chunk.content
+    block = fast_framing.frame_block(content, chunk.first_line_no - chunk.context_lines,
+                                     params.framing)
     own = block.line_no >= chunk.first_line_no
     single = own & (block.kind == fast_framing.SENTENCE) & (block.total == 1)
+    positions, decoded = messages.block_positions(block, single, chunk.source)
     rest = to_items(block, content, keep=own & ~single)
-    summary = IngestSummary(lines_read=len(chunk.lines))
+    summary = IngestSummary(lines_read=chunk.n_lines)
     summary.blank_or_comment = int((own & (block.kind == fast_framing.BLANK_OR_COMMENT)).sum())
     slow_lines = set(block.line_no[own & (block.kind == fast_framing.SLOW)].tolist())
     yielded = Counter(item.line_no for item in rest)
@@ -255,7 +296,7 @@ def frame_nmea(chunk: chunks.Chunk, params: IngestParams = IngestParams()) -> Fr
             complete.append(item)
     summary.extra_sentences = sum(n - 1 for n in yielded.values() if n > 1)
     summary.quarantined.update(r.reason for r in rejected)
-    singles = messages.single_sentence_frame(block, content, single, chunk.source)
+    singles = messages.single_sentence_frame(block, content, single & ~decoded, chunk.source)
     table = pd.concat([singles, messages.messages_frame(complete, chunk.source)],
                       ignore_index=True).sort_values(c.LINE_NO, kind="mergesort")
-    return Framed(table.reset_index(drop=True), rejected, summary)
+    return Framed(positions, table.reset_index(drop=True), rejected, summary)

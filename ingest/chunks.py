@@ -1,66 +1,76 @@
 """Read NMEA files in chunks of whole messages, so memory stays bounded on any file size.
 
-A chunk never splits a multi-fragment message or separates a ``$PGHP`` time line from the sentence
-it stamps; it carries a few lines of context before it so that stateful framing rules (a time
-inherited from the line before) see the same neighbours as a whole-file read would.
+A chunk is raw bytes (no string per line: workers frame the bytes as they are). It never splits a
+multi-fragment message or separates a ``$PGHP`` time line from the sentence it stamps, and it
+carries a few lines of context before it so that stateful framing rules (a time inherited from the
+line before) see the same neighbours as a whole-file read would.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
-from typing import IO
 
 from ingest import files
 
 # A sentence that continues a message: fragment number 2..9 of a sentence, or a tag-block group.
-_CONTINUATION = re.compile(r"![A-Z0-9-]{2}VD[MO],[2-9],[2-9],|\\g:[2-9]-")
+_CONTINUATION = re.compile(rb"![A-Z0-9-]{2}VD[MO],[2-9],[2-9],|\\g:[2-9]-")
 
 
 @dataclass(frozen=True)
 class Chunk:
     source: str
-    first_line_no: int  # line number of lines[0]
-    context: tuple[str, ...]  # the lines just before, for stateful rules (not emitted again)
-    lines: tuple[str, ...]
+    first_line_no: int  # line number of the first line of ``content``
+    context: bytes  # the lines just before, for stateful rules (not emitted again), '\n'-ended
+    context_lines: int
+    content: bytes  # whole lines, each ended by '\n'
+    n_lines: int
 
 
-def open_text(path: Path) -> IO[str]:
-    """The file as Latin-1 text (never fails on binary garbage), gunzipped when needed."""
-    return io.TextIOWrapper(files.open_binary(path), encoding="latin-1", newline="\n")
+def read_chunks(path: Path, chunk_bytes: int, context_lines: int) -> Iterator[Chunk]:
+    """Yield the file's lines in chunks of about ``chunk_bytes``, cut between messages.
 
-
-def _is_continuation(line: str) -> bool:
-    return bool(_CONTINUATION.search(line))
-
-
-def read_chunks(path: Path, lines_per_chunk: int, context_lines: int) -> Iterator[Chunk]:
-    """Yield the file's lines in chunks of about ``lines_per_chunk``, cut between messages."""
+    Lines end at '\\n' only ('\\r' stays for the framer to strip); a last line without one gets it.
+    """
     source = str(path)
-    with open_text(path) as handle:
-        pending: list[str] = []
-        context: tuple[str, ...] = ()
-        line_no = 1
+    line_no = 1
+    context, n_context = b"", 0
+    with files.open_binary(path) as handle:
+        pending = b""
         while True:
-            lines = pending + list(islice(handle, max(lines_per_chunk - len(pending), 1)))
-            pending = []
-            if not lines:
+            head = pending + handle.read(max(chunk_bytes - len(pending), 1))
+            if not head:
                 return
+            if not head.endswith(b"\n"):
+                head += handle.readline()
+            parts, pending = [head], b""
+            last = _last_line(head)
             # Extend the chunk until the next line starts a new message.
-            while True:
-                nxt = handle.readline()
-                if not nxt:
-                    break
-                if _is_continuation(nxt) or lines[-1].lstrip().startswith("$PGHP"):
-                    lines.append(nxt)
+            while nxt := handle.readline():
+                if _CONTINUATION.search(nxt) or last.lstrip().startswith(b"$PGHP"):
+                    parts.append(nxt)
+                    last = nxt
                     continue
-                pending = [nxt]
+                pending = nxt
                 break
-            texts = tuple(line.rstrip("\n") for line in lines)
-            yield Chunk(source, line_no, context, texts)
-            line_no += len(texts)
-            context = texts[-context_lines:] if context_lines else ()
+            content = b"".join(parts)
+            if not content.endswith(b"\n"):
+                content += b"\n"
+            n_lines = content.count(b"\n")
+            yield Chunk(source, line_no, context, n_context, content, n_lines)
+            line_no += n_lines
+            if context_lines:
+                context = b"".join(_last_lines(content, context_lines))
+                n_context = min(context_lines, n_lines)
+
+
+def _last_line(content: bytes) -> bytes:
+    return content[content.rfind(b"\n", 0, len(content) - 1) + 1 :]
+
+
+def _last_lines(content: bytes, n: int) -> list[bytes]:
+    """The last ``n`` lines of '\\n'-ended ``content``, each with its '\\n'."""
+    tail = content[:-1].rsplit(b"\n", n)[-n:]
+    return [line + b"\n" for line in tail]

@@ -225,14 +225,15 @@ def to_items(
     slow = iter(block.slow_items)
     pending = next(slow, None)
     out: list[Sentence | Rejected] = []
+    rows = np.arange(len(block.kind)) if keep is None else np.flatnonzero(keep)
+    # only the rows asked for become Python objects (j counts them, i is the block's row)
     cols = {
-        name: getattr(block, name).to_pylist()
+        name: getattr(block, name).take(pa.array(rows)).to_pylist()
         for name in ("station", "talker", "channel", "payload", "group")
     }
-    rows = range(len(block.kind)) if keep is None else np.flatnonzero(keep).tolist()
-    kinds = block.kind.tolist()
-    for i in rows:
-        kind = kinds[i]
+    kinds = block.kind[rows].tolist()
+    for j, i in enumerate(rows.tolist()):
+        kind = kinds[j]
         line_no = int(block.line_no[i])
         if kind == SLOW:
             while pending is not None and pending.line_no == line_no:
@@ -249,12 +250,20 @@ def to_items(
             seq = int(block.seq[i])
             out.append(Sentence(
                 line_no=line_no, received_s=float(block.received_s[i]),
-                station=cols["station"][i], talker=cols["talker"][i], total=int(block.total[i]),
+                station=cols["station"][j], talker=cols["talker"][j], total=int(block.total[i]),
                 num=int(block.num[i]), seq="" if seq < 0 else str(seq),
-                channel=cols["channel"][i], payload=cols["payload"][i], fill=int(block.fill[i]),
-                group=cols["group"][i], raw=text, own_time=bool(block.own_time[i]),
+                channel=cols["channel"][j], payload=cols["payload"][j], fill=int(block.fill[i]),
+                group=cols["group"][j], raw=text, own_time=bool(block.own_time[i]),
             ))
     return out
+
+
+def payload_spans(payload: pa.Array, rows: Ints) -> tuple[npt.NDArray[np.uint8], Ints, Ints]:
+    """(bytes, starts, lengths): where the payloads of ``rows`` lie in the payload column's buffer,
+    for decoders that read them in place (``FramedBlock.payload``, not sliced)."""
+    offsets, data = _bytes_of(payload)
+    starts = offsets[rows].astype(np.int64)
+    return data, starts, offsets[rows + 1].astype(np.int64) - starts
 
 
 def _line_text(content: bytes, block: FramedBlock, i: int) -> str:

@@ -131,18 +131,33 @@ def decode_position_payloads(
         ValueError: fill_bits is not the same length as payloads (a caller's bug, not bad data).
     """
     flat, lengths = _flatten(payloads)
+    return decode_position_spans(flat, np.cumsum(lengths) - lengths, lengths, fill_bits,
+                                 map_not_available)
+
+
+def decode_position_spans(
+    data: npt.NDArray[np.uint8],
+    starts: npt.NDArray[np.int64],
+    lengths: npt.NDArray[np.int64],
+    fill_bits: npt.ArrayLike | None = None,
+    map_not_available: bool = True,
+) -> PositionArrays:
+    """:func:`decode_position_payloads` for payloads that are spans of one byte buffer.
+
+    Payload ``i`` is ``data[starts[i]:starts[i] + lengths[i]]`` (ASCII bytes): ingest passes the
+    framer's buffer of payloads as it is, with no string made per message.
+    """
     n = len(lengths)
     fill, fill_ok = _fill_bits(fill_bits, n)
-
-    valid = _VALID[flat]
+    ends = starts + lengths
+    # invalid characters counted over the spans only: other bytes of data may be anything
+    valid = _VALID[data]
     invalid_before = np.concatenate(([0], np.cumsum(~valid, dtype=np.int64)))
-    ends = np.cumsum(lengths)
-    starts = ends - lengths
     chars_ok = invalid_before[ends] == invalid_before[starts]
 
-    sixbit = np.concatenate((_SIXBIT[flat], np.zeros(_CHARS, dtype=np.uint8)))
-    # (n, 28): the first 168 bits of each row. A shorter row picks up the next row's first
-    # characters, but only where ok rows hold fill or radio bits, which are never read.
+    sixbit = np.concatenate((_SIXBIT[data], np.zeros(_CHARS, dtype=np.uint8)))
+    # (n, 28): the first 168 bits of each row. A shorter row picks up the bytes after it, but
+    # only where ok rows hold fill or radio bits, which are never read.
     grid = sixbit[starts[:, None] + np.arange(_CHARS)]
     words = _pack_words(grid)
 

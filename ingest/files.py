@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, cast
+
+from isal import igzip
 
 from vessel_risk.errors import InputError
 
@@ -39,13 +40,20 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return sorted(found)
 
 
-def open_binary(path: Path) -> IO[bytes]:
-    """The file opened for reading, decompressed on the fly when it is gzip (told by its magic
-    bytes, not its name)."""
+def is_gzip(path: Path) -> bool:
+    """Whether the file is gzip, told by its magic bytes (not its name)."""
     try:
         with path.open("rb") as handle:
-            magic = handle.read(2)
-        return cast(IO[bytes], gzip.open(path, "rb") if magic == _GZIP_MAGIC else path.open("rb"))
+            return handle.read(2) == _GZIP_MAGIC
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc}") from exc
+
+
+def open_binary(path: Path) -> IO[bytes]:
+    """The file opened for reading, decompressed on the fly when it is gzip."""
+    try:
+        # ISA-L's gzip reader: the same format as the standard library's, ~3x faster
+        return cast(IO[bytes], igzip.open(path, "rb") if is_gzip(path) else path.open("rb"))
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc}") from exc
 

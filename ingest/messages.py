@@ -17,10 +17,11 @@ import pyarrow as pa
 from ingest import tables
 from ingest.decode import Decoded as DecodedMessage
 from ingest.decode import decode_message
-from ingest.fast_framing import FramedBlock
-from ingest.fast_positions import decode_position_payloads
+from ingest.fast_framing import FramedBlock, payload_spans
+from ingest.fast_positions import decode_position_payloads, decode_position_spans
 from ingest.fragments import Message
 from ingest.framing import Rejected
+from ingest.keys import payload_keys, span_keys
 from vessel_risk import columns as c
 
 # Columns of the messages table (internal to ingest).
@@ -72,6 +73,32 @@ def single_sentence_frame(
     })
 
 
+def block_positions(
+    block: FramedBlock, rows: np.ndarray, source: str
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Decode the single-fragment sentences ``rows`` marks that are position reports 1/2/3/18,
+    straight from the framer's payload buffer: no string or object per message.
+
+    Returns (position rows with the private columns and ``receivers`` 1, one per decoded line, not
+    yet de-duplicated; mask over the block of the lines decoded). The rest is for pyais.
+    """
+    idx = np.flatnonzero(rows)
+    data, starts, lengths = payload_spans(block.payload, idx)
+    fill = block.fill[idx]
+    arrays = decode_position_spans(data, starts, lengths, fill)
+    ok = arrays.ok
+    fields = {name: values[ok] for name, values in arrays.fields.items()}
+    idx = idx[ok]
+    frame = position_rows(
+        fields, block.received_s[idx], np.ones(len(idx), dtype="int64"), source,
+        block.line_no[idx].astype("int64"), span_keys(data, starts[ok], lengths[ok]),
+        np.ones(len(idx), dtype="int64"),
+    )
+    decoded = np.zeros(len(rows), dtype=bool)
+    decoded[idx] = True
+    return frame, decoded
+
+
 def deduplicate(msgs: pd.DataFrame, window_s: float) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(kept, dropped): the first copy of each message heard by several receivers.
 
@@ -86,21 +113,38 @@ def merge_copies(
     frame: pd.DataFrame, key: np.ndarray, window_s: float
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Keep the first of rows with the same ``key`` whose ``received_s`` chain within ``window_s``;
-    the kept row's ``receivers`` becomes the group's total. Returns (kept, dropped)."""
-    if frame.empty:
-        return frame.reset_index(drop=True), frame
-    received = frame[RECEIVED_S].to_numpy()
-    order = np.lexsort((np.arange(len(frame)), received, key))
-    sorted_key, sorted_received = key[order], received[order]
+    the kept row's ``receivers`` becomes the group's total. Returns (kept, dropped), kept rows in
+    input order.
+
+    Only rows whose key occurs more than once (found with a hash table) are sorted; the frame is
+    copied only when a row is dropped.
+    """
+    repeated = np.flatnonzero(pd.Series(key).duplicated(keep=False).to_numpy())
+    if len(repeated) == 0:
+        return _renumbered(frame), frame.iloc[:0]
+    received = frame[RECEIVED_S].to_numpy()[repeated]
+    order = np.lexsort((received, key[repeated]))  # stable: ties keep input order
+    sorted_key, sorted_received = key[repeated][order], received[order]
     new_group = np.ones(len(order), dtype=bool)
     new_group[1:] = (sorted_key[1:] != sorted_key[:-1]) | (np.diff(sorted_received) > window_s)
+    if new_group.all():
+        return _renumbered(frame), frame.iloc[:0]
     starts = np.flatnonzero(new_group)
-    totals = np.add.reduceat(frame[c.RECEIVERS].to_numpy()[order], starts)
-    firsts = order[starts]
-    by_input = np.argsort(firsts, kind="stable")
-    kept = frame.iloc[firsts[by_input]].assign(**{c.RECEIVERS: totals[by_input]})
-    dropped = frame.iloc[np.sort(order[~new_group])]
-    return kept.reset_index(drop=True), dropped
+    receivers = frame[c.RECEIVERS].to_numpy().copy()
+    in_order = repeated[order]
+    receivers[in_order[starts]] = np.add.reduceat(receivers[in_order], starts)
+    keep = np.ones(len(frame), dtype=bool)
+    keep[in_order[~new_group]] = False
+    kept = _renumbered(frame.take(np.flatnonzero(keep)))
+    kept[c.RECEIVERS] = receivers[keep]
+    return kept, frame.take(np.flatnonzero(~keep))
+
+
+def _renumbered(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a fresh RangeIndex, set in place (reset_index would copy every column)."""
+    if not frame.index.equals(pd.RangeIndex(len(frame))):
+        frame.index = pd.RangeIndex(len(frame))
+    return frame
 
 
 @dataclass
@@ -116,93 +160,111 @@ class Decoded:
 def decode(msgs: pd.DataFrame) -> Decoded:
     """Decode de-duplicated messages (with ``receivers``) into positions and statics."""
     msgs = msgs.assign(**{
-        PAYLOAD_HASH: pd.util.hash_array(msgs[PAYLOAD].to_numpy()) if len(msgs)
-        else np.zeros(0, dtype="uint64"),
+        PAYLOAD_HASH: payload_keys(msgs[PAYLOAD].tolist()),
         N_SENTENCES: msgs[SENTENCES].map(len).to_numpy() if len(msgs) else np.zeros(0, dtype=int),
     })
     first = msgs[PAYLOAD].str[:1] if len(msgs) else pd.Series(dtype=object)
     candidate = (msgs[N_SENTENCES].to_numpy() == 1) & first.isin(_FAST_FIRST_CHARS).to_numpy()
     fast_rows = msgs[candidate]
     arrays = decode_position_payloads(fast_rows[PAYLOAD].to_numpy(), fast_rows[FILL].to_numpy())
-    fast = _fast_positions(fast_rows[arrays.ok], arrays.to_frame()[arrays.ok])
+    ok_rows = fast_rows[arrays.ok]
+    fast = position_rows(
+        {name: values[arrays.ok] for name, values in arrays.fields.items()},
+        ok_rows[RECEIVED_S].to_numpy(), ok_rows[c.RECEIVERS].to_numpy(), ok_rows[c.SOURCE_FILE],
+        ok_rows[c.LINE_NO].to_numpy(), ok_rows[PAYLOAD_HASH].to_numpy(),
+        ok_rows[N_SENTENCES].to_numpy(),
+    )
     slow_mask = ~candidate
     slow_mask[np.flatnonzero(candidate)[~arrays.ok]] = True
-    pos_rows, static_rows, other_rows, failed = _decode_slowly(msgs[slow_mask])
+    slow = _decode_slowly(msgs[slow_mask])
     return Decoded(
-        positions=pd.concat([fast, _with_private(tables.positions_frame, pos_rows)],
-                            ignore_index=True),
-        statics=_with_private(tables.statics_frame, static_rows),
-        others=pd.DataFrame(other_rows, columns=[c.MSG_TYPE, c.RECEIVERS, *PRIVATE]).astype(
-            {c.MSG_TYPE: "int64", c.RECEIVERS: "int64", PAYLOAD_HASH: "uint64",
-             RECEIVED_S: "float64", N_SENTENCES: "int64"}),
-        failed=failed,
+        positions=pd.concat([fast, slow.positions], ignore_index=True),
+        statics=slow.statics, others=slow.others, failed=slow.failed,
     )
 
 
-def _with_private(make: Any, rows: list[dict[str, Any]]) -> pd.DataFrame:
-    frame = make(rows)
-    for col, dtype in ((PAYLOAD_HASH, "uint64"), (RECEIVED_S, "float64"), (N_SENTENCES, "int64")):
-        frame[col] = np.array([r[col] for r in rows], dtype=dtype)
-    return frame
+def position_rows(
+    fields: dict[str, np.ndarray], received_s: np.ndarray, receivers: np.ndarray, source: Any,
+    line_no: np.ndarray, key: np.ndarray, n_sentences: np.ndarray,
+) -> pd.DataFrame:
+    """Positions-table rows (with the private columns) from decoded field arrays.
 
-
-def _fast_positions(rows: pd.DataFrame, fields: pd.DataFrame) -> pd.DataFrame:
-    lat = fields[c.LAT].to_numpy()
-    lon = fields[c.LON].to_numpy()
-    cog = fields[c.COG_DEG].to_numpy()
-    heading = fields[c.HEADING_DEG].to_numpy()
+    ``source`` is one file name or a column of them.
+    """
+    lat, lon = fields[c.LAT], fields[c.LON]
+    cog, heading = fields[c.COG_DEG], fields[c.HEADING_DEG]
+    n = len(lat)
+    sources = pd.array(np.full(n, source, dtype=object) if isinstance(source, str)
+                       else np.asarray(source, dtype=object), dtype="string")
     # The same validity rules as ingest.decode: a value outside its range is not a measurement.
-    frame = pd.DataFrame({
-        c.MMSI: fields[c.MMSI].to_numpy(),
-        c.TIMESTAMP: tables.seconds_to_utc(rows[RECEIVED_S].to_numpy()).array,
+    return pd.DataFrame({
+        c.MMSI: fields[c.MMSI].astype("int64"),
+        c.TIMESTAMP: tables.seconds_to_utc(received_s).array,
         c.LAT: np.where(np.abs(lat) <= 90.0, lat, np.nan),
         c.LON: np.where(np.abs(lon) <= 180.0, lon, np.nan),
-        c.SOG_KNOTS: fields[c.SOG_KNOTS].to_numpy(),
+        c.SOG_KNOTS: fields[c.SOG_KNOTS],
         c.COG_DEG: np.where((cog >= 0.0) & (cog < 360.0), cog, np.nan),
         c.HEADING_DEG: np.where((heading >= 0.0) & (heading < 360.0), heading, np.nan),
-        c.NAV_STATUS: fields[c.NAV_STATUS].to_numpy(),
-        c.MSG_TYPE: fields[c.MSG_TYPE].to_numpy(),
-        c.RECEIVERS: rows[c.RECEIVERS].to_numpy(),
-        c.SOURCE_FILE: rows[c.SOURCE_FILE].to_numpy(),
-        c.LINE_NO: rows[c.LINE_NO].to_numpy(),
+        c.NAV_STATUS: fields[c.NAV_STATUS].astype("float64"),
+        c.MSG_TYPE: fields[c.MSG_TYPE].astype("int64"),
+        c.RECEIVERS: np.asarray(receivers, dtype="int64"),
+        c.SOURCE_FILE: sources,
+        c.LINE_NO: np.asarray(line_no, dtype="int64"),
+        PAYLOAD_HASH: np.asarray(key, dtype="uint64"),
+        RECEIVED_S: np.asarray(received_s, dtype="float64"),
+        N_SENTENCES: np.asarray(n_sentences, dtype="int64"),
     })
-    typed = tables.typed(frame, tables.POSITION_DTYPES)
-    for col in PRIVATE:
-        typed[col] = rows[col].to_numpy()
-    return typed
 
 
-def _decode_slowly(
-    msgs: pd.DataFrame,
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[Any, ...]],
-           list[tuple[str, Rejected]]]:
-    pos_rows: list[dict[str, Any]] = []
-    static_rows: list[dict[str, Any]] = []
-    other_rows: list[tuple[Any, ...]] = []
+def _decode_slowly(msgs: pd.DataFrame) -> Decoded:
+    """pyais for each distinct (payload, fill) once, its row repeated for every message with it.
+
+    A vessel repeats the same static report every few minutes, so a feed's slow messages are
+    mostly repeats: the work per message is numpy, the Python work is per distinct payload.
+    """
+    codes = pd.factorize(msgs[PAYLOAD] + "," + msgs[FILL].astype(str))[0] if len(msgs) \
+        else np.zeros(0, dtype=np.int64)
+    sentences = msgs[SENTENCES].to_numpy()
+    results: list[DecodedMessage | str] = []
+    for row in np.unique(codes, return_index=True)[1].tolist():
+        try:
+            results.append(decode_message(sentences[row]))
+        except ValueError as exc:
+            results.append(str(exc).split(":")[0])
+
+    def select(kind: str) -> tuple[list[DecodedMessage], np.ndarray, pd.DataFrame]:
+        """The distinct decodings of ``kind``, which of them each message has, those messages."""
+        chosen = [k for k, r in enumerate(results) if not isinstance(r, str) and kind in r.kind]
+        where = np.full(len(results), -1, dtype=np.int64)
+        where[chosen] = np.arange(len(chosen))
+        taken = where[codes]
+        return [results[k] for k in chosen], taken[taken >= 0], msgs[taken >= 0]  # type: ignore[misc]
+
+    def table(kind: str, fields: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
+        decoded, take, rows = select(kind)
+        frame = pd.DataFrame.from_records([{k: d.row.get(k) for k in fields} for d in decoded],
+                                          columns=fields).iloc[take].reset_index(drop=True)
+        frame[c.TIMESTAMP] = tables.seconds_to_utc(rows[RECEIVED_S].to_numpy()).array
+        for col in (c.RECEIVERS, c.SOURCE_FILE, c.LINE_NO):
+            frame[col] = rows[col].to_numpy()
+        out = tables.typed(frame, dtypes)
+        for col in PRIVATE:
+            out[col] = rows[col].to_numpy()
+        return out
+
+    decoded, take, rows = select("other")
+    others = pd.DataFrame({
+        c.MSG_TYPE: np.array([d.msg_type for d in decoded], dtype="int64")[take],
+        c.RECEIVERS: rows[c.RECEIVERS].to_numpy(dtype="int64"),
+        **{col: rows[col].to_numpy() for col in PRIVATE},
+    })
     failed: list[tuple[str, Rejected]] = []
-    # A vessel repeats the same static report every few minutes: decode each payload once.
-    seen: dict[tuple[str, int], DecodedMessage | str] = {}
-    for sentences, lines, received, heard_by, source, line_no, digest, payload, fill in zip(
-        msgs[SENTENCES], msgs[RAW_LINES], msgs[RECEIVED_S], msgs[c.RECEIVERS],
-        msgs[c.SOURCE_FILE], msgs[c.LINE_NO], msgs[PAYLOAD_HASH], msgs[PAYLOAD], msgs[FILL],
-    ):
-        key = (payload, fill)
-        if key not in seen:
-            try:
-                seen[key] = decode_message(sentences)
-            except ValueError as exc:
-                seen[key] = str(exc).split(":")[0]
-        decoded = seen[key]
-        if isinstance(decoded, str):
-            failed.extend((source, Rejected(n, decoded, s, received)) for n, s in zip(lines, sentences))
-            continue
-        common = {c.TIMESTAMP: received, c.RECEIVERS: heard_by, c.SOURCE_FILE: source,
-                  c.LINE_NO: line_no, PAYLOAD_HASH: digest, RECEIVED_S: received,
-                  N_SENTENCES: len(sentences)}
-        if "position" in decoded.kind:
-            pos_rows.append({**{k: decoded.row.get(k) for k in tables.POSITION_FIELDS}, **common})
-        if "static" in decoded.kind:
-            static_rows.append({**{k: decoded.row.get(k) for k in tables.STATIC_FIELDS}, **common})
-        if decoded.kind == "other":
-            other_rows.append((decoded.msg_type, heard_by, digest, received, len(sentences)))
-    return pos_rows, static_rows, other_rows, failed
+    for i in np.flatnonzero([isinstance(results[k], str) for k in codes.tolist()]).tolist():
+        row = msgs.iloc[i]
+        failed.extend((row[c.SOURCE_FILE], Rejected(n, str(results[codes[i]]), text, row[RECEIVED_S]))
+                      for n, text in zip(row[RAW_LINES], row[SENTENCES]))
+    return Decoded(
+        positions=table("position", tables.POSITION_FIELDS, tables.POSITION_DTYPES),
+        statics=table("static", tables.STATIC_FIELDS, tables.STATIC_DTYPES),
+        others=others, failed=failed,
+    )

@@ -38,13 +38,12 @@ QUARANTINE_DTYPES: dict[str, str] = {
 
 
 def seconds_to_utc(seconds: Any) -> pd.Series:
-    """Unix seconds (float) to microsecond UTC timestamps; NaN stays NaT."""
-    values = np.asarray(seconds, dtype="float64")
-    micros = np.round(values * 1e6)
-    out = pd.to_datetime(
-        pd.Series(micros, dtype="float64").astype("Int64"), unit="us", utc=True
-    )
-    return out.astype("datetime64[us, UTC]")
+    """Unix seconds (float) to microsecond UTC timestamps (rounded half to even); NaN stays NaT."""
+    micros = np.round(np.asarray(seconds, dtype="float64") * 1e6)
+    missing = np.isnan(micros)
+    stamps = np.where(missing, 0, micros).astype("int64").view("datetime64[us]")
+    stamps[missing] = np.datetime64("NaT")
+    return pd.Series(stamps).dt.tz_localize("UTC")
 
 
 def _frame(rows: Sequence[dict[str, Any]], dtypes: dict[str, str]) -> pd.DataFrame:
@@ -58,6 +57,8 @@ def typed(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
     """Cast ``frame`` to ``dtypes`` (column order included); None becomes the dtype's null."""
     out = frame.reindex(columns=list(dtypes))
     for col, dtype in dtypes.items():
+        if str(out[col].dtype) == dtype:
+            continue
         if dtype.startswith("datetime64"):
             out[col] = pd.to_datetime(out[col], utc=True).astype(dtype)
         elif dtype in ("float64",):
@@ -101,4 +102,6 @@ def concat(frames: Sequence[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
     non_empty = [f for f in frames if len(f)]
     if not non_empty:
         return empty
+    if len(non_empty) == 1 and non_empty[0].index.equals(pd.RangeIndex(len(non_empty[0]))):
+        return non_empty[0]  # no copy: the one frame may be millions of rows
     return pd.concat(non_empty, ignore_index=True)

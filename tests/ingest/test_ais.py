@@ -148,8 +148,8 @@ def test_ingest_in_small_chunks_on_two_workers_matches_one_chunk(name: str) -> N
 
     path = shared_file("ais", "nmea", name)
     framing = FramingParams(capture_time_s=1_700_000_000.0)
-    whole = ingest_ais([path], IngestParams(framing=framing, chunk_lines=10**9, workers=1))
-    chunked = ingest_ais([path], IngestParams(framing=framing, chunk_lines=997, workers=2))
+    whole = ingest_ais([path], IngestParams(framing=framing, chunk_bytes=10**9, workers=1))
+    chunked = ingest_ais([path], IngestParams(framing=framing, chunk_bytes=20_000, workers=2))
     assert chunked.summary.as_dict() == whole.summary.as_dict()
     for table in ("positions", "statics", "quarantine"):
         a = getattr(whole, table).sort_values([c.LINE_NO, c.MMSI] if table != "quarantine"

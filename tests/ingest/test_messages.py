@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ingest import messages
+from vessel_risk import columns as c
+
+
+def message_rows(payloads: list[str], received: list[float]) -> pd.DataFrame:
+    return pd.DataFrame({
+        messages.PAYLOAD: payloads,
+        messages.FILL: 2,
+        messages.RECEIVED_S: received,
+        messages.SENTENCES: [(f"!AIVDM,1,1,,A,{p},2*00",) for p in payloads],
+        messages.RAW_LINES: [(i + 1,) for i in range(len(payloads))],
+        c.SOURCE_FILE: "feed.nmea",
+        c.LINE_NO: np.arange(1, len(payloads) + 1),
+        c.RECEIVERS: 1,
+    })
+
+
+def test_merge_copies_keeps_first_copy_with_receiver_total_in_input_order() -> None:
+    frame = message_rows(["A", "B", "A", "A", "C"], [0.0, 1.0, 5.0, 500.0, 2.0])
+    kept, dropped = messages.merge_copies(frame, frame[messages.PAYLOAD].to_numpy(), 60.0)
+    assert kept[messages.PAYLOAD].tolist() == ["A", "B", "A", "C"]  # 500 s later: a new message
+    assert kept[c.RECEIVERS].tolist() == [2, 1, 1, 1]
+    assert dropped[c.LINE_NO].tolist() == [3]
+
+
+def test_merge_copies_without_copies_returns_every_row() -> None:
+    frame = message_rows(["A", "B"], [0.0, 1.0])
+    kept, dropped = messages.merge_copies(frame, frame[messages.PAYLOAD].to_numpy(), 60.0)
+    assert len(kept) == 2 and dropped.empty
+
+
+def test_repeated_static_payload_is_decoded_once_and_kept_per_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[tuple[str, ...]] = []
+    real = messages.decode_message
+
+    def counting(sentences: tuple[str, ...]) -> object:
+        calls.append(sentences)
+        return real(sentences)
+
+    monkeypatch.setattr(messages, "decode_message", counting)
+    sentence = "!AIVDM,1,1,,A,H3m62@@pu8@T>1=@580000000000,0*62"  # type 24 part A, pyais-encoded
+    frame = message_rows([sentence.split(",")[5]] * 3, [0.0, 400.0, 800.0])
+    frame[messages.FILL] = 0
+    frame[messages.SENTENCES] = [(sentence,)] * 3
+    decoded = messages.decode(frame)
+    assert len(calls) == 1
+    assert decoded.statics[c.LINE_NO].tolist() == [1, 2, 3]
+    assert decoded.statics[c.TIMESTAMP].tolist() == list(
+        pd.to_datetime([0, 400, 800], unit="s", utc=True))
+    assert decoded.statics[c.MMSI].tolist() == [257000001] * 3
+    assert decoded.statics[c.NAME].tolist() == ["NORDIC STAR"] * 3
