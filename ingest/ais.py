@@ -8,11 +8,9 @@ Every line read ends in exactly one place, and :class:`IngestSummary` counts the
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.forkserver
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -21,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ingest import chunks, fast_framing, files, messages, tables
+from ingest import chunks, fast_framing, files, messages, tables, workers
 from ingest.fast_framing import to_items
 from ingest.fragments import FragmentParams, Message, assemble
 from ingest.framing import FramingParams, Rejected
@@ -38,9 +36,10 @@ class IngestParams:
     # The same message heard by several receivers arrives within seconds; a repeat of identical
     # payload bits more than this later is a new transmission (a moored ship repeating itself).
     duplicate_window_s: float = 60.0
-    # Bytes of NMEA per chunk (~180k lines of a tag-blocked feed): a worker's framing arrays for
-    # one chunk stay in the low hundreds of MB, and sending the chunk costs little next to framing.
-    chunk_bytes: int = 16 * 2**20
+    # Bytes of NMEA per chunk (~100k lines of a tag-blocked feed): a worker's arrays for one
+    # chunk stay near 200 MB, sending it costs little next to framing it, and there are enough
+    # chunks to keep both workers busy to the end.
+    chunk_bytes: int = 8 * 2**20
     # Worker processes for framing and decoding (the machines have 2 cores).
     workers: int = 2
     # Force one input format (ingest.files.FORMATS) instead of telling it from each file's header.
@@ -205,7 +204,7 @@ def _run_chunks(jobs: Iterator[chunks.Chunk], params: IngestParams) -> Iterator[
             yield process_chunk(second, params)
             yield from (process_chunk(job, params) for job in jobs)
         return
-    with ProcessPoolExecutor(params.workers, mp_context=_worker_context()) as pool:
+    with workers.pool(params.workers) as pool:
         in_flight: deque[Future[ChunkResult]] = deque()
         for job in chain([first, second], jobs):
             in_flight.append(pool.submit(process_chunk, job, params))
@@ -215,25 +214,12 @@ def _run_chunks(jobs: Iterator[chunks.Chunk], params: IngestParams) -> Iterator[
             yield in_flight.popleft().result()
 
 
-def _worker_context() -> multiprocessing.context.BaseContext:
-    """Workers forked from a fork server that has imported and warmed up ingest once
-    (:mod:`ingest.warm`).
-
-    Not plain fork: the caller may be a Prefect task with threads running, which fork would copy.
-    Not spawn: each worker would import pandas, pyarrow and pyais again (~1 s of CPU each).
-    """
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["ingest.warm"])
-    return context
-
-
 def _start_workers_early(paths: list[Path], params: IngestParams) -> None:
-    """Start the fork server now when the input will need workers, so its imports overlap with
-    reading the first chunks (it keeps running for later ingests of this process)."""
+    """Start workers' fork server now when the input will need workers, so that its start-up
+    overlaps with reading the first chunks."""
     expected = sum(p.stat().st_size * (_GZIP_RATIO if files.is_gzip(p) else 1) for p in paths)
-    if params.workers > 1 and expected > 2 * params.chunk_bytes:
-        _worker_context()
-        multiprocessing.forkserver.ensure_running()
+    if params.workers > 1 and expected > 2 * params.chunk_bytes and not workers.can_fork():
+        workers.start_fork_server()
 
 
 def _merge_copies(frames: list[pd.DataFrame], summary: IngestSummary, params: IngestParams,

@@ -59,6 +59,11 @@ def run(
         registry = registry or s.SAMPLE_REGISTRY
         console.print(f"[dim]No --ais given: screening the bundled synthetic sample ({s.SAMPLE_DIR}).[/]")
     s.prefect_environment()
+    from ingest import workers
+
+    # The flow runs ingest in a Prefect thread, so its workers come from a fork server: start it
+    # now, and it is warm by the time Prefect has started.
+    workers.start_fork_server()
     from flows.daily import daily_screening
     from vessel_risk import views
 

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pandas as pd
+import pytest
+
+from ingest import workers
+from ingest.ais import IngestParams, ingest_ais
+from ingest.framing import FramingParams
+from tests.support import shared_file
+from vessel_risk import columns as c
+
+
+@pytest.fixture
+def other_thread() -> Iterator[None]:
+    """Another thread running, as when ingest runs inside a Prefect task."""
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    yield
+    stop.set()
+    thread.join()
+
+
+def test_workers_are_not_forked_while_another_thread_runs(other_thread: None) -> None:
+    assert not workers.can_fork()
+
+
+def test_ingest_with_another_thread_running_uses_fork_server_and_matches_one_process(
+    other_thread: None,
+) -> None:
+    path = shared_file("ais", "nmea", "kystverket_2024-12-09_tagblock.nmea")
+    framing = FramingParams(capture_time_s=1_700_000_000.0)
+    alone = ingest_ais([path], IngestParams(framing=framing, workers=1))
+    pooled = ingest_ais([path], IngestParams(framing=framing, chunk_bytes=5_000, workers=2))
+    assert pooled.summary.as_dict() == alone.summary.as_dict()
+    pd.testing.assert_frame_equal(
+        pooled.positions.sort_values([c.LINE_NO, c.MMSI]).reset_index(drop=True),
+        alone.positions.sort_values([c.LINE_NO, c.MMSI]).reset_index(drop=True))
