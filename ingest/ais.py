@@ -226,21 +226,74 @@ def _merge_copies(frames: list[pd.DataFrame], summary: IngestSummary, params: In
                   count_types: bool) -> pd.DataFrame:
     """Drop copies of one message found in different chunks or files; count them.
 
-    ``frames`` is emptied as it is concatenated, so the chunks' rows are not held twice.
+    Copies are found on the key, time and receivers columns alone; the kept rows are then copied
+    out one chunk at a time, each chunk released once copied (``frames`` is emptied), so the
+    rows are never held twice over.
     """
     parts = [f for f in frames if len(f)]
     frames.clear()
     if not parts:
         return tables.empty_positions() if count_types else tables.empty_statics()
-    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    del parts
-    kept, dropped = messages.merge_copies(frame, frame[messages.PAYLOAD_HASH].to_numpy(),
-                                          params.duplicate_window_s)
-    del frame
-    counted = dropped if count_types else dropped[dropped[c.MSG_TYPE] != TYPE_POSITION_AND_STATIC]
-    _count_decoded(counted, summary, -1)
-    summary.duplicate_sentences += int(counted[messages.N_SENTENCES].sum())
-    return kept.drop(columns=messages.PRIVATE, errors="ignore")
+
+    def joined(col: str) -> np.ndarray:
+        return np.concatenate([f[col].to_numpy() for f in parts])
+
+    keep, receivers = messages.find_copies(joined(messages.PAYLOAD_HASH),
+                                           joined(messages.RECEIVED_S), joined(c.RECEIVERS),
+                                           params.duplicate_window_s)
+    dropped = pd.DataFrame({c.MSG_TYPE: joined(c.MSG_TYPE)[~keep],
+                            messages.N_SENTENCES: joined(messages.N_SENTENCES)[~keep]})
+    if not count_types:  # a type 19 is counted with positions
+        dropped = dropped[dropped[c.MSG_TYPE] != TYPE_POSITION_AND_STATIC]
+    _count_decoded(dropped, summary, -1)
+    summary.duplicate_sentences += int(dropped[messages.N_SENTENCES].sum())
+    kept = _assemble(parts, keep)
+    kept[c.RECEIVERS] = receivers[keep]
+    return kept
+
+
+def _assemble(parts: list[pd.DataFrame], keep: np.ndarray) -> pd.DataFrame:
+    """The rows ``keep`` marks (over all parts in order) as one frame without the private columns.
+
+    Numeric and timestamp columns are copied into arrays allocated once; ``parts`` is emptied as
+    each part is copied, so memory peaks at the result plus one part, not at twice the rows.
+    """
+    dtypes = {col: dtype for col, dtype in parts[0].dtypes.items() if col not in messages.PRIVATE}
+    total = int(keep.sum())
+    arrays: dict[str, np.ndarray] = {}
+    pieces: dict[str, list[Any]] = {}
+    for col, dtype in dtypes.items():
+        if isinstance(dtype, pd.DatetimeTZDtype):
+            arrays[col] = np.empty(total, dtype="int64")
+        elif isinstance(dtype, np.dtype):
+            arrays[col] = np.empty(total, dtype=dtype)
+        else:  # text and nullable integers: kept as pieces, joined at the end
+            pieces[col] = []
+    start = done = 0
+    while parts:
+        part = parts.pop(0)
+        mask = keep[start : start + len(part)]
+        n = int(mask.sum())
+        for col, target in arrays.items():
+            values = part[col].array
+            raw = values.asi8 if isinstance(values, pd.arrays.DatetimeArray) else np.asarray(values)
+            target[done : done + n] = raw[mask]
+        for col, chunks_of in pieces.items():
+            chunks_of.append(part[col].array[mask])
+        start += len(part)
+        done += n
+        del part
+    columns: dict[str, Any] = {}
+    for col, dtype in dtypes.items():
+        if col in pieces:
+            columns[col] = pd.concat([pd.Series(p, copy=False) for p in pieces.pop(col)],
+                                     ignore_index=True).array
+        elif isinstance(dtype, pd.DatetimeTZDtype):
+            stamps = arrays.pop(col).view(f"datetime64[{dtype.unit}]")
+            columns[col] = pd.Series(stamps, copy=False).dt.tz_localize(dtype.tz).array
+        else:
+            columns[col] = arrays.pop(col)
+    return pd.DataFrame(columns, copy=False)
 
 
 @dataclass

@@ -114,30 +114,41 @@ def merge_copies(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Keep the first of rows with the same ``key`` whose ``received_s`` chain within ``window_s``;
     the kept row's ``receivers`` becomes the group's total. Returns (kept, dropped), kept rows in
-    input order.
+    input order; the frame is copied only when a row is dropped."""
+    keep, receivers = find_copies(key, frame[RECEIVED_S].to_numpy(),
+                                  frame[c.RECEIVERS].to_numpy(), window_s)
+    if keep.all():
+        return _renumbered(frame), frame.iloc[:0]
+    kept = _renumbered(frame.take(np.flatnonzero(keep)))
+    kept[c.RECEIVERS] = receivers[keep]
+    return kept, frame.take(np.flatnonzero(~keep))
 
-    Only rows whose key occurs more than once (found with a hash table) are sorted; the frame is
-    copied only when a row is dropped.
+
+def find_copies(
+    key: np.ndarray, received_s: np.ndarray, receivers: np.ndarray, window_s: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(keep, receivers): which rows to keep, and each kept row's total of ``receivers`` over its
+    copies (rows with its key, each received within ``window_s`` of the one before).
+
+    Only rows whose key occurs more than once (found with a hash table) are sorted.
     """
+    keep = np.ones(len(key), dtype=bool)
     repeated = np.flatnonzero(pd.Series(key).duplicated(keep=False).to_numpy())
     if len(repeated) == 0:
-        return _renumbered(frame), frame.iloc[:0]
-    received = frame[RECEIVED_S].to_numpy()[repeated]
+        return keep, receivers
+    received = received_s[repeated]
     order = np.lexsort((received, key[repeated]))  # stable: ties keep input order
     sorted_key, sorted_received = key[repeated][order], received[order]
     new_group = np.ones(len(order), dtype=bool)
     new_group[1:] = (sorted_key[1:] != sorted_key[:-1]) | (np.diff(sorted_received) > window_s)
     if new_group.all():
-        return _renumbered(frame), frame.iloc[:0]
+        return keep, receivers
     starts = np.flatnonzero(new_group)
-    receivers = frame[c.RECEIVERS].to_numpy().copy()
     in_order = repeated[order]
-    receivers[in_order[starts]] = np.add.reduceat(receivers[in_order], starts)
-    keep = np.ones(len(frame), dtype=bool)
+    totals = receivers.copy()
+    totals[in_order[starts]] = np.add.reduceat(receivers[in_order], starts)
     keep[in_order[~new_group]] = False
-    kept = _renumbered(frame.take(np.flatnonzero(keep)))
-    kept[c.RECEIVERS] = receivers[keep]
-    return kept, frame.take(np.flatnonzero(~keep))
+    return keep, totals
 
 
 def _renumbered(frame: pd.DataFrame) -> pd.DataFrame:
