@@ -169,12 +169,10 @@ def process_chunk(chunk: chunks.Chunk, params: IngestParams) -> ChunkResult:
     """Frame, reassemble, de-duplicate and decode one chunk (runs in a worker process)."""
     framed = frame_nmea(chunk, params)
     summary = framed.summary
-    fast, fast_dropped = messages.merge_copies(
-        framed.positions, framed.positions[messages.PAYLOAD_HASH].to_numpy(),
-        params.duplicate_window_s)
+    fast = framed.positions
     kept, dropped = messages.deduplicate(framed.messages, params.duplicate_window_s)
     decoded = messages.decode(kept)
-    summary.duplicate_sentences += len(fast_dropped) + int(dropped[messages.SENTENCES].map(len).sum())
+    summary.duplicate_sentences += int(dropped[messages.SENTENCES].map(len).sum())
     statics_only = decoded.statics[decoded.statics[c.MSG_TYPE] != TYPE_POSITION_AND_STATIC]
     for frame in (fast, decoded.positions, decoded.others, statics_only):
         _count_decoded(frame, summary, +1)
@@ -298,7 +296,7 @@ def _assemble(parts: list[pd.DataFrame], keep: np.ndarray) -> pd.DataFrame:
 
 @dataclass
 class Framed:
-    positions: pd.DataFrame  # position reports decoded as arrays (private columns, duplicates kept)
+    positions: pd.DataFrame  # position reports decoded as arrays (private columns, de-duplicated)
     messages: pd.DataFrame  # every other message: the messages table of ingest.messages
     rejected: list[Rejected]
     summary: IngestSummary
@@ -316,9 +314,10 @@ def frame_nmea(chunk: chunks.Chunk, params: IngestParams = IngestParams()) -> Fr
                                      params.framing)
     own = block.line_no >= chunk.first_line_no
     single = own & (block.kind == fast_framing.SENTENCE) & (block.total == 1)
-    positions, decoded = messages.block_positions(block, single, chunk.source)
+    positions, decoded, copies = messages.block_positions(block, single, chunk.source,
+                                                          params.duplicate_window_s)
     rest = to_items(block, content, keep=own & ~single)
-    summary = IngestSummary(lines_read=chunk.n_lines)
+    summary = IngestSummary(lines_read=chunk.n_lines, duplicate_sentences=copies)
     summary.blank_or_comment = int((own & (block.kind == fast_framing.BLANK_OR_COMMENT)).sum())
     slow_lines = set(block.line_no[own & (block.kind == fast_framing.SLOW)].tolist())
     yielded = Counter(item.line_no for item in rest)

@@ -74,29 +74,31 @@ def single_sentence_frame(
 
 
 def block_positions(
-    block: FramedBlock, rows: np.ndarray, source: str
-) -> tuple[pd.DataFrame, np.ndarray]:
+    block: FramedBlock, rows: np.ndarray, source: str, window_s: float
+) -> tuple[pd.DataFrame, np.ndarray, int]:
     """Decode the single-fragment sentences ``rows`` marks that are position reports 1/2/3/18,
-    straight from the framer's payload buffer: no string or object per message.
+    straight from the framer's payload buffer (no string or object per message), and drop copies
+    heard by several receivers (:func:`find_copies`) before any table is built.
 
-    Returns (position rows with the private columns and ``receivers`` 1, one per decoded line, not
-    yet de-duplicated; mask over the block of the lines decoded). The rest is for pyais.
+    Returns (position rows with the private columns, mask over the block of the lines decoded,
+    number of copies dropped). The lines not decoded are for pyais.
     """
     idx = np.flatnonzero(rows)
     data, starts, lengths = payload_spans(block.payload, idx)
-    fill = block.fill[idx]
-    arrays = decode_position_spans(data, starts, lengths, fill)
+    arrays = decode_position_spans(data, starts, lengths, block.fill[idx])
     ok = arrays.ok
-    fields = {name: values[ok] for name, values in arrays.fields.items()}
-    idx = idx[ok]
-    frame = position_rows(
-        fields, block.received_s[idx], np.ones(len(idx), dtype="int64"), source,
-        block.line_no[idx].astype("int64"), span_keys(data, starts[ok], lengths[ok]),
-        np.ones(len(idx), dtype="int64"),
-    )
     decoded = np.zeros(len(rows), dtype=bool)
-    decoded[idx] = True
-    return frame, decoded
+    decoded[idx[ok]] = True
+    key = span_keys(data, starts[ok], lengths[ok])
+    received = block.received_s[idx[ok]]
+    keep, receivers = find_copies(key, received, np.ones(len(key), dtype="int64"), window_s)
+    chosen = np.flatnonzero(ok)[keep]
+    frame = position_rows(
+        {name: values[chosen] for name, values in arrays.fields.items()}, received[keep],
+        receivers[keep], source, block.line_no[idx[chosen]], key[keep],
+        np.ones(len(chosen), dtype="int64"),
+    )
+    return frame, decoded, int(len(keep) - len(chosen))
 
 
 def deduplicate(msgs: pd.DataFrame, window_s: float) -> tuple[pd.DataFrame, pd.DataFrame]:
