@@ -332,6 +332,11 @@ def frame_nmea(chunk: chunks.Chunk, params: IngestParams = IngestParams()) -> Fr
             rejected.append(item)
         else:
             complete.append(item)
+    if chunk.cut_off:  # the rest of the file is unreadable: one row for it, counted as a line
+        after = chunk.first_line_no + chunk.n_lines
+        rejected.append(Rejected(after, chunks.FILE_CUT_OFF,
+                                 f"file unreadable after line {after - 1}: {chunk.cut_off}"))
+        summary.lines_read += 1
     summary.extra_sentences = sum(n - 1 for n in yielded.values() if n > 1)
     summary.quarantined.update(r.reason for r in rejected)
     singles = messages.single_sentence_frame(block, content, single & ~decoded, chunk.source)

@@ -5,10 +5,11 @@ armoured payloads is decoded at once with numpy instead of one message at a time
 values are bit-for-bit those of ``pyais.decode(sentence).asdict()``; pyais stays the decoder for
 every other message type and for every payload this module declines (``ok`` False).
 
-How it works: the payloads are joined into one byte buffer, each character goes through a 256-entry
-lookup table to its 6-bit value (or "invalid"), the first 28 characters (168 bits) of every payload
-are gathered into a fixed-width 2-D array, packed into three 64-bit words per row, and every field
-is cut out of those words by shifting and masking (signed fields by two's complement).
+How it works: the payloads lie in one byte buffer (ingest passes the framer's; strings are joined
+into one). The first 28 characters (168 bits) of every payload are gathered into a fixed-width 2-D
+array, each goes through a 256-entry lookup table to its 6-bit value (and "valid armour or not"),
+the rows are packed into three 64-bit words, and every field is cut out of those words by shifting
+and masking (signed fields by two's complement).
 
 Which payloads are ``ok``: message type 1, 2, 3 or 18; enough bits, after the fill bits are taken
 off, to hold every field returned here complete (through RAIM: 149 bits for Class A, 148 for
@@ -149,17 +150,13 @@ def decode_position_spans(
     """
     n = len(lengths)
     fill, fill_ok = _fill_bits(fill_bits, n)
-    ends = starts + lengths
-    # invalid characters counted over the spans only: other bytes of data may be anything
-    valid = _VALID[data]
-    invalid_before = np.concatenate(([0], np.cumsum(~valid, dtype=np.int64)))
-    chars_ok = invalid_before[ends] == invalid_before[starts]
-
-    sixbit = np.concatenate((_SIXBIT[data], np.zeros(_CHARS, dtype=np.uint8)))
-    # (n, 28): the first 168 bits of each row. A shorter row picks up the bytes after it, but
-    # only where ok rows hold fill or radio bits, which are never read.
-    grid = sixbit[starts[:, None] + np.arange(_CHARS)]
-    words = _pack_words(grid)
+    if n and int(starts.max()) + _CHARS > len(data):  # so that every row can read 28 bytes
+        data = np.concatenate((data, np.zeros(_CHARS, dtype=np.uint8)))
+    # (n, 28): the first 28 characters of each row. A shorter row picks up the bytes after it,
+    # but only where ok rows hold fill or radio bits, which are never read.
+    raw = data[starts[:, None] + np.arange(_CHARS)]
+    chars_ok = _chars_ok(data, raw, starts, lengths)
+    words = _pack_words(_SIXBIT[raw])
 
     msg_type = _bits(words, 0, 6)
     is_a = np.isin(msg_type, CLASS_A_TYPES)
@@ -172,6 +169,21 @@ def decode_position_spans(
         _map_not_available(fields)
     _blank_not_ok(fields, ok)
     return PositionArrays(ok=ok, fields=fields)
+
+
+def _chars_ok(
+    data: npt.NDArray[np.uint8], raw: npt.NDArray[np.uint8], starts: npt.NDArray[np.int64],
+    lengths: npt.NDArray[np.int64],
+) -> npt.NDArray[np.bool_]:
+    """Whether every character of each payload is valid armour: from the gathered 28 characters
+    for the usual 28-character payload, by counting over its span in ``data`` for the others."""
+    ok = (lengths == _CHARS) & _VALID[raw].all(axis=1)
+    other = np.flatnonzero(lengths != _CHARS)
+    if len(other):
+        invalid_before = np.concatenate(([0], np.cumsum(~_VALID[data], dtype=np.int64)))
+        a, b = starts[other], starts[other] + lengths[other]
+        ok[other] = invalid_before[b] == invalid_before[a]
+    return ok
 
 
 def _flatten(

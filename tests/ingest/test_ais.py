@@ -166,3 +166,19 @@ def test_ingest_keeps_message_heard_in_two_files_once(tmp_path: Path) -> None:
     assert len(result.positions) == 1
     assert result.positions[c.RECEIVERS].iloc[0] == 2
     assert result.summary.duplicate_sentences == 1 and result.summary.balanced
+
+
+def test_ingest_keeps_lines_of_a_gzip_file_cut_off_mid_write(tmp_path: Path) -> None:
+    lines = [f"{1733782034 + i},{TYPE1}" for i in range(5000)]
+    whole = gzip.compress(("\n".join(lines) + "\n").encode())
+    path = tmp_path / "cut.nmea.gz"
+    path.write_bytes(whole[: len(whole) // 2])
+    result = ingest_ais([path])
+    assert result.summary.balanced
+    assert result.summary.quarantined["file_cut_off"] == 1
+    (row,) = result.quarantine[result.quarantine[c.REASON] == "file_cut_off"].to_dict("records")
+    assert "unreadable after line" in row[c.RAW]
+    # every line before the cut is decoded (a few may be repeats of TYPE1 within the minute)
+    read = result.summary.lines_read - 1
+    assert read > 1000
+    assert result.summary.decoded_sentences + result.summary.duplicate_sentences >= read - 1
