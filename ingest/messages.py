@@ -132,24 +132,28 @@ def find_copies(
     """(keep, receivers): which rows to keep, and each kept row's total of ``receivers`` over its
     copies (rows with its key, each received within ``window_s`` of the one before).
 
-    Only rows whose key occurs more than once (found with a hash table) are sorted.
+    Only rows whose key occurs more than once (found with a hash table) are sorted, by key (as
+    dense codes, which timsort orders in near-linear time when copies recur in runs) and then by
+    time, unless input order already is time order within each key.
     """
     keep = np.ones(len(key), dtype=bool)
-    repeated = np.flatnonzero(pd.Series(key).duplicated(keep=False).to_numpy())
+    codes = pd.factorize(key)[0]
+    repeated = np.flatnonzero(np.bincount(codes)[codes] > 1) if len(key) else codes
     if len(repeated) == 0:
         return keep, receivers
-    received = received_s[repeated]
-    order = np.lexsort((received, key[repeated]))  # stable: ties keep input order
-    sorted_key, sorted_received = key[repeated][order], received[order]
+    order = repeated[np.argsort(codes[repeated], kind="stable")]  # ties keep input order
+    sorted_key, sorted_received = codes[order], received_s[order]
+    if (np.diff(sorted_received)[sorted_key[1:] == sorted_key[:-1]] < 0).any():
+        order = repeated[np.lexsort((received_s[repeated], codes[repeated]))]
+        sorted_key, sorted_received = codes[order], received_s[order]
     new_group = np.ones(len(order), dtype=bool)
     new_group[1:] = (sorted_key[1:] != sorted_key[:-1]) | (np.diff(sorted_received) > window_s)
     if new_group.all():
         return keep, receivers
     starts = np.flatnonzero(new_group)
-    in_order = repeated[order]
     totals = receivers.copy()
-    totals[in_order[starts]] = np.add.reduceat(receivers[in_order], starts)
-    keep[in_order[~new_group]] = False
+    totals[order[starts]] = np.add.reduceat(receivers[order], starts)
+    keep[order[~new_group]] = False
     return keep, totals
 
 

@@ -57,3 +57,11 @@ def test_repeated_static_payload_is_decoded_once_and_kept_per_message(
         pd.to_datetime([0, 400, 800], unit="s", utc=True))
     assert decoded.statics[c.MMSI].tolist() == [257000001] * 3
     assert decoded.statics[c.NAME].tolist() == ["NORDIC STAR"] * 3
+
+
+def test_merge_copies_chains_copies_by_time_when_input_is_not_in_time_order() -> None:
+    frame = message_rows(["A", "B", "A", "A"], [500.0, 1.0, 5.0, 0.0])
+    kept, dropped = messages.merge_copies(frame, frame[messages.PAYLOAD].to_numpy(), 60.0)
+    assert kept[messages.RECEIVED_S].tolist() == [500.0, 1.0, 0.0]
+    assert kept[c.RECEIVERS].tolist() == [1, 1, 2]
+    assert dropped[messages.RECEIVED_S].tolist() == [5.0]
