@@ -130,6 +130,7 @@ def ingest_ais(paths: Iterable[Path], params: IngestParams = IngestParams()) -> 
 
         csv_parts.append(csv_exports.ingest_csv(path, files.read_bytes(path), fmt))
     _start_workers_early(nmea_files, params)
+    workers.keep_freed_memory()
     jobs = (chunk for path in nmea_files
             for chunk in chunks.read_chunks(path, params.chunk_bytes, params.framing.context_lines))
     parts: dict[str, list[pd.DataFrame]] = {"positions": [], "statics": [], "others": [],
