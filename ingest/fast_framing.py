@@ -26,14 +26,31 @@ by line number to get ``frame_lines``' sequence; :func:`to_items` does that (slo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
 from ingest import framing as ref
+from ingest.byte_columns import (
+    DIGIT,
+    FILL,
+    HEX,
+    HEX_VALUE,
+    TALKER,
+    Bools,
+    Floats,
+    Ints,
+    Lines,
+    bytes_of,
+    count_in,
+    field_spans,
+    parse_unix,
+    split_exact,
+    substrings,
+    window,
+    with_nulls,
+)
 from ingest.framing import (
     BAD_CHECKSUM,
     BAD_TAG_BLOCK,
@@ -45,10 +62,6 @@ from ingest.framing import (
     Sentence,
 )
 
-Ints = npt.NDArray[np.int64]
-Bools = npt.NDArray[np.bool_]
-Floats = npt.NDArray[np.float64]
-
 # kind of each line (int8 codes)
 SENTENCE = 0  # one AIS sentence, framed by the fast path
 REJECTED = 1  # a Rejected (``reason`` says why), decided by the fast path
@@ -59,30 +72,9 @@ KINDS = ("sentence", "rejected", "pghp", "blank_or_comment", "slow")
 REASONS = ("", MALFORMED_SENTENCE, BAD_CHECKSUM, BAD_TAG_BLOCK, NO_RECEIVE_TIME, NOT_AIS)
 _R_MALFORMED, _R_CHECKSUM, _R_TAG, _R_NO_TIME, _R_NOT_AIS = 1, 2, 3, 4, 5
 
-_PAD = 64  # zero bytes after the content, so fixed-offset reads never leave the buffer
-_MAX_NUMBER_CHARS = 32  # longer time tokens go to the reference (none seen in real feeds)
-_EXACT_DIGITS = 15  # digit strings up to this long convert to float64 exactly (< 2**53)
-_MS_DIGITS = 13  # as ingest.framing: 13 integer digits are Unix milliseconds
-_UNIX_DIGITS = (9, 13)  # as ingest.framing's _UNIX pattern
 # $PGHP years whose microsecond timestamps stay below 2**53, so float64 equals datetime's value
 _PGHP_YEARS = (1900, 2200)
 _PGHP_FIELD_CHARS = 9  # longer $PGHP number fields go to the reference
-
-
-def _lut(chars: bytes) -> Bools:
-    table = np.zeros(256, dtype=bool)
-    table[np.frombuffer(chars, dtype=np.uint8)] = True
-    return table
-
-
-_WS = np.array([chr(b).isspace() for b in range(256)])  # what str.strip() removes (Latin-1)
-_DIGIT = _lut(b"0123456789")
-_HEX = _lut(b"0123456789ABCDEFabcdef")
-_TALKER = _lut(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-_FILL = _lut(b"012345")
-_HEX_VALUE = np.zeros(256, dtype=np.uint8)
-for _chars, _base in ((b"0123456789", 0), (b"ABCDEF", 10), (b"abcdef", 10)):
-    _HEX_VALUE[np.frombuffer(_chars, dtype=np.uint8)] = np.arange(len(_chars)) + _base
 
 
 @dataclass
@@ -131,49 +123,6 @@ class FramedBlock:
     state: FramingState
 
 
-class _Lines:
-    """The block's bytes, where each line and its stripped text are, and where the marks are.
-
-    Marks only some lines need (',', '*', '\\', '-') are scanned for on first use.
-    """
-
-    def __init__(self, content: bytes) -> None:
-        self.size = len(content)
-        padded = content + bytes(_PAD)
-        self.buf = np.frombuffer(padded, dtype=np.uint8)
-        self.arrow = pa.py_buffer(padded)  # the same bytes, for Arrow's substring gathering
-        self.scratch = np.empty(self.size, dtype=bool)  # one byte-wide mask, reused by every scan
-        body = self.buf[: self.size]
-        low = np.flatnonzero(np.less_equal(body, 32, out=self.scratch))
-        high = np.flatnonzero(np.greater_equal(body, 127, out=self.scratch))
-        odd = np.sort(np.concatenate((low, high))) if len(high) else low
-        odd_byte = self.buf[odd]
-        end = odd[odd_byte == 10]
-        if self.size and content[-1:] != b"\n":
-            end = np.append(end, self.size)
-        self.end: Ints = end  # each line's '\n' (or the end of the content)
-        self.start: Ints = np.concatenate(([0], end[:-1] + 1)).astype(np.int64)[: len(end)]
-        self.spaces: Ints = odd[odd_byte == 32]
-        self.nonprint: Ints = odd[(odd_byte != 32) & (odd_byte != 10)]
-        self.s0, self.te = _strip(self.buf, odd[_WS[odd_byte]], self.start, self.end)
-        self.bangs = self.find("!")
-
-    def find(self, char: str) -> Ints:
-        return np.flatnonzero(np.equal(self.buf[: self.size], ord(char), out=self.scratch))
-
-    @cached_property
-    def commas(self) -> Ints:
-        return self.find(",")
-
-    @cached_property
-    def stars(self) -> Ints:
-        return self.find("*")
-
-    @cached_property
-    def hyphens(self) -> Ints:
-        return self.find("-")
-
-
 @dataclass
 class _Parsed:
     """Working columns, one entry per line (spans are byte offsets; a == b means none)."""
@@ -212,7 +161,7 @@ def frame_block(
     changed).
     """
     start_state = state or FramingState()
-    lines = _Lines(content)
+    lines = Lines(content)
     parsed = _parse(lines, params)
     return _resolve(content, lines, parsed, first_line_no, params, start_state)
 
@@ -261,7 +210,7 @@ def to_items(
 def payload_spans(payload: pa.Array, rows: Ints) -> tuple[npt.NDArray[np.uint8], Ints, Ints]:
     """(bytes, starts, lengths): where the payloads of ``rows`` lie in the payload column's buffer,
     for decoders that read them in place (``FramedBlock.payload``, not sliced)."""
-    offsets, data = _bytes_of(payload)
+    offsets, data = bytes_of(payload)
     starts = offsets[rows].astype(np.int64)
     return data, starts, offsets[rows + 1].astype(np.int64) - starts
 
@@ -274,179 +223,19 @@ def _line_text(content: bytes, block: FramedBlock, i: int) -> str:
     return content[line_start : len(content) if line_end < 0 else line_end].decode("latin-1")
 
 
-def _strip(buf: npt.NDArray[np.uint8], ws: Ints, start: Ints, end: Ints) -> tuple[Ints, Ints]:
-    """Bounds of each line after Python's str.strip() (Latin-1 whitespace, as the reference)."""
-    s0, te = start.copy(), end.copy()
-    if len(ws) == 0 or len(start) == 0:
-        return s0, te
-    breaks = np.flatnonzero(np.diff(ws) != 1)
-    run_first = ws[np.concatenate(([0], breaks + 1))]
-    run_last = ws[np.concatenate((breaks, [len(ws) - 1]))]
-    nonempty = start < end
-    lead = nonempty & _WS[buf[start]]
-    run = np.searchsorted(run_first, start[lead], side="right") - 1
-    s0[lead] = np.minimum(run_last[run] + 1, end[lead])
-    trail = nonempty & _WS[buf[np.maximum(end - 1, 0)]]
-    run = np.searchsorted(run_first, end[trail] - 1, side="right") - 1
-    te[trail] = np.maximum(run_first[run], s0[trail])
-    return s0, np.maximum(te, s0)
-
-
-def _window(buf: npt.NDArray[np.uint8], at: Ints, width: int) -> npt.NDArray[np.uint8]:
-    """The ``width`` bytes from each position, as rows (one gather instead of one per byte)."""
-    return np.lib.stride_tricks.sliding_window_view(buf, width)[at]
-
-
-def _count_in(positions: Ints, a: Ints, b: Ints) -> Ints:
-    """How many of the sorted ``positions`` fall in each [a, b)."""
-    return np.searchsorted(positions, b) - np.searchsorted(positions, a)
-
-
-def _fields(delims: Ints, a: Ints, b: Ints) -> tuple[Ints, Ints, Ints]:
-    """Split each row's [a, b) at the sorted delimiter positions: (row, field start, field end)."""
-    lo = np.searchsorted(delims, a)
-    return _split(delims, lo, np.searchsorted(delims, b) - lo, a, b)
-
-
-def _split(
-    delims: Ints, lo: Ints, count: Ints, a: Ints, b: Ints
-) -> tuple[Ints, Ints, Ints]:
-    """Fields of each [a, b) given its delimiters ``delims[lo:lo + count]``."""
-    take = np.repeat(lo - (np.cumsum(count) - count), count) + np.arange(int(count.sum()))
-    return _split_exact(delims[take], count, a, b)
-
-
-def _split_exact(inner: Ints, count: Ints, a: Ints, b: Ints) -> tuple[Ints, Ints, Ints]:
-    """Fields of each [a, b), given all rows' delimiters in order and each row's count."""
-    per_row = count + 1
-    first = np.cumsum(per_row) - per_row
-    n_fields = int(per_row.sum())
-    starts, ends = np.empty(n_fields, np.int64), np.empty(n_fields, np.int64)
-    is_first = np.zeros(n_fields, dtype=bool)
-    is_first[first] = True
-    starts[first], starts[~is_first] = a, inner + 1
-    is_last = np.zeros(n_fields, dtype=bool)
-    is_last[first + count] = True
-    ends[first + count], ends[~is_last] = b, inner
-    return np.repeat(np.arange(len(a)), per_row), starts, ends
-
-
-def _substrings(lines: _Lines, a: Ints, b: Ints, valid: Bools | None = None) -> pa.Array:
-    """Arrow strings of [a, b) per row (rows in byte order; null where not ``valid``).
-
-    The spans become every other entry of a zero-copy Arrow array over the block's bytes (the gaps
-    between them are the others), and Arrow's ``take`` copies them out in C++.
-    """
-    n = len(a)
-    if valid is not None and valid.all():
-        valid = None
-    if valid is not None:
-        reach = np.maximum.accumulate(np.where(valid, b, 0)) if n else b
-        a, b = np.where(valid, a, reach), np.where(valid, b, reach)
-    large = lines.size + _PAD >= 2**31 - 1
-    offsets = np.empty(2 * n + 1, dtype=np.int64 if large else np.int32)
-    offsets[0 : 2 * n : 2], offsets[1 : 2 * n : 2] = a, b
-    offsets[2 * n] = b[-1] if n else 0
-    kind = pa.large_string() if large else pa.string()
-    if n and (offsets[0] < 0 or offsets[-1] > len(lines.buf) or (np.diff(offsets) < 0).any()):
-        # spans out of order would make the Arrow array invalid: copy them out with numpy instead
-        length = np.maximum(b - a, 0)
-        index = np.repeat(a - (np.cumsum(length) - length), length) + np.arange(length.sum())
-        packed = np.concatenate(([0], np.cumsum(length))).astype(offsets.dtype)
-        data = pa.py_buffer(np.ascontiguousarray(lines.buf[index]))
-        taken = pa.Array.from_buffers(kind, n, [None, pa.py_buffer(packed), data])
-    else:
-        spans = pa.Array.from_buffers(kind, 2 * n, [None, pa.py_buffer(offsets), lines.arrow])
-        taken = spans.take(pa.array(np.arange(0, 2 * n, 2)))
-    if valid is None:
-        return taken
-    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
-    nulls = int(n - np.count_nonzero(valid))
-    return pa.Array.from_buffers(kind, n, [bitmap, *taken.buffers()[1:]], nulls)
-
-
-def _with_nulls(strings: pa.Array, valid: Bools) -> pa.Array:
-    """The same strings, null where not ``valid``."""
-    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little"))
-    nulls = int(len(valid) - np.count_nonzero(valid))
-    return pa.Array.from_buffers(strings.type, len(valid), [bitmap, *strings.buffers()[1:]], nulls)
-
-
-def _bytes_of(strings: pa.Array) -> tuple[npt.NDArray[Any], npt.NDArray[np.uint8]]:
-    """Offsets (n + 1, int32 or int64) and bytes of an Arrow string array that is not sliced."""
-    width = np.int64 if strings.type == pa.large_string() else np.int32
-    offsets = np.frombuffer(strings.buffers()[1], dtype=width)[: len(strings) + 1]
-    data = strings.buffers()[2]
-    return offsets, np.frombuffer(data, dtype=np.uint8) if data is not None else np.empty(0, np.uint8)
-
-
-def _parse_unix(lines: _Lines, a: Ints, b: Ints) -> tuple[Floats, Bools, Bools, Bools]:
-    """Parse each [a, b) as the reference's ``_unix_seconds`` (without its strip).
-
-    Returns (seconds, valid, unsure, other): ``unsure`` rows are too long to convert exactly here;
-    ``other`` rows hold a character other than a digit or '.', and are never valid.
-    """
-    n, length = len(a), b - a
-    seconds, valid = np.full(n, np.nan), np.zeros(n, dtype=bool)
-    unsure, other = length > _MAX_NUMBER_CHARS, np.zeros(n, dtype=bool)
-    widths = np.bincount(np.where(unsure, 0, length), minlength=1)
-    for width in np.flatnonzero(widths[1:]) + 1:
-        rows = np.flatnonzero(length == width)
-        chars = _bytes_of(_substrings(lines, a[rows], b[rows]))[1].reshape(len(rows), width)
-        digit = (chars >= 48) & (chars <= 57)
-        if digit.all():  # the usual case: a plain integer
-            ok = np.full(len(rows), _UNIX_DIGITS[0] <= width <= _UNIX_DIGITS[1])
-            if width > _EXACT_DIGITS or not ok.any():
-                continue
-            whole = _integer(chars - 48)
-            seconds[rows] = whole / 1000.0 if width >= _MS_DIGITS else whole.astype(np.float64)
-            valid[rows] = True
-            continue
-        dot = chars == 46
-        n_dot = dot.sum(axis=1)
-        other[rows] = digit.sum(axis=1) + n_dot < width
-        int_digits = np.where(n_dot == 1, dot.argmax(axis=1), width)
-        frac = np.where(n_dot == 1, width - int_digits - 1, 0)
-        ok = ~other[rows] & (n_dot <= 1) & ((n_dot == 0) | (frac >= 1))
-        ok &= (int_digits >= _UNIX_DIGITS[0]) & (int_digits <= _UNIX_DIGITS[1])
-        unsure[rows] = ok & (int_digits + frac > _EXACT_DIGITS)
-        ok &= ~unsure[rows]
-        if not ok.any():
-            continue
-        # all characters as one integer, the '.' counting as a 0 digit, then the '.' taken out
-        whole = _integer(np.where(digit, chars - 48, 0).astype(np.uint8))
-        whole, q, f = whole[ok], int_digits[ok], frac[ok]
-        split = 10 ** np.maximum(f, 0)
-        number = np.where(n_dot[ok] == 1, whole // (split * 10) * split + whole % split, whole)
-        # float(text) == N / 10**frac exactly: both are exact doubles and division rounds correctly
-        value = number / 10.0**f
-        seconds[rows[ok]] = np.where(q >= _MS_DIGITS, value / 1000.0, value)
-        valid[rows[ok]] = True
-    return seconds, valid, unsure, other
-
-
-def _integer(digits: npt.NDArray[np.uint8]) -> Ints:
-    """Rows of decimal digit values as integers (column by column: fast on narrow rows)."""
-    whole = np.zeros(len(digits), dtype=np.int64)
-    for col in range(digits.shape[1]):
-        whole *= 10
-        whole += digits[:, col]
-    return whole
-
-
-def _parse(lines: _Lines, params: FramingParams) -> _Parsed:
+def _parse(lines: Lines, params: FramingParams) -> _Parsed:
     """Everything about each line that does not depend on other lines."""
     buf, s0, te = lines.buf, lines.s0, lines.te
     n = len(s0)
-    head = _window(buf, s0, 5)
+    head = window(buf, s0, 5)
     blank = (s0 == te) | (head[:, 0] == ord("#"))
     is_pghp = ~blank & (te - s0 >= 5)
     for k, char in enumerate(b"$PGHP"):
         is_pghp &= head[:, k] == char
 
     bangs = lines.bangs
-    after = _window(buf, bangs, 7)
-    talker_ok = (_TALKER[after[:, 1]] & _TALKER[after[:, 2]]) | (
+    after = window(buf, bangs, 7)
+    talker_ok = (TALKER[after[:, 1]] & TALKER[after[:, 2]]) | (
         (after[:, 1] == 45) & (after[:, 2] == 45))
     is_start = talker_ok & (after[:, 3] == 86) & (after[:, 4] == 68)
     is_start &= ((after[:, 5] == 77) | (after[:, 5] == 79)) & (after[:, 6] == 44)
@@ -467,7 +256,7 @@ def _parse(lines: _Lines, params: FramingParams) -> _Parsed:
     kind[no_start] = REJECTED
     first = buf[s0[no_start]]
     reason[no_start] = np.where((first == 36) | (first == 33), _R_NOT_AIS, _R_MALFORMED)
-    printable = _count_in(lines.nonprint, s0, te) == 0
+    printable = count_in(lines.nonprint, s0, te) == 0
     kind[starts_line] = SLOW
     simple = starts_line & (n_start == 1) & (n_bang == 1) & printable
     kind[simple] = _CAND
@@ -489,7 +278,7 @@ def _parse(lines: _Lines, params: FramingParams) -> _Parsed:
     return parsed
 
 
-def _parse_pghp(lines: _Lines, parsed: _Parsed, rows: Ints) -> None:
+def _parse_pghp(lines: Lines, parsed: _Parsed, rows: Ints) -> None:
     """``$PGHP,1,YYYY,M,D,h,m,s,ms,...`` as the reference's ``_parse_pghp`` reads it."""
     if len(rows) == 0:
         return
@@ -511,10 +300,10 @@ def _parse_pghp(lines: _Lines, parsed: _Parsed, rows: Ints) -> None:
     value = np.zeros(fa.shape, dtype=np.int64)
     for f in range(7):  # each field as an integer, one character column at a time
         width = min(int(length[:, f].max(initial=0)), _PGHP_FIELD_CHARS)
-        chars = _window(buf, fa[:, f], max(width, 1))
+        chars = window(buf, fa[:, f], max(width, 1))
         for col in range(width):
             inside = col < length[:, f]
-            odd |= inside & ~_DIGIT[chars[:, col]]
+            odd |= inside & ~DIGIT[chars[:, col]]
             value[:, f] = np.where(inside, value[:, f] * 10 + chars[:, col] - 48, value[:, f])
     odd &= ~empty
     year, month, day, hour, minute, second, millis = value.T
@@ -546,7 +335,7 @@ def _days_from_civil(year: Ints, month: Ints, day: Ints) -> Ints:
     return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
 
 
-def _parse_sentences(lines: _Lines, parsed: _Parsed) -> None:
+def _parse_sentences(lines: Lines, parsed: _Parsed) -> None:
     """The ``!xxVDM,total,num,seq,chan,payload,fill*hh`` match and its checksum.
 
     Total, number and sequence id are at most one digit, so every comma up to the channel's is at
@@ -556,25 +345,25 @@ def _parse_sentences(lines: _Lines, parsed: _Parsed) -> None:
     buf, te = lines.buf, lines.te
     rows = np.flatnonzero(parsed.kind == _CAND)
     p, end = parsed.bang[rows], te[rows]
-    head = _window(buf, p, 16)  # '!' and the 15 bytes after it
-    ok = _DIGIT[head[:, 7]] & (head[:, 8] == 44) & _DIGIT[head[:, 9]] & (head[:, 10] == 44)
+    head = window(buf, p, 16)  # '!' and the 15 bytes after it
+    ok = DIGIT[head[:, 7]] & (head[:, 8] == 44) & DIGIT[head[:, 9]] & (head[:, 10] == 44)
     seq_empty = head[:, 11] == 44
-    ok &= seq_empty | (_DIGIT[head[:, 11]] & (head[:, 12] == 44))
+    ok &= seq_empty | (DIGIT[head[:, 11]] & (head[:, 12] == 44))
     c4 = np.where(seq_empty, p + 11, p + 12)
     chan_empty = np.where(seq_empty, head[:, 12], head[:, 13]) == 44
     c5 = np.where(chan_empty, c4 + 1, c4 + 2)
     ok &= chan_empty | (np.where(seq_empty, head[:, 13], head[:, 14]) == 44)
-    tail = _window(buf, end - 8, 8)  # the line's last 8 bytes: ",f*hh" when it ends the line
+    tail = window(buf, end - 8, 8)  # the line's last 8 bytes: ",f*hh" when it ends the line
     at_end = (tail[:, 5] == 42) & (tail[:, 3] == 44) & (end - 5 > c5)
     c6 = end - 5
     later = np.flatnonzero(~at_end)
     if len(later):
         padded = np.append(lines.commas, lines.size + 1)
         c6[later] = padded[np.searchsorted(lines.commas, c5[later] + 1)]
-        tail[later] = _window(buf, c6[later] - 3, 8)  # so that tail[:, 4:8] follows c6 too
+        tail[later] = window(buf, c6[later] - 3, 8)  # so that tail[:, 4:8] follows c6 too
     span_ok = ok & (c6 < end)
-    payload = _substrings(lines, c5 + 1, c6, span_ok)
-    offsets, data = _bytes_of(payload)
+    payload = substrings(lines, c5 + 1, c6, span_ok)
+    offsets, data = bytes_of(payload)
     shifted = data - np.uint8(48)  # valid armour: '0'..'W' (0..39 here) and '`'..'w' (48..71)
     invalid = np.flatnonzero((shifted > 71) | ((shifted > 39) & (shifted < 48)))
     bad = np.zeros(len(rows), dtype=bool)
@@ -583,8 +372,8 @@ def _parse_sentences(lines: _Lines, parsed: _Parsed) -> None:
     # match may too; left to the reference
     has_comma = np.zeros(len(rows), dtype=bool)
     has_comma[np.searchsorted(offsets, invalid[data[invalid] == 44], side="right") - 1] = True
-    ok = span_ok & ~bad & _FILL[tail[:, 4]] & (tail[:, 5] == 42)
-    ok &= _HEX[tail[:, 6]] & _HEX[tail[:, 7]]
+    ok = span_ok & ~bad & FILL[tail[:, 4]] & (tail[:, 5] == 42)
+    ok &= HEX[tail[:, 6]] & HEX[tail[:, 7]]
     parsed.kind[rows[~ok]] = REJECTED
     parsed.reason[rows[~ok]] = _R_MALFORMED
     parsed.kind[rows[has_comma]] = SLOW
@@ -599,7 +388,7 @@ def _parse_sentences(lines: _Lines, parsed: _Parsed) -> None:
     bounds = np.empty(2 * len(rows), dtype=np.int64)
     bounds[0::2], bounds[1::2] = p + 1, c6 + 2
     xor = np.bitwise_xor.reduceat(buf, bounds)[0::2] if len(rows) else bounds
-    expected = _HEX_VALUE[tail[:, 6]].astype(np.int64) * 16 + _HEX_VALUE[tail[:, 7]]
+    expected = HEX_VALUE[tail[:, 6]].astype(np.int64) * 16 + HEX_VALUE[tail[:, 7]]
     bad_sum = xor != expected
     parsed.kind[rows[bad_sum]] = REJECTED
     parsed.reason[rows[bad_sum]] = _R_CHECKSUM
@@ -608,7 +397,7 @@ def _parse_sentences(lines: _Lines, parsed: _Parsed) -> None:
 
 def _spread(strings: pa.Array, where: Bools) -> pa.Array:
     """Strings for the rows of ``where`` as a full-length array (empty strings elsewhere)."""
-    offsets, _ = _bytes_of(strings)
+    offsets, _ = bytes_of(strings)
     full = np.zeros(len(where) + 1, dtype=offsets.dtype)
     rows = np.flatnonzero(where)
     full[rows + 1] = offsets[1:]
@@ -616,7 +405,7 @@ def _spread(strings: pa.Array, where: Bools) -> pa.Array:
     return pa.Array.from_buffers(strings.type, len(where), [None, pa.py_buffer(full), strings.buffers()[2]])
 
 
-def _parse_tags(lines: _Lines, parsed: _Parsed, params: FramingParams) -> None:
+def _parse_tags(lines: Lines, parsed: _Parsed, params: FramingParams) -> None:
     """Tag blocks ``\\c:...,s:...,g:...*hh\\`` right before the sentence, as ``_parse_tag_block``."""
     buf = lines.buf
     rows = np.flatnonzero(parsed.kind == _CAND)
@@ -627,7 +416,7 @@ def _parse_tags(lines: _Lines, parsed: _Parsed, params: FramingParams) -> None:
     rows, s0, p = rows[tagged], s0[tagged], p[tagged]
     m = len(rows)
     # each tag body, gathered: a third '\\' in it is the reference's; its last '*' ends the fields
-    raw_offsets, data = _bytes_of(_substrings(lines, s0 + 1, p - 1))
+    raw_offsets, data = bytes_of(substrings(lines, s0 + 1, p - 1))
     offsets: Ints = raw_offsets.astype(np.int64)
     extra = np.zeros(m, dtype=bool)
     extra[np.searchsorted(offsets, np.flatnonzero(data == 92), side="right") - 1] = True
@@ -649,12 +438,12 @@ def _parse_tags(lines: _Lines, parsed: _Parsed, params: FramingParams) -> None:
     star = star_c + shift
     ok = (star_c >= 0) & ~extra
     if params.strict_tag_checksum:
-        cs_ok = (p - 2 - star == 2) & _HEX[buf[star + 1]] & _HEX[buf[star + 2]]
+        cs_ok = (p - 2 - star == 2) & HEX[buf[star + 1]] & HEX[buf[star + 2]]
         bounds = np.empty(2 * m, dtype=np.int64)
         bounds[0::2], bounds[1::2] = s0 + 1, np.maximum(star, s0 + 1)
         xor = np.bitwise_xor.reduceat(buf, bounds)[0::2] if m else bounds
         xor = np.where(star > s0 + 1, xor, 0)
-        expected = _HEX_VALUE[buf[star + 1]].astype(np.int64) * 16 + _HEX_VALUE[buf[star + 2]]
+        expected = HEX_VALUE[buf[star + 1]].astype(np.int64) * 16 + HEX_VALUE[buf[star + 2]]
         ok &= cs_ok & (xor == expected)
     parsed.kind[rows[~ok & ~extra]] = REJECTED
     parsed.reason[rows[~ok & ~extra]] = _R_TAG
@@ -665,7 +454,7 @@ def _parse_tags(lines: _Lines, parsed: _Parsed, params: FramingParams) -> None:
     inside = ok[comma_row] & (comma_pos < star_c[comma_row])
     comma_pos, comma_row = comma_pos[inside], comma_row[inside]
     count = np.bincount(comma_row, minlength=m)
-    row, fa, fb = _split_exact(comma_pos, count, offsets[:-1], np.where(ok, star_c, offsets[:-1]))
+    row, fa, fb = split_exact(comma_pos, count, offsets[:-1], np.where(ok, star_c, offsets[:-1]))
     first, second = padded[fa], padded[fa + 1]
     keyed = ok[row] & (fb > fa) & ((fb == fa + 1) | (second == 58))  # key = text before ':'
     fa, fb = fa + shift[row], fb + shift[row]
@@ -678,7 +467,7 @@ def _parse_tags(lines: _Lines, parsed: _Parsed, params: FramingParams) -> None:
         slow[where[1:][where[1:] == where[:-1]]] = True  # a repeated key
 
     c_row, c_a, c_b = spans["c"]
-    seconds, valid, unsure, other = _parse_unix(lines, c_a, c_b)
+    seconds, valid, unsure, other = parse_unix(lines, c_a, c_b)
     slow[c_row[unsure | other]] = True
     bad = np.zeros(m, dtype=bool)
     bad[c_row[~valid & ~unsure & ~other]] = True
@@ -705,7 +494,7 @@ def _parse_tags(lines: _Lines, parsed: _Parsed, params: FramingParams) -> None:
     parsed.reason[rows[bad]] = _R_TAG
 
 
-def _parse_columns(lines: _Lines, parsed: _Parsed) -> None:
+def _parse_columns(lines: Lines, parsed: _Parsed) -> None:
     """A Unix time column before or after the sentence, for lines without a tag-block time."""
     buf = lines.buf
     rows = np.flatnonzero((parsed.kind == _CAND) & np.isnan(parsed.tag_time))
@@ -714,7 +503,7 @@ def _parse_columns(lines: _Lines, parsed: _Parsed) -> None:
     r, a, b = rows[leading], s0[leading], p[leading]
     sep = (buf[b - 1] == 44) | (buf[b - 1] == 59) | (buf[b - 1] == 32)
     b = np.where(sep, b - 1, b)
-    seconds, valid, unsure, other = _parse_unix(lines, a, b)
+    seconds, valid, unsure, other = parse_unix(lines, a, b)
     # not a number: an ISO time, or text that may even hide a tag block; the reference's
     parsed.kind[r[(unsure | other) & (b > a)]] = SLOW
     parsed.col_time[r[valid]] = seconds[valid]
@@ -729,20 +518,20 @@ def _parse_columns(lines: _Lines, parsed: _Parsed) -> None:
     commas = np.append(-1, lines.commas)  # every sentence has commas; -1 keeps this total
     last_comma = commas[np.searchsorted(commas, te) - 1]
     token = np.where(last_comma >= after, last_comma + 1, after)
-    seconds, valid, _, _ = _parse_unix(lines, token, te)
+    seconds, valid, _, _ = parse_unix(lines, token, te)
     parsed.col_time[rows[valid]] = seconds[valid]
     rows, after, te = rows[~valid], after[~valid], te[~valid]
     if len(rows) == 0:
         return
     # a space in the trailing columns (tokens are stripped): the reference reads those
-    awkward = _count_in(lines.spaces, after, te) > 0
+    awkward = count_in(lines.spaces, after, te) > 0
     parsed.col_slow[rows[awkward]] = True
     rows, after, te = rows[~awkward], after[~awkward], te[~awkward]
-    row, fa, fb = _fields(lines.commas, after, te)
-    seconds, valid, unsure, _ = _parse_unix(lines, fa, fb)
+    row, fa, fb = field_spans(lines.commas, after, te)
+    seconds, valid, unsure, _ = parse_unix(lines, fa, fb)
     iso_like = (fb - fa >= 10) & (buf[fa + 4] == 45)
     for k in range(4):
-        iso_like &= _DIGIT[buf[fa + k]]
+        iso_like &= DIGIT[buf[fa + k]]
     parsed.col_slow[rows[row[unsure | iso_like]]] = True
     last = np.flatnonzero(valid)
     rightmost = np.ones(len(last), dtype=bool)
@@ -763,7 +552,7 @@ def _prefix(mask: Bools) -> Ints:
 
 
 def _resolve(
-    content: bytes, lines: _Lines, parsed: _Parsed, first_line_no: int, params: FramingParams,
+    content: bytes, lines: Lines, parsed: _Parsed, first_line_no: int, params: FramingParams,
     state: FramingState,
 ) -> FramedBlock:
     """Settle times (groups, columns, $PGHP, inherited), frame slow lines, build the block."""
@@ -785,7 +574,7 @@ def _resolve(
 
     # tag-block groups: a fragment without c: takes the time of the group's last c: fragment
     grouped = np.flatnonzero(cand & has_group)
-    gids = _substrings(lines, group_a[grouped], group_b[grouped])
+    gids = substrings(lines, group_a[grouped], group_b[grouped])
     codes = np.asarray(gids.dictionary_encode().indices, dtype=np.int64)
     is_setter = ~np.isnan(own_time[grouped])
     order = np.lexsort((grouped, codes))
@@ -890,12 +679,12 @@ class _Context:
 
 
 def _setter_items(
-    lines: _Lines, setters: Ints, parsed: _Parsed, group_a: Ints, group_b: Ints
+    lines: Lines, setters: Ints, parsed: _Parsed, group_a: Ints, group_b: Ints
 ) -> tuple[list[str], list[float], list[str | None]]:
     """Group id, time and station of each fast line that sets a group's time."""
     station_a, station_b, has_station = parsed.station
-    gids = _substrings(lines, group_a[setters], group_b[setters]).to_pylist()
-    stations = _substrings(lines, station_a[setters], station_b[setters], has_station[setters])
+    gids = substrings(lines, group_a[setters], group_b[setters]).to_pylist()
+    stations = substrings(lines, station_a[setters], station_b[setters], has_station[setters])
     return gids, parsed.tag_time[setters].tolist(), stations.to_pylist()
 
 
@@ -984,7 +773,7 @@ def _reference_line(
 
 
 def _build(
-    lines: _Lines, parsed: _Parsed, kind: npt.NDArray[np.int8], reason: npt.NDArray[np.int8],
+    lines: Lines, parsed: _Parsed, kind: npt.NDArray[np.int8], reason: npt.NDArray[np.int8],
     received: Floats, own: Bools, station: tuple[Ints, Bools],
     overrides: dict[int, str | None], first_line_no: int,
     slow_items: list[Sentence | Rejected], end_state: FramingState,
@@ -993,15 +782,15 @@ def _build(
     is_sentence = kind == SENTENCE
     bang, c4, c5, c6 = parsed.bang, parsed.c4, parsed.c5, parsed.c6
     at = np.where(is_sentence, bang, 0)
-    digits = _window(buf, at + 7, 5).astype(np.int8) - 48  # total, ',', number, ',', sequence id
+    digits = window(buf, at + 7, 5).astype(np.int8) - 48  # total, ',', number, ',', sequence id
     total, num, seq = digits[:, 0], digits[:, 2], digits[:, 4]
     has_seq = c4 == bang + 12
     station_a, station_b, own_station = parsed.station
-    station_col = _substrings(lines, station_a, station_b, own_station)
+    station_col = substrings(lines, station_a, station_b, own_station)
     station_from, has_station = station
     if (station_from != np.arange(n)).any():  # a group fragment's station from its first one
         station_col = station_col.take(station_from)
-    station_col = _with_nulls(station_col, is_sentence & has_station)
+    station_col = with_nulls(station_col, is_sentence & has_station)
     if overrides:
         values = station_col.to_pylist()
         for i, value in overrides.items():
@@ -1016,14 +805,14 @@ def _build(
         received_s=received,
         own_time=own & is_sentence,
         station=station_col,
-        talker=_substrings(lines, bang + 1, bang + 3, is_sentence),
+        talker=substrings(lines, bang + 1, bang + 3, is_sentence),
         total=np.where(is_sentence, total, zero),
         num=np.where(is_sentence, num, zero),
         seq=np.where(is_sentence & has_seq, seq, zero - 1).astype(np.int8),
-        channel=_substrings(lines, c4 + 1, c5, is_sentence),
-        payload=_with_nulls(parsed.payload, is_sentence),
+        channel=substrings(lines, c4 + 1, c5, is_sentence),
+        payload=with_nulls(parsed.payload, is_sentence),
         fill=np.where(is_sentence, buf[np.maximum(c6, 0) + 1].astype(np.int8) - 48, zero),
-        group=_substrings(lines, group_a, group_b, is_sentence & has_group),
+        group=substrings(lines, group_a, group_b, is_sentence & has_group),
         checksum_ok=(c6 >= 0) & (kind != SLOW) & (reason != _R_CHECKSUM),
         text_start=lines.s0,
         text_end=lines.te,
