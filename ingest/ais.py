@@ -128,7 +128,7 @@ def ingest_ais(paths: Iterable[Path], params: IngestParams = IngestParams()) -> 
             continue
         from ingest import csv_exports  # imported lazily: most runs are NMEA only
 
-        csv_parts.append(csv_exports.ingest_csv(path, files.read_bytes(path), fmt))
+        csv_parts.append(csv_exports.ingest_csv(path, *chunks.read_whole(path), fmt=fmt))
     _start_workers_early(nmea_files, params)
     workers.keep_freed_memory()
     jobs = (chunk for path in nmea_files

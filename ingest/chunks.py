@@ -112,6 +112,17 @@ def read_chunks(path: Path, chunk_bytes: int, context_lines: int) -> Iterator[Ch
                 n_context = min(context_lines, n_lines)
 
 
+def read_whole(path: Path) -> tuple[bytes, str | None]:
+    """The whole file (for CSV exports), and why it could not be read to its end, if it could not:
+    the bytes read before the break are kept."""
+    with files.open_binary(path) as handle:
+        reader = _Reader(handle)
+        chunks_read = []
+        while piece := reader.read(_READ_BYTES * 64):
+            chunks_read.append(piece)
+        return b"".join(chunks_read), reader.error
+
+
 def _last_lines(content: bytes, n: int) -> list[bytes]:
     """The last ``n`` lines of '\\n'-ended ``content``, each with its '\\n'."""
     tail = content[:-1].rsplit(b"\n", n)[-n:]

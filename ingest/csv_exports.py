@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ingest import files, tables
+from ingest.chunks import FILE_CUT_OFF
 from ingest.decode import COG_NA_DEG, HEADING_NA_DEG, NAV_STATUS_NA, SOG_NA_KNOTS
 from vessel_risk import columns as c
 
@@ -76,7 +77,9 @@ _MARINECADASTRE = _Columns("basedatetime", None, "mmsi", "lat", "lon", "sog", "c
                            "width", "draft", None, "transceiverclass")
 
 
-def ingest_csv(path: Path, content: bytes, fmt: str) -> AisTables:
+def ingest_csv(path: Path, content: bytes, cut_off: str | None = None, *, fmt: str) -> AisTables:
+    """Positions and statics of one CSV export. ``cut_off`` says why the file could not be read
+    past ``content``, if it could not: the rest gets one quarantine row, counted as a line."""
     from ingest.ais import AisTables, IngestSummary
 
     spec = _DMA if fmt == files.DMA_CSV else _MARINECADASTRE
@@ -102,13 +105,19 @@ def ingest_csv(path: Path, content: bytes, fmt: str) -> AisTables:
         c.LINE_NO: frame.index.to_numpy(),
     }), tables.POSITION_DTYPES)
     statics = _statics(frame, spec, stamp, mmsi, msg_types.str[1], source)
+    rows = sorted(bad_lines)
+    reasons, raws = [BAD_ROW] * len(rows), [raw_lines[i - 1] for i in rows]
+    if cut_off:
+        rows.append(len(raw_lines) + 1)
+        reasons.append(FILE_CUT_OFF)
+        raws.append(f"file unreadable after line {len(raw_lines)}: {cut_off}")
     quarantine = tables.typed(pd.DataFrame({
-        c.SOURCE_FILE: source, c.LINE_NO: sorted(bad_lines), c.TIMESTAMP: pd.NaT,
-        c.REASON: BAD_ROW, c.RAW: [raw_lines[i - 1] for i in sorted(bad_lines)],
+        c.SOURCE_FILE: source, c.LINE_NO: rows, c.TIMESTAMP: pd.NaT, c.REASON: reasons,
+        c.RAW: raws,
     }), tables.QUARANTINE_DTYPES)
     header_and_blank = len(raw_lines) - len(frame) - len(bad_lines)
-    summary = IngestSummary(files=1, lines_read=len(raw_lines), blank_or_comment=header_and_blank,
-                            quarantined=Counter({BAD_ROW: len(bad_lines)}) if bad_lines else Counter(),
+    summary = IngestSummary(files=1, lines_read=len(raw_lines) + bool(cut_off),
+                            blank_or_comment=header_and_blank, quarantined=Counter(reasons),
                             decoded_sentences=len(frame),
                             messages_by_type=Counter(positions[c.MSG_TYPE].tolist()))
     return AisTables(positions, statics, quarantine, summary)

@@ -200,3 +200,18 @@ def test_ingest_csv_turns_marinecadastre_not_available_heading_and_zero_imo_into
     assert pd.isna(position[c.HEADING_DEG]) and position[c.MSG_TYPE] == 18
     assert pd.isna(static[c.IMO]) and static[c.MSG_TYPE] == 24
     assert (static[c.LENGTH_M], static[c.BEAM_M], static[c.DRAUGHT_M]) == (19.0, 7.0, 2.5)
+
+
+def test_gzip_export_cut_off_mid_write_keeps_rows_before_the_cut(tmp_path: Path) -> None:
+    import gzip
+
+    rows = [mc_row(time=f"2022-01-03T00:{i // 60:02d}:{i % 60:02d}") for i in range(3000)]
+    whole = gzip.compress(("\n".join([MC_HEADER, *rows]) + "\n").encode())
+    path = tmp_path / "export.csv.gz"
+    path.write_bytes(whole[: len(whole) // 2])
+    result = ingest_ais([path])
+    assert result.summary.balanced
+    assert result.summary.quarantined["file_cut_off"] == 1
+    assert len(result.positions) > 500
+    cut = result.quarantine[result.quarantine[c.REASON] == "file_cut_off"]
+    assert cut[c.LINE_NO].iloc[0] == result.summary.lines_read
