@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 
 from features import catalog, geo, mmsi
+from features.areas import AreaVisitParams, detect_area_visits
 from features.condition import ConditionParams, condition_features
+from features.context import Context, ContextParams, situate
 from features.encounters import EncounterParams, detect_encounters
 from features.events import empty_events, make_events, per_vessel_events
 from features.gaps import GapParams, detect_gaps
@@ -29,11 +31,12 @@ from features.identity import (
     mmsis_seen,
 )
 from features.identity_shared import IdentitySharedParams, detect_identity_shared
+from features.land import LandMask
 from features.loitering import LoiteringParams, detect_loitering
 from features.port_visits import PortVisitParams, detect_port_visits
 from features.spoofing import SpoofingParams, detect_spoofing
-from features.tracks import build_tracks
 from features.vessel_info import vessel_info
+from ingest.areas import Area
 from ingest.registry import Registry
 from vessel_risk import columns as c
 
@@ -73,16 +76,31 @@ class Window:
 
 @dataclass(frozen=True)
 class DetectionParams:
+    context: ContextParams = field(default_factory=ContextParams)
     gaps: GapParams = field(default_factory=GapParams)
     loitering: LoiteringParams = field(default_factory=LoiteringParams)
     encounters: EncounterParams = field(default_factory=EncounterParams)
     spoofing: SpoofingParams = field(default_factory=SpoofingParams)
     identity_shared: IdentitySharedParams = field(default_factory=IdentitySharedParams)
     port_visits: PortVisitParams = field(default_factory=PortVisitParams)
+    area_visits: AreaVisitParams = field(default_factory=AreaVisitParams)
     identity_change: IdentityChangeParams = field(default_factory=IdentityChangeParams)
     invalid_mmsi: InvalidMmsiParams = field(default_factory=InvalidMmsiParams)
     flag_mismatch: FlagMismatchParams = field(default_factory=FlagMismatchParams)
     condition: ConditionParams = field(default_factory=ConditionParams)
+    # Jumps within this many hours of a shared-MMSI period are that period's switches (the
+    # identity_shared detector needs a few alternations before its event starts): its window.
+    shared_explains_h: float = 6.0
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What a screening knows of the world besides the window's AIS and the registry."""
+
+    ports: pd.DataFrame = field(default_factory=geo.load_ports)
+    land: LandMask | None = None  # without it no fix is judged to be on land
+    anchorage_history: pd.DataFrame | None = None  # anchorage evidence of days before the window
+    areas: tuple[Area, ...] = ()  # user-given areas of interest
 
 
 @dataclass
@@ -92,15 +110,18 @@ class Screening:
     events: pd.DataFrame
     features: pd.DataFrame
     vessels: pd.DataFrame
+    context: Context  # the window's tracks in context, learned anchorages and coverage
 
 
 def in_window(frame: pd.DataFrame, window: Window) -> pd.DataFrame:
     """Rows whose timestamp falls in the window, of vessels (not base stations or beacons)."""
     ts = frame[c.TIMESTAMP]
     keep = (ts >= window.start) & (ts < window.end)
-    ids = frame[c.MMSI]
-    not_vessel = mmsi.mmsi_kind(ids).isin(NOT_VESSEL_KINDS) & (mmsi.mmsi_validity(ids) == mmsi.NOT_A_SHIP)
-    keep &= ~not_vessel.to_numpy()
+    # judged once per distinct MMSI, not per row: a day holds millions of rows, thousands of MMSIs
+    ids = pd.Series(np.unique(frame[c.MMSI].to_numpy(dtype="int64")))
+    not_vessel = ids[(mmsi.mmsi_kind(ids).isin(NOT_VESSEL_KINDS)
+                      & (mmsi.mmsi_validity(ids) == mmsi.NOT_A_SHIP)).to_numpy()]
+    keep &= ~frame[c.MMSI].isin(not_vessel).to_numpy()
     if c.MSG_TYPE in frame:
         keep &= frame[c.MSG_TYPE] != BASE_STATION_MSG_TYPE
     return frame.loc[keep].reset_index(drop=True)
@@ -112,26 +133,31 @@ def screen(
     registry: Registry | None,
     window: Window,
     params: DetectionParams = DetectionParams(),
+    reference: Reference | None = None,
 ) -> Screening:
     """Detect events and build one feature row per vessel heard in the window."""
+    reference = Reference() if reference is None else reference
     positions = in_window(positions, window)
     statics = in_window(statics, window)
     seen = mmsis_seen(positions, statics)
     vessels_table = registry.vessels if registry is not None else None
     links = link_vessels(seen, statics, vessels_table)
-    tracks = build_tracks(positions, geo.load_ports())
-    data_end = positions[c.TIMESTAMP].max() if len(positions) else None
-    encounters = detect_encounters(tracks, params.encounters)
+    context = situate(positions, statics, reference.ports, reference.land, params.context,
+                      reference.anchorage_history)
+    tracks, ports = context.tracks, reference.ports
+    encounters = detect_encounters(tracks, ports, params.encounters)
     shared = detect_identity_shared(tracks, params.identity_shared)
+    spoofing = detect_spoofing(tracks, params.spoofing)
     found = [
-        detect_gaps(tracks, params.gaps, data_end=data_end),
+        detect_gaps(tracks, context.coverage, ports, params.gaps),
         # A vessel drifting beside another is in an encounter; loitering is for vessels alone.
-        drop_explained(detect_loitering(tracks, params.loitering), encounters),
+        drop_explained(detect_loitering(tracks, ports, params.loitering), encounters),
         encounters,
         # Jumps between the two places of a shared MMSI are that event, not separate spoofing.
-        drop_explained(detect_spoofing(tracks, params.spoofing), shared),
+        drop_explained(spoofing, shared, margin_h=params.shared_explains_h),
         shared,
         detect_port_visits(tracks, params.port_visits),
+        detect_area_visits(tracks, list(reference.areas), params.area_visits),
         detect_identity_changes(statics, params.identity_change),
         detect_invalid_mmsi(seen, params.invalid_mmsi),
         detect_flag_mismatch(seen, links, vessels_table, params.flag_mismatch),
@@ -141,18 +167,22 @@ def screen(
     events = pd.concat(found, ignore_index=True) if found else empty_events()
     events = make_events(events) if len(events) else empty_events()  # one order over detectors
     condition = condition_features(links, registry, window.as_of, params.condition)
-    features = aggregate(seen, tracks, events, condition, links, registry, params)
-    return Screening(events, features, vessel_info(seen, links, statics, registry))
+    features = aggregate(seen, tracks, events, condition, links, registry, params,
+                         areas_given=bool(reference.areas))
+    return Screening(events, features, vessel_info(seen, links, statics, registry), context)
 
 
-def drop_explained(events: pd.DataFrame, explaining: pd.DataFrame) -> pd.DataFrame:
+def drop_explained(events: pd.DataFrame, explaining: pd.DataFrame, margin_h: float = 0.0
+                   ) -> pd.DataFrame:
     """``events`` without those that overlap in time an ``explaining`` event of the same vessel
-    (either vessel of a two-vessel event)."""
+    (either vessel of a two-vessel event), widened by ``margin_h`` on both sides."""
     if events.empty or explaining.empty:
         return events
     spans = per_vessel_events(explaining)[[c.MMSI, c.START, c.END]]
     pairs = events[[c.EVENT_ID, c.MMSI, c.START, c.END]].merge(spans, on=c.MMSI, suffixes=("", "_x"))
-    overlap = (pairs[c.START] <= pairs[f"{c.END}_x"]) & (pairs[f"{c.START}_x"] <= pairs[c.END])
+    margin = pd.Timedelta(hours=margin_h)
+    overlap = ((pairs[c.START] <= pairs[f"{c.END}_x"] + margin)
+               & (pairs[f"{c.START}_x"] - margin <= pairs[c.END]))
     explained = set(pairs.loc[overlap, c.EVENT_ID])
     return events[~events[c.EVENT_ID].isin(explained)].reset_index(drop=True)
 
@@ -165,6 +195,7 @@ def aggregate(
     links: pd.DataFrame,
     registry: Registry | None,
     params: DetectionParams,
+    areas_given: bool = False,
 ) -> pd.DataFrame:
     """One row per MMSI in ``seen`` with every catalog feature (float64)."""
     out = pd.DataFrame({c.MMSI: seen[c.MMSI].astype("int64")}).set_index(c.MMSI)
@@ -183,6 +214,7 @@ def aggregate(
         (catalog.IDENTITY_CHANGE_COUNT, c.IDENTITY_CHANGE, counts),
         (catalog.INVALID_MMSI, c.INVALID_MMSI, counts),
         (catalog.PORT_VISIT_COUNT, c.PORT_VISIT, counts),
+        (catalog.AREA_VISIT_COUNT, c.AREA_VISIT, counts),
         (catalog.FLAG_MISMATCH, c.FLAG_MISMATCH, counts),
         (catalog.WATCHLIST_HIT, c.WATCHLIST, counts),
     ]:
@@ -198,6 +230,8 @@ def aggregate(
     out[catalog.FLAG_MISMATCH] = out[catalog.FLAG_MISMATCH].where(has_flag, np.nan)
     if registry is None or registry.watchlist is None:
         out[catalog.WATCHLIST_HIT] = np.nan
+    if not areas_given:
+        out[catalog.AREA_VISIT_COUNT] = np.nan
     for name in (catalog.INVALID_MMSI, catalog.FLAG_MISMATCH, catalog.WATCHLIST_HIT):
         out[name] = out[name].clip(upper=1.0)
 
@@ -207,7 +241,7 @@ def aggregate(
     )
     days = tracks[c.TIMESTAMP].dt.floor("D")
     per_vessel = pd.DataFrame({c.MMSI: tracks[c.MMSI], "day": days,
-                               "at_sea": tracks[c.PORT_DIST_NM] >= params.gaps.min_port_dist_nm})
+                               "at_sea": tracks[c.PLACE] == c.PLACE_SEA})
     activity = per_vessel.groupby(c.MMSI).agg(days=("day", "nunique"), sea=("at_sea", "mean"))
     out[catalog.DAYS_SEEN] = activity["days"].reindex(out.index).fillna(0.0)
     out[catalog.AT_SEA_SHARE] = activity["sea"].reindex(out.index)

@@ -35,6 +35,7 @@ INVALID_MMSI = "invalid_mmsi"
 FLAG_MISMATCH = "flag_mismatch"
 WATCHLIST_HIT = "watchlist_hit"
 PORT_VISIT_COUNT = "port_visit_count"
+AREA_VISIT_COUNT = "area_visit_count"
 SUSPICIOUS_BEHAVIOURS = "suspicious_behaviours"
 DAYS_SEEN = "days_seen"
 AT_SEA_SHARE = "at_sea_share"
@@ -70,6 +71,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature(WATCHLIST_HIT, "on a watchlist", +1, c.WATCHLIST),
     Feature(SUSPICIOUS_BEHAVIOURS, "kinds of suspicious behaviour", +1),
     Feature(PORT_VISIT_COUNT, "port visits", 0, c.PORT_VISIT),
+    # Entries into the user's areas of interest: what the user asked to be told about.
+    Feature(AREA_VISIT_COUNT, "entries into an area of interest", +1, c.AREA_VISIT),
     Feature(DAYS_SEEN, "days with AIS positions in the window", 0),
     Feature(AT_SEA_SHARE, "share of positions at sea", 0),
     # Older ships are riskier: the Paris MoU ship risk profile weighs age the same way.

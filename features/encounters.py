@@ -1,11 +1,14 @@
 """Encounters: two vessels together at sea, both slow, for hours (the ship-to-ship transfer).
 
-Rule. Positions of different vessels are not synchronised, so each vessel is first resampled onto a
+Rule (after Global Fishing Watch's encounters: within 500 m, under 2 kn, at least 2 h). Positions
+of different vessels are not synchronised, so each vessel is first resampled onto a
 common grid of ``bin_min`` time bins: a bin holds the vessel's last fix in it, carried forward to
 later empty bins for at most ``max_carry_forward_min`` (a vessel that stops reporting is not
 assumed to stay put for long). A vessel-bin takes part when its fix is slow (SOG, or implied speed
-when SOG is missing, at most ``max_speed_knots``) and at least ``min_port_dist_nm`` from the nearest
-port, so vessels waiting together at an anchorage never fire. Vessel-bins in the same time bin are paired
+when SOG is missing, at most ``max_speed_knots``) and at sea (``features.context``: not in a port
+area, not at a learned anchorage or berth), so vessels moored or anchored together never fire;
+two fishing vessels working one ground are not a meeting either. Vessel-bins in the same time bin
+are paired
 through a spatial grid (cells at least ``max_distance_nm`` tall, probing the 3 x 3 neighbouring
 cells) and kept when the great-circle distance is at most ``max_distance_nm``. Consecutive bins of
 the same pair, allowing ``max_interruption_min`` of missing bins, form one meeting; a meeting of at
@@ -29,7 +32,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from features.events import empty_events, make_events
-from features.geo import haversine_nm
+from features.geo import describe_places, haversine_nm
 from features.tracks import US_PER_H, require_columns, speed_for_rules_knots, timestamp_us
 from vessel_risk import columns as c
 
@@ -40,8 +43,7 @@ REQUIRED_COLUMNS = [
     c.LON,
     c.SOG_KNOTS,
     c.IMPLIED_SPEED_KNOTS,
-    c.PORT_DIST_NM,
-    c.NEAREST_PORT,
+    c.PLACE,
 ]
 # Internal working columns (not part of any contract).
 _BIN = "bin"  # time-bin number since the epoch
@@ -65,15 +67,13 @@ _NEIGHBOURS_NO_WRAP = [(d_lat, 0) for d_lat in (-1, 0, 1)]
 class EncounterParams:
     """Thresholds of the encounter rule (units in the names)."""
 
-    # Ships moored alongside or lying a cable or two apart for a transfer: well under 0.5 nm.
-    # Larger distances start catching unrelated ships sharing a busy waiting area.
-    max_distance_nm: float = 0.5
+    # 500 m (Global Fishing Watch's encounter distance): ships alongside for a transfer lie
+    # tens of metres apart; farther apart they are only sharing a stretch of water.
+    max_distance_nm: float = 0.27
     # Transfers happen drifting or at dead-slow speed; 2 kn keeps passing ships out.
     max_speed_knots: float = 2.0
     # A ship-to-ship transfer takes hours; shorter proximity is a pilot boat, a tug or a near miss.
     min_duration_h: float = 2.0
-    # Anchorages lie within ~10 nm of their port; vessels waiting there together are normal.
-    min_port_dist_nm: float = 10.0
     # Class A AIS reports every 3 min at anchor and every 2-10 s under way; 10-minute bins give
     # each vessel a fix in nearly every bin while keeping the number of vessel-bins small.
     bin_min: int = 10
@@ -84,18 +84,20 @@ class EncounterParams:
 
 
 def detect_encounters(
-    tracks: pd.DataFrame, params: EncounterParams = EncounterParams()
+    tracks: pd.DataFrame, ports: pd.DataFrame, params: EncounterParams = EncounterParams()
 ) -> pd.DataFrame:
     """Encounter events, one per pair and meeting (mmsi < other_mmsi; see the module docstring).
 
-    ``tracks`` is the tracks table (features/tracks.py). Returns the events table with
+    ``tracks`` comes from ``features.context.situate``. Returns the events table with
     ``event_type = encounter``, lat/lon = mean meeting position, and a detail such as
-    "219000001 and 219000002 together 3.5 h, mean 0.12 nm apart, both slow, 24 nm from Esbjerg".
+    "219000001 and 219000002 together 3.5 h, mean 0.12 nm apart, both slow, at sea 24 nm SW of
+    Esbjerg" (against the nearest port of ``ports``).
     """
     require_columns(tracks, REQUIRED_COLUMNS, "detect_encounters")
     if tracks.empty:
         return empty_events()
-    frame = tracks[REQUIRED_COLUMNS].sort_values([c.MMSI, c.TIMESTAMP], kind="mergesort")
+    wanted = REQUIRED_COLUMNS + ([c.FISHING] if c.FISHING in tracks else [])
+    frame = tracks[wanted].sort_values([c.MMSI, c.TIMESTAMP], kind="mergesort")
     frame = frame.reset_index(drop=True)
     bins = _vessel_bins(frame, params)
     if bins.empty:
@@ -103,11 +105,11 @@ def detect_encounters(
     pairs = _close_pairs(bins, params)
     if pairs.empty:
         return empty_events()
-    return _meetings(pairs, params)
+    return _meetings(pairs, ports, params)
 
 
 def _vessel_bins(frame: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
-    """The active (slow, far from port) vessel-bins: last fix per bin, carried forward."""
+    """The active (slow, at sea) vessel-bins: last fix per bin, carried forward."""
     bin_us = params.bin_min * 60_000_000
     t_us = timestamp_us(frame)
     bin_no = t_us // bin_us
@@ -121,8 +123,8 @@ def _vessel_bins(frame: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
     carry_bins = params.max_carry_forward_min // params.bin_min
     reps = np.minimum(next_b - b, carry_bins + 1)
     speed = speed_for_rules_knots(frame)[rows]
-    port_dist = frame[c.PORT_DIST_NM].to_numpy(dtype="float64")[rows]
-    active = (speed <= params.max_speed_knots) & (port_dist >= params.min_port_dist_nm)
+    at_sea = frame[c.PLACE].to_numpy()[rows] == c.PLACE_SEA
+    active = (speed <= params.max_speed_knots) & at_sea
     rows, b, reps = rows[active], b[active], reps[active]
     if rows.size == 0:
         return pd.DataFrame()
@@ -135,8 +137,8 @@ def _vessel_bins(frame: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
             c.LAT: frame[c.LAT].to_numpy(dtype="float64")[src],
             c.LON: frame[c.LON].to_numpy(dtype="float64")[src],
             _T_US: t_us[src],
-            c.PORT_DIST_NM: frame[c.PORT_DIST_NM].to_numpy(dtype="float64")[src],
-            c.NEAREST_PORT: frame[c.NEAREST_PORT].to_numpy()[src],
+            c.FISHING: (frame[c.FISHING].to_numpy(dtype=bool) if c.FISHING in frame
+                        else np.zeros(len(frame), dtype=bool))[src],
         }
     )
 
@@ -161,6 +163,7 @@ def _close_pairs(bins: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
     order = np.argsort(own, kind="stable")
     sorted_keys = own[order]
     mmsi = bins[c.MMSI].to_numpy()
+    fishing = bins[c.FISHING].to_numpy(dtype=bool)
     cos_lat = np.cos(np.radians(lat))
     limit_sq = (params.max_distance_nm * 1.01) ** 2  # flat-earth prefilter, 1 % slack
     left_parts, right_parts = [], []
@@ -173,7 +176,7 @@ def _close_pairs(bins: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
         flat_sq = (60.0 * (lat[j] - lat[i])) ** 2 + (
             60.0 * np.degrees(_wrap_pi(np.radians(lon[j] - lon[i]))) * cos_lat[i]
         ) ** 2
-        keep = (mmsi[i] < mmsi[j]) & (flat_sq <= limit_sq)
+        keep = (mmsi[i] < mmsi[j]) & (flat_sq <= limit_sq) & ~(fishing[i] & fishing[j])
         left_parts.append(i[keep])
         right_parts.append(j[keep])
     i = np.concatenate(left_parts)
@@ -182,8 +185,6 @@ def _close_pairs(bins: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
     close = dist <= params.max_distance_nm
     i, j, dist = i[close], j[close], dist[close]
     t = bins[_T_US].to_numpy()
-    port_dist = bins[c.PORT_DIST_NM].to_numpy()
-    nearer_j = port_dist[j] < port_dist[i]
     return pd.DataFrame(
         {
             c.MMSI: mmsi[i],
@@ -194,15 +195,11 @@ def _close_pairs(bins: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
             _LON_RAD: np.radians(lon[i]) + _wrap_pi(np.radians(lon[j] - lon[i])) / 2.0,
             _T_HI_US: np.maximum(t[i], t[j]),
             _T_LO_US: np.minimum(t[i], t[j]),
-            c.PORT_DIST_NM: np.where(nearer_j, port_dist[j], port_dist[i]),
-            c.NEAREST_PORT: np.where(
-                nearer_j, bins[c.NEAREST_PORT].to_numpy()[j], bins[c.NEAREST_PORT].to_numpy()[i]
-            ),
         }
     )
 
 
-def _meetings(pairs: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
+def _meetings(pairs: pd.DataFrame, ports: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
     """Join consecutive bins of one pair into meetings; keep the long ones as events."""
     pairs = pairs.sort_values([c.MMSI, c.OTHER_MMSI, _BIN], kind="mergesort").reset_index(drop=True)
     a = pairs[c.MMSI].to_numpy()
@@ -224,27 +221,20 @@ def _meetings(pairs: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
             c.LAT: (c.LAT, "mean"),
             _LON_SIN: (_LON_SIN, "mean"),
             _LON_COS: (_LON_COS, "mean"),
-            c.PORT_DIST_NM: (c.PORT_DIST_NM, "min"),
         },
     )
-    closest = pairs.loc[grouped[c.PORT_DIST_NM].idxmin().to_numpy(), c.NEAREST_PORT].to_numpy()
-    agg["port"] = closest
     agg["end_us"] = np.maximum(agg["end_us"], agg["start_us"])
     hours = (agg["end_us"] - agg["start_us"]) / US_PER_H
     agg = agg[hours >= params.min_duration_h]
     hours = hours[hours >= params.min_duration_h]
     if agg.empty:
         return empty_events()
+    lon = np.degrees(np.arctan2(agg[_LON_SIN].to_numpy(), agg[_LON_COS].to_numpy()))
+    where = describe_places(agg[c.LAT].to_numpy(), lon, ports)
     detail = [
-        f"{m} and {o} together {h:.1f} h, mean {d:.2f} nm apart, both slow, {p:.0f} nm from {n}"
-        for m, o, h, d, p, n in zip(
-            agg[c.MMSI],
-            agg[c.OTHER_MMSI],
-            hours,
-            agg[_DIST_APART_NM],
-            agg[c.PORT_DIST_NM],
-            agg["port"],
-            strict=True,
+        f"{m} and {o} together {h:.1f} h, mean {d:.2f} nm apart, both slow, at sea {w}"
+        for m, o, h, d, w in zip(
+            agg[c.MMSI], agg[c.OTHER_MMSI], hours, agg[_DIST_APART_NM], where, strict=True
         )
     ]
     found = pd.DataFrame(
@@ -255,7 +245,7 @@ def _meetings(pairs: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
             c.START: pd.to_datetime(agg["start_us"].to_numpy(), unit="us", utc=True),
             c.END: pd.to_datetime(agg["end_us"].to_numpy(), unit="us", utc=True),
             c.LAT: agg[c.LAT].to_numpy(),
-            c.LON: np.degrees(np.arctan2(agg[_LON_SIN].to_numpy(), agg[_LON_COS].to_numpy())),
+            c.LON: lon,
             c.DETAIL: detail,
         }
     )

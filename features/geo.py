@@ -1,35 +1,25 @@
-"""Geography: great-circle distances, the reference port list, nearest port, land/sea.
+"""Geography: great-circle distances, the reference port list, nearest port, places in words.
 
 Everything here is vectorised over numpy arrays and reads reference data lazily (on first call,
-never at import): the port list ships inside the ``searoute`` package, the land mask inside
-``global-land-mask``. Nothing downloads.
+never at import): the port list is the NGA World Port Index shipped in ``vessel_risk/reference``
+(see its README). Nothing downloads.
 """
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from importlib import resources
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from scipy.spatial import cKDTree
 
 from vessel_risk import columns as c
 
 # Mean Earth radius in nautical miles (6,371.0088 km / 1.852 km per nm): the IUGG mean radius, which
 # keeps haversine errors below ~0.5 % anywhere, far below what any detector threshold resolves.
 EARTH_RADIUS_NM: float = 3440.065
-
-# Query rows per block in nearest_port: a block x ~4k ports float64 dot matrix is ~32 MB, small
-# enough for any machine and large enough that BLAS runs at full speed.
-_BLOCK_ROWS = 1024
-# nearest_port searches latitude bands of this height against the ports within a margin above
-# and below, widening the margin for positions farther from every port than it: 2 degrees
-# (120 nm) settles nearly every position of a coastal AIS feed with a few hundred candidate
-# ports per band; 10 degrees settles most of the open ocean; the rest are searched against all.
-_BAND_DEG = 2.0
-_BAND_MARGINS_DEG = (2.0, 10.0)
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -54,33 +44,63 @@ def unit_vectors(lat: npt.ArrayLike, lon: npt.ArrayLike) -> FloatArray:
     return np.stack([cos_phi * np.cos(lmb), cos_phi * np.sin(lmb), np.sin(phi)], axis=-1)
 
 
+PORTS_FILE = "world_port_index.csv"  # in the package's reference folder (see its README)
+# Compass points for "7 nm SW of Shoreham": 16 points of 22.5 degrees.
+_COMPASS = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
+            "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW")
+
+
 @lru_cache(maxsize=1)
 def _ports_cached() -> pd.DataFrame:
-    text = (resources.files("searoute") / "data" / "ports.geojson").read_text(encoding="utf-8")
-    features = json.loads(text)["features"]
-    props = [f["properties"] for f in features]
-    coords = np.array([f["geometry"]["coordinates"] for f in features], dtype="float64")
-    ports = pd.DataFrame(
-        {
-            c.NAME: pd.array([p.get("name") for p in props], dtype="string"),
-            c.LOCODE: pd.array([p.get("port") for p in props], dtype="string"),
-            c.COUNTRY: pd.array([p.get("cty") for p in props], dtype="string"),
-            c.LAT: coords[:, 1],
-            c.LON: coords[:, 0],
-        }
-    )
-    ok = ports[c.LAT].between(-90.0, 90.0) & ports[c.LON].between(-180.0, 180.0)
-    return ports[ok].sort_values([c.LOCODE, c.NAME], kind="mergesort").reset_index(drop=True)
+    with (resources.files("vessel_risk") / "reference" / PORTS_FILE).open("rb") as fh:
+        ports = pd.read_csv(fh, dtype={c.NAME: "string", c.COUNTRY: "string"})
+    return ports[c.PORT_COLUMNS].reset_index(drop=True)
 
 
 def load_ports() -> pd.DataFrame:
-    """The reference world ports (~3,900) bundled with ``searoute``.
+    """The reference seaports (~3,400) of the NGA World Port Index shipped with the package.
 
-    Columns ``columns.PORT_COLUMNS``: ``name`` (string), ``locode`` (UN/LOCODE, string),
-    ``country`` (string), ``lat`` and ``lon`` (float64 degrees). Read once per process; each call
-    returns a fresh copy, so callers may modify it freely.
+    Columns ``columns.PORT_COLUMNS``: ``name`` and ``country`` (ISO3) as string, ``lat`` and
+    ``lon`` as float64 degrees. Read once per process; each call returns a fresh copy.
     """
     return _ports_cached().copy()
+
+
+def port_tree(ports: pd.DataFrame) -> cKDTree:
+    """A k-d tree over the ports' unit vectors (chord distance orders like great-circle)."""
+    return cKDTree(unit_vectors(ports[c.LAT].to_numpy(dtype="float64"),
+                                ports[c.LON].to_numpy(dtype="float64")))
+
+
+def nearest_port_index(
+    lat: npt.ArrayLike, lon: npt.ArrayLike, ports: pd.DataFrame, tree: cKDTree | None = None,
+    max_nm: float = np.inf,
+) -> tuple[FloatArray, npt.NDArray[np.int64]]:
+    """Distance (nm) to, and row of, the nearest port of ``ports`` within ``max_nm`` for every
+    position; NaN and -1 where there is none (or the position is NaN).
+
+    Queried once per distinct position: AIS tracks repeat positions a lot.
+    """
+    lat_a = np.asarray(lat, dtype="float64").ravel()
+    lon_a = np.asarray(lon, dtype="float64").ravel()
+    dist = np.full(lat_a.shape, np.nan)
+    index = np.full(lat_a.shape, -1, dtype="int64")
+    valid = np.isfinite(lat_a) & np.isfinite(lon_a)
+    if len(ports) == 0 or not valid.any():
+        return dist, index
+    tree = port_tree(ports) if tree is None else tree
+    uniq_z, inverse = np.unique(lat_a[valid] + 1j * lon_a[valid], return_inverse=True)
+    bound = 2.0 * np.sin(min(max_nm, np.pi * EARTH_RADIUS_NM) / (2.0 * EARTH_RADIUS_NM)) * (1 + 1e-9)
+    _, best = tree.query(unit_vectors(uniq_z.real, uniq_z.imag), distance_upper_bound=bound)
+    found = best < len(ports)
+    best = np.where(found, best, 0)
+    uniq_dist = haversine_nm(uniq_z.real, uniq_z.imag, ports[c.LAT].to_numpy()[best],
+                             ports[c.LON].to_numpy()[best])
+    uniq_dist = np.where(found & (uniq_dist <= max_nm), uniq_dist, np.nan)
+    inverse = inverse.ravel()
+    dist[valid] = uniq_dist[inverse]
+    index[valid] = np.where(np.isnan(uniq_dist), -1, best)[inverse]
+    return dist, index
 
 
 def nearest_port(
@@ -88,102 +108,43 @@ def nearest_port(
 ) -> tuple[FloatArray, npt.NDArray[np.object_]]:
     """Distance (nm) to, and name of, the nearest port of ``ports`` for every position.
 
-    Exact: positions and ports become unit vectors and the nearest port is the one with the largest
-    dot product (smallest angle), found over the distinct positions only (AIS tracks repeat
-    positions a lot) by blocked matrix products within latitude bands; the distance to it is then
-    recomputed with haversine for full precision. NaN positions, or an empty ``ports``, give NaN distance and a None name.
+    NaN positions, or an empty ``ports``, give NaN distance and a None name.
     """
-    lat_a = np.asarray(lat, dtype="float64").ravel()
-    lon_a = np.asarray(lon, dtype="float64").ravel()
-    dist = np.full(lat_a.shape, np.nan)
-    names = np.full(lat_a.shape, None, dtype=object)
-    valid = np.isfinite(lat_a) & np.isfinite(lon_a)
-    if len(ports) == 0 or not valid.any():
-        return dist, names
-
-    # distinct positions as complex numbers: numpy sorts those lexicographically and much faster
-    # than rows of a 2-D array
-    uniq_z, inverse = np.unique(lat_a[valid] + 1j * lon_a[valid], return_inverse=True)
-    uniq = np.stack([uniq_z.real, uniq_z.imag], axis=1)
-    port_lat = ports[c.LAT].to_numpy(dtype="float64")
-    port_lon = ports[c.LON].to_numpy(dtype="float64")
-    best = _nearest_index(uniq[:, 0], uniq[:, 1], port_lat, port_lon)
-    uniq_dist = haversine_nm(uniq[:, 0], uniq[:, 1], port_lat[best], port_lon[best])
-    port_names = ports[c.NAME].astype("object").to_numpy()
-    inverse = inverse.ravel()
-    dist[valid] = uniq_dist[inverse]
-    names[valid] = port_names[best][inverse]
+    dist, index = nearest_port_index(lat, lon, ports)
+    names = np.full(len(index), None, dtype=object)
+    known = index >= 0
+    names[known] = ports[c.NAME].astype("object").to_numpy()[index[known]]
     return dist, names
 
 
-def _nearest_index(
-    lat: FloatArray, lon: FloatArray, port_lat: FloatArray, port_lon: FloatArray
-) -> npt.NDArray[np.int64]:
-    """Index of the nearest port for each position (no NaN), exact.
-
-    Positions are grouped in latitude bands; each band searches only the ports within a margin
-    above and below it. A great-circle distance is never shorter than the latitude difference, so
-    a result closer than the margin is exact; positions farther from every port than that (open
-    ocean) are searched again with the next, wider margin, and finally against every port.
-    """
-    port_vec = unit_vectors(port_lat, port_lon)
-    query_vec = unit_vectors(lat, lon)
-    best = np.zeros(len(lat), dtype="int64")
-    todo = np.arange(len(lat))
-    for margin_deg in _BAND_MARGINS_DEG:
-        exact = np.zeros(len(todo), dtype=bool)
-        band = np.floor(lat[todo] / _BAND_DEG).astype("int64")
-        order = np.argsort(band, kind="stable")
-        starts = np.flatnonzero(np.r_[True, band[order][1:] != band[order][:-1]])
-        for pos in np.split(order, starts[1:]):  # one iteration per latitude band (<= 90)
-            if len(pos) == 0:
-                continue
-            rows = todo[pos]
-            lo = band[pos[0]] * _BAND_DEG - margin_deg
-            hi = (band[pos[0]] + 1) * _BAND_DEG + margin_deg
-            cand = np.flatnonzero((port_lat >= lo) & (port_lat <= hi))
-            if len(cand) == 0:
-                continue
-            idx = cand[_argmax_dot(query_vec[rows], port_vec[cand])]
-            found_nm = haversine_nm(lat[rows], lon[rows], port_lat[idx], port_lon[idx])
-            best[rows] = idx
-            exact[pos] = found_nm <= 60.0 * np.minimum(lat[rows] - lo, hi - lat[rows])
-        todo = todo[~exact]
-        if len(todo) == 0:
-            return best
-    best[todo] = _argmax_dot(query_vec[todo], port_vec)
-    return best
+def bearing_deg(lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike,
+                lon2: npt.ArrayLike) -> FloatArray:
+    """Initial true bearing from point 1 to point 2, degrees in [0, 360)."""
+    p1, p2 = np.radians(np.asarray(lat1, dtype="float64")), np.radians(np.asarray(lat2, "float64"))
+    dlmb = np.radians(np.asarray(lon2, dtype="float64") - np.asarray(lon1, dtype="float64"))
+    y = np.sin(dlmb) * np.cos(p2)
+    x = np.cos(p1) * np.sin(p2) - np.sin(p1) * np.cos(p2) * np.cos(dlmb)
+    return np.degrees(np.arctan2(y, x)) % 360.0
 
 
-def _argmax_dot(query_vec: FloatArray, port_vec: FloatArray) -> npt.NDArray[np.int64]:
-    """Column of the largest dot product (smallest angle) per query row, in memory-bounded blocks."""
-    out = np.empty(len(query_vec), dtype="int64")
-    port_vec_t = np.ascontiguousarray(port_vec.T)
-    for begin in range(0, len(query_vec), _BLOCK_ROWS):
-        out[begin : begin + _BLOCK_ROWS] = np.argmax(
-            query_vec[begin : begin + _BLOCK_ROWS] @ port_vec_t, axis=1
-        )
-    return out
-
-
-def is_at_sea(lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArray[np.bool_]:
-    """True where a position is on water by the 1 km ``global-land-mask``; False on land or NaN.
-
-    Cost: the first call in a process decompresses the mask (about 6 s and ~1 GB of memory), so
-    detectors should call it on a few candidate positions, not on whole tracks, and only when
-    needed. Positions outside valid ranges count as not at sea.
-    """
+def describe_places(lat: npt.ArrayLike, lon: npt.ArrayLike, ports: pd.DataFrame) -> list[str]:
+    """Each position as an officer reads it against the nearest port: ``7 nm SW of Shoreham
+    Harbour``, ``in Dieppe`` within half a mile, or the plain position without ports."""
     lat_a = np.asarray(lat, dtype="float64").ravel()
     lon_a = np.asarray(lon, dtype="float64").ravel()
-    out = np.zeros(lat_a.shape, dtype=bool)
-    valid = (
-        np.isfinite(lat_a) & np.isfinite(lon_a) & (np.abs(lat_a) <= 90.0) & (np.abs(lon_a) <= 180.0)
-    )
-    if not valid.any():
-        return out
-    from global_land_mask import globe  # deferred: importing it loads the whole mask
-
-    out[valid] = np.asarray(globe.is_ocean(lat_a[valid], lon_a[valid]), dtype=bool)
+    dist, index = nearest_port_index(lat_a, lon_a, ports)
+    out = []
+    for la, lo, d, i in zip(lat_a, lon_a, dist, index):
+        if i < 0:
+            out.append(format_position(la, lo))
+            continue
+        name = str(ports[c.NAME].iat[i])
+        if d < 0.5:
+            out.append(f"in {name}")
+            continue
+        point = _COMPASS[int(((bearing_deg(ports[c.LAT].iat[i], ports[c.LON].iat[i], la, lo)
+                                + 11.25) % 360.0) // 22.5)]
+        out.append(f"{d:.0f} nm {point} of {name}")
     return out
 
 

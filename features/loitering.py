@@ -1,14 +1,16 @@
-"""Loitering: one vessel staying slow in a small area far from any port.
+"""Loitering: one vessel staying slow in a small area at sea.
 
 Smuggling hand-overs, waiting for a rendezvous and drifting off a coast all look like this in AIS:
-hours at walking pace, far from an anchorage, without going anywhere. Waiting at anchor off a port
-is normal and must not fire, so positions near a port never count.
+hours at walking pace, away from any anchorage, without going anywhere. Waiting at anchor off a port
+is normal and must not fire, so only fixes at sea count (``features.context``: not in a port area,
+not at a learned anchorage or berth, not lying at anchor near a port), and a fishing vessel working
+its ground is not loitering.
 
-Rule. A position is *slow* when its speed (``sog_knots``, or the implied speed from the previous fix
-when the vessel does not report SOG) is at most ``max_speed_knots`` and it lies at least
-``min_port_dist_nm`` from the nearest port. Consecutive slow positions of one vessel form a *slow
-run*; a reporting gap longer than ``max_report_gap_h`` ends the run (dark periods are the gap
-detector's business). The run's *core* is its positions within ``max_radius_nm`` of the run's median
+Rule (after Global Fishing Watch's loitering: under 2 kn for at least 4 h, offshore). A position
+is *slow* when its speed (``sog_knots``, or the implied speed from the previous fix when the vessel
+does not report SOG) is at most ``max_speed_knots``, its place is ``sea`` and it is not
+``fishing``. Consecutive slow positions of one vessel form a *slow run*; a reporting gap longer
+than ``max_report_gap_h`` ends the run (dark periods are the gap detector's business). The run's *core* is its positions within ``max_radius_nm`` of the run's median
 position; every unbroken sequence of core positions lasting at least ``min_duration_h`` is one
 loitering event.
 
@@ -32,7 +34,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from features.events import empty_events, make_events
-from features.geo import haversine_nm
+from features.geo import describe_places, haversine_nm
 from features.tracks import US_PER_H, require_columns, speed_for_rules_knots, timestamp_us
 from vessel_risk import columns as c
 
@@ -44,8 +46,7 @@ REQUIRED_COLUMNS = [
     c.SOG_KNOTS,
     c.DT_H,
     c.IMPLIED_SPEED_KNOTS,
-    c.PORT_DIST_NM,
-    c.NEAREST_PORT,
+    c.PLACE,
 ]
 
 
@@ -66,8 +67,6 @@ class LoiteringParams:
     max_speed_knots: float = 2.0
     # Shorter waits happen for pilots, traffic and weather; four hours is a deliberate stop.
     min_duration_h: float = 4.0
-    # Anchorages and pilot stations lie within ~10 nm of their port; waiting there is normal.
-    min_port_dist_nm: float = 10.0
     # Swinging at anchor or drifting for a few hours stays within a few nm; a trawler at 2 kn
     # covers 8 nm in four hours, so 3 nm separates "staying" from "working an area".
     max_radius_nm: float = 3.0
@@ -77,21 +76,24 @@ class LoiteringParams:
 
 
 def detect_loitering(
-    tracks: pd.DataFrame, params: LoiteringParams = LoiteringParams()
+    tracks: pd.DataFrame, ports: pd.DataFrame, params: LoiteringParams = LoiteringParams()
 ) -> pd.DataFrame:
     """Loitering events, one per unbroken core of a slow run (rule: module docstring).
 
-    ``tracks`` is the tracks table (features/tracks.py). Returns the events table with
+    ``tracks`` comes from ``features.context.situate``. Returns the events table with
     ``event_type = loitering``, start/end = first/last fix of the stretch, lat/lon = its mean
-    position, and a detail such as "slow 6.2 h (mean 0.4 kn) within 1.1 nm, 24 nm from Esbjerg".
+    position, and a detail such as "slow 6.2 h (mean 0.4 kn) within 1.1 nm, 24 nm SW of Esbjerg"
+    (against the nearest port of ``ports``).
     """
     require_columns(tracks, REQUIRED_COLUMNS, "detect_loitering")
-    frame = tracks[REQUIRED_COLUMNS].sort_values([c.MMSI, c.TIMESTAMP], kind="mergesort")
+    wanted = REQUIRED_COLUMNS + ([c.FISHING] if c.FISHING in tracks else [])
+    frame = tracks[wanted].sort_values([c.MMSI, c.TIMESTAMP], kind="mergesort")
     frame = frame.reset_index(drop=True)
 
     speed = speed_for_rules_knots(frame)
-    port_dist = frame[c.PORT_DIST_NM].to_numpy(dtype="float64")
-    slow = (speed <= params.max_speed_knots) & (port_dist >= params.min_port_dist_nm)
+    slow = (speed <= params.max_speed_knots) & (frame[c.PLACE].to_numpy() == c.PLACE_SEA)
+    if c.FISHING in frame:
+        slow &= ~frame[c.FISHING].to_numpy(dtype=bool)
     mmsi = frame[c.MMSI].to_numpy()
     new_vessel = np.r_[True, mmsi[1:] != mmsi[:-1]]
     long_gap = frame[c.DT_H].to_numpy(dtype="float64") > params.max_report_gap_h
@@ -130,7 +132,7 @@ def detect_loitering(
     if not long_enough.any():
         return empty_events()
     keep = np.repeat(long_enough, last - first + 1)
-    return _summarise(frame, t_us, rows[keep], seq[keep], speed)
+    return _summarise(frame, t_us, rows[keep], seq[keep], speed, ports)
 
 
 def _summarise(
@@ -139,6 +141,7 @@ def _summarise(
     rows: npt.NDArray[np.intp],
     seq: npt.NDArray[np.int64],
     speed: npt.NDArray[np.float64],
+    ports: pd.DataFrame,
 ) -> pd.DataFrame:
     """One loitering event per sequence label in ``seq`` (rows: positions in ``frame``)."""
     part = pd.DataFrame(
@@ -149,8 +152,6 @@ def _summarise(
             c.LAT: frame[c.LAT].to_numpy()[rows],
             c.LON: frame[c.LON].to_numpy()[rows],
             _SPEED_KNOTS: speed[rows],
-            c.PORT_DIST_NM: frame[c.PORT_DIST_NM].to_numpy()[rows],
-            c.NEAREST_PORT: frame[c.NEAREST_PORT].to_numpy()[rows],
         }
     )
     grouped = part.groupby(_SEQ, sort=True)
@@ -162,21 +163,17 @@ def _summarise(
             c.LAT: (c.LAT, "mean"),
             c.LON: (c.LON, "mean"),
             _SPEED_KNOTS: (_SPEED_KNOTS, "mean"),
-            c.PORT_DIST_NM: (c.PORT_DIST_NM, "min"),
         },
     )
-    # Name the port nearest to the stretch: the one of its fix closest to a port.
-    agg["port"] = part.loc[grouped[c.PORT_DIST_NM].idxmin().to_numpy(), c.NEAREST_PORT].to_numpy()
     part[_SPREAD_NM] = haversine_nm(
         part[c.LAT], part[c.LON], grouped[c.LAT].transform("mean"), grouped[c.LON].transform("mean")
     )
     agg["spread"] = part.groupby(_SEQ, sort=True)[_SPREAD_NM].max()
     hours = (agg["end_us"] - agg["start_us"]) / US_PER_H
+    where = describe_places(agg[c.LAT], agg[c.LON], ports)
     detail = [
-        f"slow {h:.1f} h (mean {v:.1f} kn) within {r:.1f} nm, {d:.0f} nm from {p}"
-        for h, v, r, d, p in zip(
-            hours, agg[_SPEED_KNOTS], agg["spread"], agg[c.PORT_DIST_NM], agg["port"], strict=True
-        )
+        f"slow {h:.1f} h (mean {v:.1f} kn) within {r:.1f} nm, at sea {w}"
+        for h, v, r, w in zip(hours, agg[_SPEED_KNOTS], agg["spread"], where, strict=True)
     ]
     found = pd.DataFrame(
         {

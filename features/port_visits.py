@@ -1,8 +1,8 @@
 """Port visits: a vessel lying slow within a port's radius for a while.
 
-A visit is a run of consecutive fixes of one vessel that are all within ``port_radius_nm`` of the
-same reference port and no faster than ``max_speed_knots``, with no silence longer than
-``max_fix_gap_h`` inside, lasting at least ``min_duration_h``.
+A visit is a run of consecutive fixes of one vessel that are all in the same reference port's area
+(``features.context``: place ``port``, ``port_name``) and no faster than ``max_speed_knots``, with
+no silence longer than ``max_fix_gap_h`` inside, lasting at least ``min_duration_h``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from features.tracks import require_columns, require_track_order, speed_for_rule
 from vessel_risk import columns as c
 
 REQUIRED_COLUMNS = [c.MMSI, c.TIMESTAMP, c.LAT, c.LON, c.DT_H, c.IMPLIED_SPEED_KNOTS,
-                    c.PORT_DIST_NM, c.NEAREST_PORT]
+                    c.PLACE, c.PORT_NAME]
 
 _RUN = "_run"  # internal: visit number of each fix (never leaves this module)
 
@@ -26,9 +26,6 @@ _RUN = "_run"  # internal: visit number of each fix (never leaves this module)
 class PortVisitParams:
     """Thresholds of the port-visit detector."""
 
-    # Distance from the port's reference point that still counts as "in port". Reference points
-    # sit in the harbour or town; the berths of a typical port lie within ~3 nm of it.
-    port_radius_nm: float = 3.0
     # Moored or manoeuvring at a berth: SOG stays below ~1 kn; a vessel passing by is faster.
     max_speed_knots: float = 1.0
     # Shortest stay that counts: cargo work, bunkering or a crew change takes hours, while a
@@ -45,9 +42,9 @@ def detect_port_visits(
     """Port visits, as ``port_visit`` events (``features.events`` contract), one per visit.
 
     start/end are the visit's first and last fix; lat/lon the vessel's median position during
-    it; detail names the port with the duration and distance. Speed is the reported SOG where
+    it; detail names the port with the duration. Speed is the reported SOG where
     present, otherwise the implied speed from the previous fix; unknown speed does not break a
-    visit. ``tracks`` comes from ``build_tracks``.
+    visit. ``tracks`` comes from ``features.context.situate``.
     """
     require_columns(tracks, REQUIRED_COLUMNS, "detect_port_visits(tracks)")
     require_track_order(tracks, "detect_port_visits(tracks)")
@@ -55,11 +52,11 @@ def detect_port_visits(
         return empty_events()
 
     speed = speed_for_rules_knots(tracks)
-    port_dist = tracks[c.PORT_DIST_NM].to_numpy(dtype="float64", na_value=np.nan)
-    in_port = (port_dist <= params.port_radius_nm) & ~(speed > params.max_speed_knots)
+    in_area = tracks[c.PLACE].to_numpy() == c.PLACE_PORT
+    in_port = in_area & ~(speed > params.max_speed_knots)
 
     mmsi = tracks[c.MMSI].to_numpy()
-    port = tracks[c.NEAREST_PORT].fillna("").astype("object").to_numpy()
+    port = tracks[c.PORT_NAME].fillna("").astype("object").to_numpy()
     dt_h = tracks[c.DT_H].to_numpy(dtype="float64", na_value=np.nan)
     continues = np.r_[
         False,
@@ -82,8 +79,7 @@ def detect_port_visits(
                 c.END: (c.TIMESTAMP, "last"),
                 c.LAT: (c.LAT, "median"),
                 c.LON: (c.LON, "median"),
-                c.NEAREST_PORT: (c.NEAREST_PORT, "first"),
-                c.PORT_DIST_NM: (c.PORT_DIST_NM, "median"),
+                c.PORT_NAME: (c.PORT_NAME, "first"),
             }
         )
         .reset_index(drop=True)
@@ -93,10 +89,7 @@ def detect_port_visits(
     visits, hours = visits[keep].reset_index(drop=True), hours[keep]
     if len(visits) == 0:
         return empty_events()
-    detail = [
-        f"in port {p}: {h:.1f} h, {d:.1f} nm from the port position"
-        for p, h, d in zip(visits[c.NEAREST_PORT], hours, visits[c.PORT_DIST_NM], strict=True)
-    ]
+    detail = [f"in port {p}: {h:.1f} h" for p, h in zip(visits[c.PORT_NAME], hours, strict=True)]
     found = visits[[c.MMSI, c.START, c.END, c.LAT, c.LON]].copy()
     found[c.EVENT_TYPE] = c.PORT_VISIT
     found[c.DETAIL] = pd.Series(detail, dtype="string")

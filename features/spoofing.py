@@ -128,3 +128,4 @@ def _fmt_dt(hours: float) -> str:
 
 def _fmt_speed(dist_nm: float, hours: float) -> str:
     return "no time between fixes" if hours <= 0 else f"implied {dist_nm / hours:,.0f} kn"
+

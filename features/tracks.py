@@ -1,4 +1,4 @@
-"""Tracks: each vessel's valid positions in time order, with per-step and port-distance columns.
+"""Tracks: each vessel's valid positions in time order, with per-step columns.
 
 ``build_tracks`` is the one place where positions become tracks; every movement detector reads its
 output. Per-vessel differences are taken on whole arrays (one lexsort, one diff, a vessel-boundary
@@ -18,14 +18,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from features.geo import haversine_nm, nearest_port
+from features.geo import haversine_nm
 from vessel_risk import columns as c
 from vessel_risk.errors import DetectionError
 
 # What build_tracks needs from positions; every other column is carried through unchanged.
 REQUIRED_POSITION_COLUMNS = [c.MMSI, c.TIMESTAMP, c.LAT, c.LON]
 # The columns build_tracks adds.
-DERIVED_COLUMNS = [c.DT_H, c.DIST_NM, c.IMPLIED_SPEED_KNOTS, c.PORT_DIST_NM, c.NEAREST_PORT]
+DERIVED_COLUMNS = [c.DT_H, c.DIST_NM, c.IMPLIED_SPEED_KNOTS]
 # Microseconds per hour: turns differences of timestamp_us into hours.
 US_PER_H = 3_600_000_000
 
@@ -88,20 +88,18 @@ def require_track_order(tracks: pd.DataFrame, what: str) -> None:
         )
 
 
-def build_tracks(positions: pd.DataFrame, ports: pd.DataFrame) -> pd.DataFrame:
+def build_tracks(positions: pd.DataFrame) -> pd.DataFrame:
     """Positions with a usable fix, in (mmsi, timestamp) order, plus per-vessel derived columns.
 
     Drops rows without a usable position (missing, out of range, or exactly 0, 0: see
     :func:`has_position_fix`) or timestamp, and repeated (mmsi, timestamp) rows (keeping the first
     as given). Adds ``dt_h`` (hours since the vessel's previous fix),
     ``dist_nm`` (great-circle nm from it), ``implied_speed_knots`` (dist_nm / dt_h; NaN when
-    dt_h is 0), all NaN on a vessel's first row, and ``port_dist_nm`` / ``nearest_port`` (nm to,
-    and name of, the nearest port of ``ports``, a table like ``features.geo.load_ports()``).
-    ``timestamp`` becomes datetime64[us, UTC]; the index is 0..n-1; ``positions`` is not
+    dt_h is 0), all NaN on a vessel's first row. Where each fix is (port, anchorage, sea) is
+    ``features.context``'s business. ``timestamp`` becomes datetime64[us, UTC]; the index is 0..n-1; ``positions`` is not
     modified.
     """
     require_columns(positions, REQUIRED_POSITION_COLUMNS, "build_tracks(positions)")
-    require_columns(ports, [c.NAME, c.LAT, c.LON], "build_tracks(ports)")
 
     lat = positions[c.LAT].to_numpy(dtype="float64", na_value=np.nan)
     lon = positions[c.LON].to_numpy(dtype="float64", na_value=np.nan)
@@ -133,12 +131,9 @@ def build_tracks(positions: pd.DataFrame, ports: pd.DataFrame) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         speed = np.where(dt_h > 0, dist_nm / dt_h, np.nan)
 
-    port_dist, port_name = nearest_port(lat, lon, ports)
     tracks[c.DT_H] = dt_h
     tracks[c.DIST_NM] = dist_nm
     tracks[c.IMPLIED_SPEED_KNOTS] = speed
-    tracks[c.PORT_DIST_NM] = port_dist
-    tracks[c.NEAREST_PORT] = pd.array(port_name, dtype="string")
     return tracks
 
 

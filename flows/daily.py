@@ -10,7 +10,9 @@ import pandas as pd
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from features.build import Screening, Window, screen
+from features.build import Reference, Screening, Window, screen
+from features.coverage import coverage_table
+from features.land import load_land_mask
 from ingest.ais import AisTables, IngestParams, ingest_ais
 from ingest.framing import FramingParams
 from ingest.registry import Registry, read_registry_or_none
@@ -50,9 +52,14 @@ def screen_window(out: Path, registry: Registry | None, window: Window,
                   settings: Settings) -> Screening:
     positions = storage.read_days(out, storage.POSITIONS, window.days)
     statics = storage.read_days(out, storage.STATICS, window.days)
+    earlier = [d for d in storage.available_days(out, storage.ANCHORAGE_EVIDENCE)
+               if d < window.first_day]
+    history = storage.read_days(out, storage.ANCHORAGE_EVIDENCE, earlier)
+    reference = Reference(land=load_land_mask(settings.cache_dir),
+                          anchorage_history=history if len(history) else None)
     return screen(positions.drop(columns=[c.DATE], errors="ignore"),
                   statics.drop(columns=[c.DATE], errors="ignore"),
-                  registry, window, settings.detection)
+                  registry, window, settings.detection, reference)
 
 
 @task(cache_policy=NO_CACHE)
@@ -64,6 +71,14 @@ def score_and_store(result: Screening, model: Model, window: Window, out: Path,
     storage.write_partition(result.features, out, storage.FEATURES, window.as_of)
     storage.write_partition(result.vessels, out, storage.VESSELS, window.as_of)
     storage.write_partition(listed, out, storage.RISK_LISTS, window.as_of)
+    context = result.context
+    evidence = context.evidence
+    storage.write_partition(evidence[evidence[c.DATE] == window.as_of], out,
+                            storage.ANCHORAGE_EVIDENCE, window.as_of)
+    storage.write_partition(context.anchorages, out, storage.ANCHORAGES, window.as_of)
+    day_tracks = context.tracks[context.tracks[c.TIMESTAMP].dt.date == window.as_of]
+    storage.write_partition(coverage_table(day_tracks, settings.detection.context.coverage), out,
+                            storage.COVERAGE, window.as_of)
     return listed
 
 

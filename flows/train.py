@@ -8,6 +8,8 @@ from typing import Any
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from features.build import Reference
+from features.land import load_land_mask
 from ingest.ais import AisTables, ingest_ais
 from ingest.outcomes import read_outcomes
 from ingest.registry import read_registry_or_none
@@ -28,6 +30,7 @@ def build_table(tables: AisTables, registry: str | None, outcomes: str,
     return training_table(
         tables.positions, tables.statics, read_registry_or_none(Path(registry) if registry else None),
         read_outcomes(Path(outcomes)), settings.lookback_days, settings.detection,
+        Reference(land=load_land_mask(settings.cache_dir)),
     )
 
 

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pandas as pd
 
-from features.build import DetectionParams, Window, screen
+from features.build import DetectionParams, Reference, Window, screen
 from ingest.registry import Registry
 from vessel_risk import columns as c
 
@@ -29,6 +29,7 @@ def training_table(
     outcomes: pd.DataFrame,
     lookback_days: int,
     detection: DetectionParams = DetectionParams(),
+    reference: Reference | None = None,
 ) -> TrainingTable:
     """One row per outcome whose vessel was heard in the window before the outcome's date."""
     parts = []
@@ -36,7 +37,7 @@ def training_table(
     for day in sorted(outcomes[c.DATE].unique()):
         todays = outcomes[outcomes[c.DATE] == day]
         window = Window(day - timedelta(days=1), lookback_days)
-        features = screen(positions, statics, registry, window, detection).features
+        features = screen(positions, statics, registry, window, detection, reference).features
         joined = todays[[c.DATE, c.MMSI, c.LABEL]].merge(features, on=c.MMSI, how="inner")
         missing += len(todays) - len(joined)
         parts.append(joined)

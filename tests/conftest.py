@@ -34,3 +34,16 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+# The packed land mask is built once per checkout (~6 s) and reused by later test sessions.
+LAND_CACHE = Path(__file__).resolve().parents[1] / ".workspace" / "cache"
+
+
+@pytest.fixture(scope="session")
+def land_mask():  # type: ignore[no-untyped-def]
+    """The 1 km land mask, packed and memory-mapped (features.land)."""
+    from features.land import load_land_mask
+
+    return load_land_mask(LAND_CACHE)

@@ -72,23 +72,38 @@ INVALID_MMSI = "invalid_mmsi"
 FLAG_MISMATCH = "flag_mismatch"
 WATCHLIST = "watchlist"
 PORT_VISIT = "port_visit"
+AREA_VISIT = "area_visit"  # inside a user-given area of interest (ingest.areas)
 EVENT_TYPES = [
     GAP, LOITERING, ENCOUNTER, SPOOFING, IDENTITY_SHARED, IDENTITY_CHANGE, INVALID_MMSI,
-    FLAG_MISMATCH, WATCHLIST, PORT_VISIT,
+    FLAG_MISMATCH, WATCHLIST, PORT_VISIT, AREA_VISIT,
 ]
 
 # --- tracks (positions + per-vessel derived columns) ---------------------------------------------
 DT_H = "dt_h"  # hours since the vessel's previous position
 DIST_NM = "dist_nm"  # great-circle distance from the previous position
 IMPLIED_SPEED_KNOTS = "implied_speed_knots"  # dist_nm / dt_h
-PORT_DIST_NM = "port_dist_nm"  # distance to the nearest port in the reference list
-NEAREST_PORT = "nearest_port"  # name of that port
+
+# --- context (features.context): where each fix is -------------------------------------------------
+PLACE = "place"  # PLACE_PORT, PLACE_ANCHORAGE, PLACE_SEA or PLACE_LAND
+PORT_NAME = "port_name"  # the reference port whose area the fix is in (NA outside port areas)
+FISHING = "fishing"  # bool: a fishing vessel (AIS ship type 30) or a fix "engaged in fishing"
+PLACE_PORT = "port"  # inside a reference port's area
+PLACE_ANCHORAGE = "anchorage"  # a learned anchorage or berth, or lying at anchor/moored near port
+PLACE_SEA = "sea"  # anywhere else on water
+PLACE_LAND = "land"  # deep inland by the land mask: inland water the mask cannot see, or a bad fix
 
 # --- reference ports (features.geo.load_ports); port name, lat and lon reuse NAME, LAT, LON -------
-LOCODE = "locode"  # UN/LOCODE, e.g. "DKEBJ"
-COUNTRY = "country"  # country name as the port list spells it, e.g. "Denmark"
+COUNTRY = "country"  # ISO 3166-1 alpha-3, as the World Port Index gives it, e.g. "GBR"
 
-PORT_COLUMNS = [NAME, LOCODE, COUNTRY, LAT, LON]
+PORT_COLUMNS = [NAME, COUNTRY, LAT, LON]
+
+# --- learned context tables: their columns (the tables' lists are at the end of this file) ---------
+STATIONARY_H = "stationary_h"  # hours a vessel lay still in one anchorage cell
+VESSELS = "vessels"  # distinct vessels
+HOUR = "hour"  # start of a UTC hour
+FIXES = "fixes"  # positions heard
+MEDIAN_INTERVAL_MIN = "median_interval_min"  # median minutes between a vessel's consecutive fixes
+HEARD_SHARE = "heard_share"  # fixes heard / reports the vessels there should have sent
 
 # --- registry (contract: DESIGN.md) ---------------------------------------------------------------
 FLAG = "flag"  # ISO 3166-1 alpha-2
@@ -137,3 +152,11 @@ LINK = "link"  # how an MMSI was linked to an IMO (features.identity.LINK_* valu
 
 SEEN_COLUMNS = [MMSI, FIRST_SEEN, LAST_SEEN, LAST_LAT, LAST_LON]
 LINK_COLUMNS = [MMSI, IMO, LINK]
+
+# --- learned context tables (features.anchorages, features.coverage), kept in the store -----------
+# evidence: one row per vessel and anchorage cell it lay still in (mean position of those fixes)
+ANCHORAGE_EVIDENCE_COLUMNS = [MMSI, LAT, LON, FIRST_SEEN, LAST_SEEN, STATIONARY_H]
+# learned anchorages: one row per grid cell (centre) where enough distinct vessels lay still
+ANCHORAGE_COLUMNS = [LAT, LON, VESSELS, FIRST_SEEN, LAST_SEEN]
+# coverage: one row per coverage cell (centre) and hour
+COVERAGE_COLUMNS = [LAT, LON, HOUR, FIXES, VESSELS, MEDIAN_INTERVAL_MIN, HEARD_SHARE]

@@ -28,6 +28,8 @@ SAMPLE_MODEL_NOTE = (
 )
 DEFAULT_OUT = Path("data/out")
 WORKSPACE = Path(".workspace")
+# Derived data the product builds once per machine and reuses (the packed land mask).
+CACHE_DIR = WORKSPACE / "cache"
 
 # Days of AIS before and including the screening day that features look at: a week covers a
 # short-sea voyage and the days of waiting before a port call.
@@ -40,6 +42,7 @@ class Settings:
     """Every tunable of a run, validated once."""
 
     lookback_days: int = DEFAULT_LOOKBACK_DAYS
+    cache_dir: Path = CACHE_DIR
     ingest: IngestParams = field(default_factory=IngestParams)
     detection: DetectionParams = field(default_factory=DetectionParams)
     scoring: ScoreParams = field(default_factory=ScoreParams)

@@ -29,7 +29,10 @@ EVENTS = "events"
 FEATURES = "features"
 RISK_LISTS = "risk_lists"
 VESSELS = "vessels"  # descriptive columns per vessel and day, kept so a day can be rescored
-TABLES = (POSITIONS, STATICS, QUARANTINE, EVENTS, FEATURES, VESSELS, RISK_LISTS)
+# learned context (features.anchorages, features.coverage), kept day by day
+ANCHORAGE_EVIDENCE = "anchorage_evidence"  # vessels lying still, per day and cell: grows daily
+ANCHORAGES = "anchorages"  # the anchorages known as of the day (all evidence up to it)
+COVERAGE = "coverage"  # fixes heard per coverage cell and hour
 
 _FILE = "part-0.parquet"
 _COMPRESSION = "zstd"

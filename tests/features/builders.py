@@ -4,10 +4,11 @@ Position builders (``fixes``, ``stationary_track``, ``straight_track``, ``random
 positions table with every column of ``c.POSITION_COLUMNS`` and the ingest dtypes, so scenario
 parts can be concatenated (``positions(...)``). Two ways turn parts into tracks:
 
-- ``tracks(*parts)``: ``build_tracks`` against a small real port list (``NORTH_SEA_PORTS``), for
-  detectors whose rule depends on where the ports are;
-- ``tracks_at_port_distance(*parts, port_dist_nm=...)``: ``build_tracks`` with the distance to a
-  named port fixed by the test, for detectors that only ask "near a port or not".
+- ``tracks(*parts)``: ``features.context.situate`` against a small real port list
+  (``NORTH_SEA_PORTS``), no land mask and no anchorage history: the tracks every detector reads,
+  with where each fix is worked out as in a run;
+- ``tracks_at_place(*parts, place=...)``: ``build_tracks`` with every fix's place (sea, port,
+  anchorage, land) fixed by the test, for detectors that only ask "at sea or not".
 
 Straight tracks follow the great circle at a constant speed, so the implied speed between fixes
 equals the requested speed.
@@ -22,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from features.context import Context, situate
 from features.geo import EARTH_RADIUS_NM, unit_vectors
 from features.tracks import build_tracks
 from vessel_risk import columns as c
@@ -45,8 +47,7 @@ def ports(rows: Sequence[tuple[str, float, float]] = NORTH_SEA_PORTS) -> pd.Data
     return pd.DataFrame(
         {
             c.NAME: pd.array([r[0] for r in rows], dtype="string"),
-            c.LOCODE: pd.array([f"XX{i:03d}" for i in range(len(rows))], dtype="string"),
-            c.COUNTRY: pd.array(["Testland"] * len(rows), dtype="string"),
+            c.COUNTRY: pd.array(["TST"] * len(rows), dtype="string"),
             c.LAT: np.array([r[1] for r in rows], dtype="float64"),
             c.LON: np.array([r[2] for r in rows], dtype="float64"),
         }
@@ -186,7 +187,7 @@ FLEET_ROWS, FLEET_VESSELS, FLEET_GLITCHES = 200_000, 2_000, 200
 @lru_cache(maxsize=1)
 def _fleet_tracks_cached() -> pd.DataFrame:
     fleet = random_fleet(FLEET_ROWS, FLEET_VESSELS, seed=11, n_glitches=FLEET_GLITCHES)
-    return build_tracks(fleet, ports())
+    return situate(fleet, statics(), ports()).tracks
 
 
 def fleet_tracks() -> pd.DataFrame:
@@ -200,20 +201,36 @@ def positions(*parts: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def tracks(*parts: pd.DataFrame, port_rows: Sequence[tuple[str, float, float]] = NORTH_SEA_PORTS
-           ) -> pd.DataFrame:
-    """Build tracks from scenario parts against a small port list (default: NORTH_SEA_PORTS)."""
-    return build_tracks(positions(*parts), ports(port_rows))
+def statics(*rows: tuple[int, int]) -> pd.DataFrame:
+    """A statics table with ``(mmsi, ship_type)`` rows (other columns empty)."""
+    return pd.DataFrame({
+        c.MMSI: np.array([r[0] for r in rows], dtype="int64"),
+        c.TIMESTAMP: pd.Series([T0] * len(rows), dtype="datetime64[us, UTC]"),
+        c.SHIP_TYPE: pd.array([r[1] for r in rows], dtype="Int64"),
+    })
 
 
-def tracks_at_port_distance(
-    *parts: pd.DataFrame, port_dist_nm: float = 50.0, nearest_port: str = "Testport"
-) -> pd.DataFrame:
-    """Build tracks from scenario parts with every fix ``port_dist_nm`` from ``nearest_port``.
+def context(*parts: pd.DataFrame, port_rows: Sequence[tuple[str, float, float]] = NORTH_SEA_PORTS,
+            ship_types: Sequence[tuple[int, int]] = ()) -> Context:
+    """``situate`` scenario parts against a small port list (default: NORTH_SEA_PORTS)."""
+    return situate(positions(*parts), statics(*ship_types), ports(port_rows))
 
-    The test states "far from port" or "near port" directly instead of placing ports.
+
+def tracks(*parts: pd.DataFrame, port_rows: Sequence[tuple[str, float, float]] = NORTH_SEA_PORTS,
+           ship_types: Sequence[tuple[int, int]] = ()) -> pd.DataFrame:
+    """Tracks in context from scenario parts (see ``context``)."""
+    return context(*parts, port_rows=port_rows, ship_types=ship_types).tracks
+
+
+def tracks_at_place(*parts: pd.DataFrame, place: str = c.PLACE_SEA, port_name: str | None = None,
+                    fishing: bool = False) -> pd.DataFrame:
+    """Tracks from scenario parts with every fix's place (and port name, fishing flag) set.
+
+    The test states "at sea" or "at an anchorage" directly instead of placing ports.
     """
-    built = build_tracks(positions(*parts), ports([]))
-    built[c.PORT_DIST_NM] = port_dist_nm
-    built[c.NEAREST_PORT] = pd.array([nearest_port] * len(built), dtype="string")
+    built = build_tracks(positions(*parts))
+    built[c.PLACE] = pd.Categorical([place] * len(built), categories=[
+        c.PLACE_PORT, c.PLACE_ANCHORAGE, c.PLACE_SEA, c.PLACE_LAND])
+    built[c.PORT_NAME] = pd.array([port_name] * len(built), dtype="string")
+    built[c.FISHING] = np.full(len(built), fishing)
     return built

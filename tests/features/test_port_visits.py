@@ -24,7 +24,7 @@ def test_detect_port_visits_finds_stay_at_berth() -> None:
     assert ev[c.EVENT_TYPE] == c.PORT_VISIT and ev[c.MMSI] == 1
     assert ev[c.START] == b.T0 and ev[c.END] == b.T0 + 5 * H
     assert (ev[c.LAT], ev[c.LON]) == pytest.approx(ESBJERG_BERTH)
-    assert ev[c.DETAIL] == "in port Esbjerg: 5.0 h, 0.4 nm from the port position"
+    assert ev[c.DETAIL] == "in port Esbjerg: 5.0 h"
 
 
 def test_detect_port_visits_finds_visit_between_arrival_and_departure() -> None:
@@ -82,7 +82,7 @@ def test_detect_port_visits_does_not_modify_tracks() -> None:
 
 
 def test_detect_port_visits_raises_detection_error_naming_missing_column() -> None:
-    tracks = b.tracks(b.stationary_track(1, ESBJERG_BERTH, 2.0)).drop(columns=[c.NEAREST_PORT])
-    with pytest.raises(DetectionError, match=c.NEAREST_PORT):
+    tracks = b.tracks(b.stationary_track(1, ESBJERG_BERTH, 2.0)).drop(columns=[c.PORT_NAME])
+    with pytest.raises(DetectionError, match=c.PORT_NAME):
         detect_port_visits(tracks)
 

@@ -22,7 +22,7 @@ def test_build_tracks_sorts_by_vessel_and_time_with_fresh_index() -> None:
     late = b.straight_track(2, (55.0, 7.0), (55.1, 7.0), 12.0)
     early = b.straight_track(1, (54.0, 7.0), (54.1, 7.0), 12.0)
     shuffled = b.positions(late, early).sample(frac=1.0, random_state=1)
-    tracks = build_tracks(shuffled, b.ports())
+    tracks = build_tracks(shuffled)
     assert tracks[c.MMSI].is_monotonic_increasing
     for _, one in tracks.groupby(c.MMSI):
         assert one[c.TIMESTAMP].is_monotonic_increasing
@@ -35,7 +35,7 @@ def test_build_tracks_derives_step_columns_per_vessel() -> None:
         b.straight_track(1, (54.0, 7.0), (54.5, 7.0), 10.0, interval_min=6.0),
         b.straight_track(2, (55.0, 7.0), (55.5, 7.0), 20.0, interval_min=6.0),
     )
-    tracks = build_tracks(pos, b.ports())
+    tracks = build_tracks(pos)
     first = tracks.groupby(c.MMSI).head(1).index
     assert tracks.loc[first, [c.DT_H, c.DIST_NM, c.IMPLIED_SPEED_KNOTS]].isna().all().all()
     rest = tracks.drop(index=first)
@@ -48,18 +48,11 @@ def test_build_tracks_derives_step_columns_per_vessel() -> None:
     np.testing.assert_allclose(rest[c.DIST_NM], expected[rest.index])
 
 
-def test_build_tracks_adds_nearest_port_and_distance() -> None:
-    tracks = build_tracks(b.stationary_track(1, (55.45, 8.40), 0.1), b.ports())
-    assert (tracks[c.NEAREST_PORT] == "Esbjerg").all()
-    assert tracks[c.PORT_DIST_NM].between(0.5, 2.0).all()
-    assert tracks[c.NEAREST_PORT].dtype == "string"
-
-
 def test_build_tracks_drops_missing_out_of_range_and_repeated_fixes() -> None:
     t = [b.T0 + pd.Timedelta(minutes=m) for m in range(6)]
     pos = b.fixes(1, t, [55.0, np.nan, 91.0, 55.1, 55.2, 55.3], [7.0, 7.0, 7.0, 181.0, 7.0, 7.0])
     repeat = b.fixes(1, [t[4]], [10.0], [10.0])  # same vessel and instant as row 4: dropped
-    tracks = build_tracks(b.positions(pos, repeat), b.ports())
+    tracks = build_tracks(b.positions(pos, repeat))
     assert tracks[c.LAT].tolist() == [55.0, 55.2, 55.3]
     assert tracks[c.LINE_NO].tolist() == [1, 5, 6]
 
@@ -68,14 +61,14 @@ def test_build_tracks_drops_null_island_fixes_but_keeps_the_equator_and_meridian
     t = [b.T0 + pd.Timedelta(minutes=m) for m in range(5)]
     # (0, 0) is what a transponder without a GPS fix sends; 0 N or 0 E alone is a real place
     pos = b.fixes(1, t, [55.0, 0.0, 0.0, 0.0, 55.1], [7.0, 0.0, 5.0, -0.0, 0.0])
-    tracks = build_tracks(pos, b.ports())
+    tracks = build_tracks(pos)
     assert tracks[c.LINE_NO].tolist() == [1, 3, 5]
     assert tracks[c.DIST_NM].iloc[1] == pytest.approx(haversine_nm(55.0, 7.0, 0.0, 5.0))
 
 
 def test_build_tracks_same_instant_other_vessel_is_kept() -> None:
     pos = b.positions(b.fixes(1, [b.T0], [55.0], [7.0]), b.fixes(2, [b.T0], [55.0], [7.0]))
-    assert len(build_tracks(pos, b.ports())) == 2
+    assert len(build_tracks(pos)) == 2
 
 
 def test_build_tracks_normalises_timestamps_to_utc_microseconds() -> None:
@@ -83,7 +76,7 @@ def test_build_tracks_normalises_timestamps_to_utc_microseconds() -> None:
     pos[c.TIMESTAMP] = pos[c.TIMESTAMP].dt.tz_convert("Europe/Copenhagen").astype(
         "datetime64[ns, Europe/Copenhagen]"
     )
-    tracks = build_tracks(pos, b.ports())
+    tracks = build_tracks(pos)
     assert str(tracks[c.TIMESTAMP].dtype) == "datetime64[us, UTC]"
     assert tracks[c.TIMESTAMP].iloc[0] == b.T0
 
@@ -92,30 +85,30 @@ def test_build_tracks_does_not_modify_positions() -> None:
     pos = b.positions(b.straight_track(2, (55.0, 7.0), (55.1, 7.0), 12.0),
                       b.stationary_track(1, b.OPEN_SEA, 0.5))
     before = pos.copy()
-    build_tracks(pos, b.ports())
+    build_tracks(pos)
     pd.testing.assert_frame_equal(pos, before)
 
 
 def test_build_tracks_of_empty_positions_is_empty_with_all_columns() -> None:
-    tracks = build_tracks(b.stationary_track(1, b.OPEN_SEA, 0.1).iloc[:0], b.ports())
+    tracks = build_tracks(b.stationary_track(1, b.OPEN_SEA, 0.1).iloc[:0])
     assert len(tracks) == 0 and set(DERIVED_COLUMNS) <= set(tracks.columns)
 
 
 def test_build_tracks_raises_detection_error_naming_missing_columns() -> None:
     pos = b.stationary_track(1, b.OPEN_SEA, 0.1).drop(columns=[c.LAT, c.TIMESTAMP])
     with pytest.raises(DetectionError, match=f"{c.TIMESTAMP}, {c.LAT}"):
-        build_tracks(pos, b.ports())
+        build_tracks(pos)
 
 
 def test_build_tracks_rejects_naive_timestamps() -> None:
     pos = b.stationary_track(1, b.OPEN_SEA, 0.1)
     pos[c.TIMESTAMP] = pos[c.TIMESTAMP].dt.tz_localize(None)
     with pytest.raises(DetectionError, match="tz-aware"):
-        build_tracks(pos, b.ports())
+        build_tracks(pos)
 
 
 def test_require_track_order_rejects_unsorted_tracks() -> None:
-    tracks = build_tracks(b.straight_track(1, (55.0, 7.0), (55.1, 7.0), 12.0), b.ports())
+    tracks = build_tracks(b.straight_track(1, (55.0, 7.0), (55.1, 7.0), 12.0))
     require_track_order(tracks, "test")
     with pytest.raises(DetectionError, match="sorted"):
         require_track_order(tracks.iloc[::-1].reset_index(drop=True), "test")
@@ -127,7 +120,7 @@ def test_build_tracks_on_a_real_day_of_us_waters() -> None:
     pos = b.fixes(0, pd.to_datetime(raw["BaseDateTime"], utc=True), raw["LAT"], raw["LON"],
                   raw["SOG"].to_numpy())
     pos[c.MMSI] = raw["MMSI"].astype("int64")
-    tracks = build_tracks(pos, b.ports([("Houston", 29.73, -95.27), ("New York", 40.68, -74.02)]))
+    tracks = build_tracks(pos)
     assert 0 < len(tracks) <= len(raw)
     assert tracks[c.MMSI].nunique() == raw["MMSI"].nunique()
     assert tracks[c.DT_H].dropna().gt(0).all()

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from features.build import Reference
+from features.land import LandMask
 from ingest.ais import ingest_ais
 from ingest.outcomes import read_outcomes
 from ingest.registry import read_registry
@@ -25,10 +27,11 @@ pytestmark = pytest.mark.slow
 
 
 def test_retraining_on_the_sample_with_the_same_seed_reproduces_the_default_model(
-        tmp_path: Path) -> None:
+        tmp_path: Path, land_mask: LandMask) -> None:
     tables = ingest_ais([SAMPLE_AIS])
     table = training_table(tables.positions, tables.statics, read_registry(SAMPLE_REGISTRY),
-                           read_outcomes(SAMPLE_OUTCOMES), DEFAULT_LOOKBACK_DAYS)
+                           read_outcomes(SAMPLE_OUTCOMES), DEFAULT_LOOKBACK_DAYS,
+                           reference=Reference(land=land_mask))
     model = train_model(table.rows, outcomes_without_ais=table.outcomes_without_ais,
                         notes=(SAMPLE_MODEL_NOTE,))
     retrained = save_model(model, tmp_path / "model")

@@ -107,7 +107,7 @@ def test_manifest_counts_match_the_truth_and_outcomes(tiny_sample: tuple[Path, M
     truth = pd.read_csv(folder / "truth.csv")
     outcomes = pd.read_csv(folder / "outcomes.csv")
     assert m.events == truth[c.EVENT_TYPE].value_counts().sort_index().to_dict()
-    assert set(m.events) == set(c.EVENT_TYPES) - {c.PORT_VISIT}
+    assert set(m.events) == set(c.EVENT_TYPES) - {c.PORT_VISIT, c.AREA_VISIT}
     assert m.outcomes == len(outcomes) and m.positive_outcomes == int(outcomes[c.LABEL].sum())
     on_disk = json.loads((folder / "manifest.json").read_text())
     assert on_disk["seed"] == m.seed and "ynthetic" in on_disk["synthetic"]
