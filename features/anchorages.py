@@ -5,10 +5,11 @@ A fix is *stationary* when the vessel makes no way (SOG, or the implied speed wh
 at most ``stationary_max_knots``) and it is not a fishing vessel (fishing boats lie still on their
 grounds; that does not make a ground an anchorage). Each vessel's stationary fixes are grouped by
 day and grid cell into *evidence* rows (its mean position there, first and last time, hours); the
-store keeps them day by day, so a new day's run knows every earlier day's anchorages. A cell where
-at least ``min_vessels`` distinct vessels lay still for ``min_stay_h`` is an anchorage cell, and
-the cells round it (``buffer_cells``) belong to it: ships swing round their anchor and anchor a few
-hundred metres from each other.
+store keeps them day by day, so a new day's run knows every earlier day's anchorages. A cell is an
+anchorage cell when at least ``min_vessels`` distinct vessels lay still (for ``min_stay_h``) in it
+or within ``count_rings`` cells of it: ships anchor a few cables apart, spread over a mile or
+two, so a week of waiting ships fills an anchorage area long before every cell has three ships of
+its own. The cells round an anchorage cell (``buffer_cells``) belong to it too.
 
 This finds the waiting areas off busy ports, the berths of ports missing from the reference list,
 and offshore stand-by spots. Two vessels meeting at sea make no anchorage (two is below
@@ -39,9 +40,11 @@ class AnchorageParams:
     stationary_max_knots: float = 0.5
     # Grid cells of 0.01 degree (0.6 nm north-south): an anchorage berth is ~0.2-0.5 nm across.
     cell_deg: float = 0.01
-    # Distinct vessels that must have lain still in a cell: three cannot be one meeting at sea
-    # (two vessels) or a lone loiterer, and a busy anchorage reaches it within a day or two.
+    # Distinct vessels that must have lain still in or near a cell: three cannot be one meeting at
+    # sea (two vessels) or a lone loiterer, and a busy anchorage reaches it within a day or two.
     min_vessels: int = 3
+    # "Near": within this many cells (2 rings: ~1.2 nm north-south), the spread of an anchorage.
+    count_rings: int = 2
     # Shortest stay in a cell that counts (hours between the first and last stationary fix there):
     # a ship stopping briefly for a pilot or a tug is not anchoring.
     min_stay_h: float = 0.5
@@ -101,15 +104,18 @@ def learn_anchorages(evidence: pd.DataFrame, params: AnchorageParams = Anchorage
                     "learn_anchorages(evidence)")
     if evidence.empty:
         return _empty_anchorages()
+    own = grid.cell_keys(evidence[c.LAT], evidence[c.LON], params.cell_deg)
+    spread = grid.neighbours(own, params.cell_deg, params.count_rings)  # (n, k) keys round each
+    k = spread.shape[1]
     cells = pd.DataFrame({
-        _CELL: grid.cell_keys(evidence[c.LAT], evidence[c.LON], params.cell_deg),
-        c.MMSI: evidence[c.MMSI].to_numpy(dtype="int64"),
-        c.FIRST_SEEN: evidence[c.FIRST_SEEN].to_numpy(),
-        c.LAST_SEEN: evidence[c.LAST_SEEN].to_numpy(),
+        _CELL: spread.ravel(),
+        c.MMSI: np.repeat(evidence[c.MMSI].to_numpy(dtype="int64"), k),
+        c.FIRST_SEEN: np.repeat(evidence[c.FIRST_SEEN].to_numpy(), k),
+        c.LAST_SEEN: np.repeat(evidence[c.LAST_SEEN].to_numpy(), k),
     })
     agg = cells.groupby(_CELL, sort=True).agg(
         vessels=(c.MMSI, "nunique"), first=(c.FIRST_SEEN, "min"), last=(c.LAST_SEEN, "max"))
-    agg = agg[agg["vessels"] >= params.min_vessels]
+    agg = agg[(agg["vessels"] >= params.min_vessels) & agg.index.isin(own)]
     lat, lon = grid.cell_centres(agg.index.to_numpy(), params.cell_deg)
     out = pd.DataFrame({
         c.LAT: np.round(lat, 6), c.LON: np.round(lon, 6),

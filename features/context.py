@@ -8,7 +8,9 @@ The one context layer every detector reads (no detector keeps an "at sea" rule o
   several distinct vessels lay still, over the stored history and the window); or lying still
   with AIS navigational status "at anchor" or "moored" within ``status_anchorage_max_port_nm`` of a
   port; or lying still on a cell the land mask calls land (a harbour basin the 1 km mask cannot
-  resolve: no ship lies still on land, so it lies in a harbour).
+  resolve: no ship lies still on land, so it lies in a harbour); or lying slow (at most
+  ``wait_max_knots``) within ``wait_max_port_nm`` of the port area the vessel enters next, within
+  ``wait_before_port_h``: a ship waiting off the port it is bound for.
 - **land**: *deep* on land (``features.land.deep_land``: land all round at ``land_margin_nm``),
   outside port areas and outside waterways learned from traffic (cells where
   ``waterway_min_vessels`` distinct vessels were heard). The mask counts lakes, rivers and canals
@@ -40,9 +42,9 @@ from features.anchorages import (
     learn_anchorages,
 )
 from features.coverage import Coverage, CoverageParams, learn_coverage
-from features.geo import nearest_port_index, port_tree
+from features.geo import haversine_nm, nearest_port_index, port_tree
 from features.land import LandMask, deep_land
-from features.tracks import build_tracks, speed_for_rules_knots
+from features.tracks import build_tracks, speed_for_rules_knots, timestamp_us
 from vessel_risk import columns as c
 
 # AIS navigational status codes (ITU-R M.1371).
@@ -65,6 +67,11 @@ class ContextParams:
     # for, or lying at, that port; anchorages lie within ~10 nm of their port.
     status_anchorage_max_port_nm: float = 10.0
     anchored_statuses: tuple[int, ...] = (STATUS_AT_ANCHOR, STATUS_MOORED)
+    # A ship lying slow (loitering speed) this close to the port it enters within the next hours
+    # is waiting for its berth or pilot; anchorages lie a few nm off their port.
+    wait_max_knots: float = 2.0
+    wait_max_port_nm: float = 8.0
+    wait_before_port_h: float = 12.0
     # A fix is deep on land when the mask says land at it and at 8 points this far round it:
     # harbour basins, rivers and fjords narrower than ~2 nm are land to a 1 km mask.
     land_margin_nm: float = 1.0
@@ -118,6 +125,7 @@ def situate(
     anchored = grid.member(grid.cell_keys(lat, lon, params.anchorages.cell_deg), cells)
     still = ~in_port & (speed_for_rules_knots(tracks) <= params.anchorages.stationary_max_knots)
     anchored |= still & _lying_at_port(tracks, lat, lon, ports, tree, params)
+    anchored |= ~in_port & _waiting_for_port(tracks, lat, lon, in_port, params)
     inland = np.zeros(len(tracks), dtype=bool)
     if land is not None:
         anchored |= still & land.is_land(lat, lon)
@@ -138,7 +146,9 @@ def _deep_inland(tracks: pd.DataFrame, lat: np.ndarray, lon: np.ndarray, land: L
     rows = np.flatnonzero(out)
     if len(rows):
         cells = grid.cell_keys(lat, lon, params.waterway_cell_deg)
-        heard = pd.DataFrame({"cell": cells, c.MMSI: tracks[c.MMSI].to_numpy()})
+        land_cells = np.unique(cells[rows])
+        there = grid.member(cells, land_cells)  # only traffic in those cells matters
+        heard = pd.DataFrame({"cell": cells[there], c.MMSI: tracks[c.MMSI].to_numpy()[there]})
         per_cell = heard.drop_duplicates().groupby("cell").size()
         busy = np.sort(per_cell.index[per_cell >= params.waterway_min_vessels].to_numpy("int64"))
         out[rows[grid.member(cells[rows], busy)]] = False
@@ -156,6 +166,23 @@ def fishing(tracks: pd.DataFrame, statics: pd.DataFrame) -> np.ndarray:
         boats = statics.loc[types == SHIP_TYPE_FISHING, c.MMSI].to_numpy(dtype="int64")
         out |= np.isin(tracks[c.MMSI].to_numpy(dtype="int64"), boats)
     return out
+
+
+def _waiting_for_port(tracks: pd.DataFrame, lat: np.ndarray, lon: np.ndarray,
+                      in_port: np.ndarray, params: ContextParams) -> np.ndarray:
+    """Slow fixes followed, within ``wait_before_port_h``, by the vessel's next fix in a port area
+    no farther than ``wait_max_port_nm``."""
+    port_rows = np.flatnonzero(in_port)
+    if len(port_rows) == 0:
+        return np.zeros(len(tracks), dtype=bool)
+    nxt = port_rows[np.minimum(np.searchsorted(port_rows, np.arange(len(tracks))),
+                               len(port_rows) - 1)]
+    mmsi = tracks[c.MMSI].to_numpy()
+    t_us = timestamp_us(tracks)
+    slow = speed_for_rules_knots(tracks) <= params.wait_max_knots
+    soon = (t_us[nxt] - t_us) <= params.wait_before_port_h * 3_600_000_000
+    close = haversine_nm(lat, lon, lat[nxt], lon[nxt]) <= params.wait_max_port_nm
+    return slow & (nxt >= np.arange(len(tracks))) & (mmsi[nxt] == mmsi) & soon & close
 
 
 def _lying_at_port(tracks: pd.DataFrame, lat: np.ndarray, lon: np.ndarray, ports: pd.DataFrame,

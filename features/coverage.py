@@ -4,10 +4,10 @@ Terrestrial AIS is heard some 40 nm off a receiver, with holes, outages and arch
 fix every few minutes or hours. A silence only means something where the vessel *would* have been
 heard. Two measures, both from the positions of the window:
 
-- **cells** (``cell_deg``): a cell is *well heard* when at least ``min_vessels`` distinct vessels
-  were heard in it and the median time between a vessel's consecutive fixes there is at most
-  ``max_interval_h``; *poorly heard* when that many vessels were heard there, less often (a thinned
-  feed). A cell where vessels pass without being heard is a *hole*: the straight lines through
+- **cells** (``cell_deg``): a cell is *well heard* when at least ``min_vessels`` vessels were
+  heard in it and the cells round it (coverage is smooth: a receiver covers a wide area) and the
+  typical time between a vessel's consecutive fixes there is at most ``max_interval_h``; *poorly
+  heard* when that many vessels were heard there, less often (a thinned feed). A cell where vessels pass without being heard is a *hole*: the straight lines through
   the silences (at least ``hole_min_silence_h`` and three of the vessel's usual intervals) of at
   least ``hole_min_vessels`` distinct vessels cross it, and it is not well heard. Every other cell
   is *unknown*: nobody sailed there, so nothing says the receivers would miss a vessel there.
@@ -81,6 +81,7 @@ class Coverage:
     params: CoverageParams
     good_cells: grid.IntArray  # sorted keys of well-heard cells
     bad_cells: grid.IntArray  # sorted keys of poorly heard cells and holes
+    hole_cells: grid.IntArray  # sorted keys of holes
     cell_keys: grid.IntArray  # sorted keys of every cell heard, with ...
     cell_interval_h: FloatArray  # ... its median interval between fixes
     region_hours: grid.IntArray  # sorted keys (region * 2^20 + hour number) of outage hours
@@ -100,6 +101,13 @@ class Coverage:
             ok = grid.member(keys, self.good_cells)
         outage = grid.member(_region_hour(lat, lon, t, self.params), self.region_hours)
         return ok & ~outage
+
+    def near_hole(self, lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+        """True where a position is in or next to a coverage hole: a vessel last heard there may
+        have gone on into it."""
+        keys = grid.neighbours(grid.cell_keys(lat, lon, self.params.cell_deg),
+                               self.params.cell_deg, 1)
+        return np.asarray(grid.member(keys, self.hole_cells).any(axis=1), dtype=bool)
 
     def interval_h(self, lat: npt.ArrayLike, lon: npt.ArrayLike) -> FloatArray:
         """Median interval between fixes in the cell of each position (NaN where none heard)."""
@@ -137,13 +145,16 @@ def learn_coverage(tracks: pd.DataFrame, params: CoverageParams = CoverageParams
     dt_h = tracks[c.DT_H].to_numpy(dtype="float64", na_value=np.nan)
 
     per_cell = pd.DataFrame({"cell": cells, c.MMSI: mmsi, "dt": dt_h}).groupby("cell", sort=True)
-    stats = per_cell.agg(vessels=(c.MMSI, "nunique"), interval=("dt", "median"))
+    stats = per_cell.agg(vessels=(c.MMSI, "nunique"), fixes=("dt", "count"),
+                         interval=("dt", "median"))
     cell_keys = stats.index.to_numpy(dtype="int64")
-    interval = stats["interval"].to_numpy(dtype="float64")
-    enough = stats["vessels"].to_numpy() >= params.min_vessels
+    own_good = ((stats["vessels"].to_numpy() >= params.min_vessels)
+                & (stats["interval"].to_numpy() <= params.max_interval_h))
+    vessels, interval = _pooled(cell_keys, stats, params)
+    enough = vessels >= params.min_vessels
     good = enough & (interval <= params.max_interval_h)
-    holes = _hole_cells(tracks, lat, lon, t_us, params)
-    bad = np.union1d(cell_keys[enough & ~good], np.setdiff1d(holes, cell_keys[good]))
+    holes = np.setdiff1d(_hole_cells(tracks, lat, lon, t_us, params), cell_keys[own_good])
+    bad = np.union1d(cell_keys[enough & ~good], holes)
 
     region = _region_hour(lat, lon, t_us, params)
     rh, counts = np.unique(region, return_counts=True)
@@ -155,7 +166,7 @@ def learn_coverage(tracks: pd.DataFrame, params: CoverageParams = CoverageParams
     hour = t_us // US_PER_H
     heard = pd.DataFrame({"key": cells * (1 << 32) + hour, c.MMSI: mmsi}).drop_duplicates()
     heard = heard.sort_values(["key", c.MMSI], kind="mergesort").reset_index(drop=True)
-    return Coverage(params, cell_keys[good], bad, cell_keys, interval, outages,
+    return Coverage(params, cell_keys[good], bad, holes, cell_keys, interval, outages,
                     last.index.to_numpy(dtype="int64"), last.to_numpy(dtype="int64"), heard)
 
 
@@ -185,6 +196,24 @@ def coverage_table(tracks: pd.DataFrame, params: CoverageParams = CoverageParams
         c.MEDIAN_INTERVAL_MIN: (agg["interval"] * 60.0).astype("float64"),
         c.HEARD_SHARE: np.minimum(agg["fixes"] / agg["expected"].clip(lower=1.0), 1.0),
     })
+
+
+def _pooled(keys: grid.IntArray, stats: pd.DataFrame, params: CoverageParams
+            ) -> tuple[npt.NDArray[np.int64], FloatArray]:
+    """Each cell's vessels (summed) and typical interval (median of its cells' medians, weighted
+    by their fixes) over the cell and the 8 round it."""
+    near = grid.neighbours(keys, params.cell_deg, 1)
+    pos = np.clip(np.searchsorted(keys, near), 0, len(keys) - 1)
+    found = keys[pos] == near
+    vessels = np.where(found, stats["vessels"].to_numpy()[pos], 0).sum(axis=1)
+    fixes = np.where(found, stats["fixes"].to_numpy()[pos], 0).astype("float64")
+    medians = np.where(found, np.nan_to_num(stats["interval"].to_numpy()[pos], nan=np.inf), np.inf)
+    order = np.argsort(medians, axis=1)
+    sorted_fixes = np.take_along_axis(fixes, order, axis=1)
+    half = np.cumsum(sorted_fixes, axis=1) >= sorted_fixes.sum(axis=1, keepdims=True) / 2.0
+    pick = np.take_along_axis(order, np.argmax(half, axis=1)[:, None], axis=1)[:, 0]
+    interval = medians[np.arange(len(keys)), pick]
+    return vessels, np.where(np.isfinite(interval), interval, np.nan)
 
 
 def _hole_cells(tracks: pd.DataFrame, lat: FloatArray, lon: FloatArray,
@@ -245,20 +274,25 @@ def _outage_hours(rh: grid.IntArray, region_of: grid.IntArray, counts: npt.NDArr
                   params: CoverageParams) -> grid.IntArray:
     """Keys of (region, hour) with too few fixes against the region's busy hour, counting the
     silent hours between the region's first and last heard hour as zero."""
-    out: list[np.ndarray] = []
     if len(rh) == 0:
         return np.zeros(0, dtype="int64")
-    starts = np.flatnonzero(np.r_[True, region_of[1:] != region_of[:-1]])
-    for lo, hi in zip(starts, np.r_[starts[1:], len(rh)]):  # one iteration per region
-        hours = rh[lo:hi] & ((1 << 20) - 1)
-        full = np.zeros(int(hours.max() - hours.min()) + 1)
-        full[hours - hours.min()] = counts[lo:hi]
-        busy = float(np.quantile(counts[lo:hi], params.busy_hour_quantile))
-        if busy < params.min_region_fixes_per_h:
-            continue
-        quiet = np.flatnonzero(full < params.outage_share * busy) + hours.min()
-        out.append((region_of[lo] << 20) + quiet)
-    return np.sort(np.concatenate(out)) if out else np.zeros(0, dtype="int64")
+    hour = rh & ((1 << 20) - 1)
+    per_region = pd.DataFrame({"region": region_of, "hour": hour, "n": counts}).groupby("region")
+    busy = per_region["n"].quantile(params.busy_hour_quantile)
+    busy = busy[busy >= params.min_region_fixes_per_h]
+    if busy.empty:
+        return np.zeros(0, dtype="int64")
+    span = per_region["hour"].agg(["min", "max"]).loc[busy.index]
+    regions = np.repeat(busy.index.to_numpy(dtype="int64"),
+                        (span["max"] - span["min"] + 1).to_numpy())
+    hours = np.concatenate([np.arange(a, b + 1) for a, b in zip(span["min"], span["max"])])
+    every = (regions << 20) + hours  # every hour of the busy regions' spans, sorted
+    heard = np.zeros(len(every), dtype="int64")
+    pos = np.searchsorted(every, rh)
+    inside = (pos < len(every)) & (every[np.minimum(pos, len(every) - 1)] == rh)
+    heard[pos[inside]] = counts[inside]
+    limit = params.outage_share * np.repeat(busy.to_numpy(), (span["max"] - span["min"] + 1))
+    return every[heard < limit]
 
 
 def _lookup(keys: grid.IntArray, values: np.ndarray, query: grid.IntArray, missing: float

@@ -8,8 +8,9 @@ not make every pause a gap) where
 - the receivers would have heard it: at least ``min_covered_share`` of ``path_points`` points along
   its way through the silence (a straight line from where it went dark to where it reappeared,
   at even speed) lie outside coverage holes, poorly heard cells and receiver outages
-  (``features.coverage``). A vessel crossing a coverage hole, or in a thinned feed, is silent for
-  a reason; open water nobody else sailed gives no such reason.
+  (``features.coverage``), and neither end lies next to a hole. A vessel crossing or working in a
+  coverage hole, or in a thinned feed, is silent for a reason; open water nobody else sailed
+  gives no such reason.
 
 A vessel last heard at sea is "still dark" when the last message heard in its area
 (``Coverage.area_end``: the end of the feed there, not midnight) came long enough after its own,
@@ -120,6 +121,8 @@ def _closed_gaps(tracks: pd.DataFrame, own_h: FloatArray, coverage: Coverage,
     p_lon = (lon[before, None] + frac * dlon[:, None] + 180.0) % 360.0 - 180.0
     p_t = t_us[before, None] + frac * (t_us[after] - t_us[before])[:, None]
     keep = _covered_share(coverage, p_lat, p_lon, p_t, True) >= params.min_covered_share
+    keep &= ~coverage.near_hole(lat[before], lon[before]) & ~coverage.near_hole(lat[after],
+                                                                                 lon[after])
     before, after, p_lat, p_lon = before[keep], after[keep], p_lat[keep], p_lon[keep]
     if len(after) == 0:
         return empty_events()
@@ -164,6 +167,7 @@ def _open_gaps(tracks: pd.DataFrame, own_h: FloatArray, coverage: Coverage,
     p_lon = (p_lon + 180.0) % 360.0 - 180.0
     p_t = t_us[:, None] + frac * (end_us - t_us)[:, None]
     keep = _covered_share(coverage, p_lat, p_lon, p_t, False) >= params.min_covered_share
+    keep &= ~coverage.near_hole(lat, lon)
     last, lat, lon, t_us, end_us, silent_h, p_lat, p_lon = (
         a[keep] for a in (last, lat, lon, t_us, end_us, silent_h, p_lat, p_lon))
     if len(last) == 0:

@@ -15,6 +15,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from features import grid
 from vessel_risk import columns as c
 
 # Mean Earth radius in nautical miles (6,371.0088 km / 1.852 km per nm): the IUGG mean radius, which
@@ -88,6 +89,10 @@ def nearest_port_index(
     valid = np.isfinite(lat_a) & np.isfinite(lon_a)
     if len(ports) == 0 or not valid.any():
         return dist, index
+    if max_nm <= _PREFILTER_MAX_NM:  # most fixes of a day are far from every port: skip them
+        valid &= _near_some_port(lat_a, lon_a, ports)
+        if not valid.any():
+            return dist, index
     tree = port_tree(ports) if tree is None else tree
     uniq_z, inverse = np.unique(lat_a[valid] + 1j * lon_a[valid], return_inverse=True)
     bound = 2.0 * np.sin(min(max_nm, np.pi * EARTH_RADIUS_NM) / (2.0 * EARTH_RADIUS_NM)) * (1 + 1e-9)
@@ -101,6 +106,23 @@ def nearest_port_index(
     dist[valid] = uniq_dist[inverse]
     index[valid] = np.where(np.isnan(uniq_dist), -1, best)[inverse]
     return dist, index
+
+
+# Cells of this size (degrees) round every port decide, with one lookup per fix, which fixes can be
+# within _PREFILTER_MAX_NM of a port at all (a cell and its neighbours span at least a cell,
+# i.e. 0.25 degree = 15 nm of latitude; longitude cells are narrower, so 0.25 degree at 60N is
+# 7.5 nm, still beyond the radius).
+_PREFILTER_CELL_DEG = 0.25
+_PREFILTER_MAX_NM = 7.0
+
+
+def _near_some_port(lat: FloatArray, lon: FloatArray, ports: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """False where a fix is surely farther than _PREFILTER_MAX_NM from every port (above 60
+    degrees of latitude every fix is kept: longitude cells get too narrow)."""
+    cells = grid.neighbourhood(grid.cell_keys(ports[c.LAT], ports[c.LON], _PREFILTER_CELL_DEG),
+                               _PREFILTER_CELL_DEG, 1)
+    near = grid.member(grid.cell_keys(lat, lon, _PREFILTER_CELL_DEG), cells)
+    return near | (np.abs(lat) > 60.0)
 
 
 def nearest_port(

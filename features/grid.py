@@ -38,16 +38,24 @@ def cell_centres(keys: npt.ArrayLike, cell_deg: float) -> tuple[np.ndarray, np.n
     return lat, lon
 
 
+def neighbours(keys: npt.ArrayLike, cell_deg: float, rings: int) -> npt.NDArray[np.int64]:
+    """For each key, the keys of the ``(2 * rings + 1) ** 2`` cells round it (itself included),
+    one row per key. Rows beyond a pole hold -1."""
+    k = np.asarray(keys, dtype="int64")
+    cols = _columns(cell_deg)
+    rows_total = int(np.ceil(180.0 / cell_deg) + 1)
+    row, col = k // cols, k % cols
+    out = np.stack([(row + dr) * cols + (col + dc) % cols
+                    for dr in range(-rings, rings + 1) for dc in range(-rings, rings + 1)], axis=1)
+    valid = (out >= 0) & (out < cols * rows_total) & (k[:, None] >= 0)
+    return np.where(valid, out, -1)
+
+
 def neighbourhood(keys: npt.ArrayLike, cell_deg: float, rings: int) -> IntArray:
     """The distinct keys of every cell within ``rings`` cells of ``keys`` (the cells included)."""
     k = np.unique(np.asarray(keys, dtype="int64"))
-    k = k[k >= 0]
-    cols = _columns(cell_deg)
-    row, col = k // cols, k % cols
-    parts = [((row + dr) * cols + (col + dc) % cols)
-             for dr in range(-rings, rings + 1) for dc in range(-rings, rings + 1)]
-    out = np.unique(np.concatenate(parts)) if parts else k
-    return out[(out >= 0) & (out < cols * int(np.ceil(180.0 / cell_deg) + 1))]
+    out = np.unique(neighbours(k[k >= 0], cell_deg, rings))
+    return out[out >= 0]
 
 
 def member(keys: npt.ArrayLike, table: IntArray) -> npt.NDArray[np.bool_]:

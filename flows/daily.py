@@ -14,6 +14,7 @@ from features.build import Reference, Screening, Window, screen
 from features.coverage import coverage_table
 from features.land import load_land_mask
 from ingest.ais import AisTables, IngestParams, ingest_ais
+from ingest.areas import read_areas
 from ingest.framing import FramingParams
 from ingest.registry import Registry, read_registry_or_none
 from models.card import Model, load_model
@@ -49,14 +50,15 @@ def store_ingested(tables: AisTables, out: Path, screening_day: date) -> None:
 
 @task(cache_policy=NO_CACHE)
 def screen_window(out: Path, registry: Registry | None, window: Window,
-                  settings: Settings) -> Screening:
+                  settings: Settings, areas: str | None = None) -> Screening:
     positions = storage.read_days(out, storage.POSITIONS, window.days)
     statics = storage.read_days(out, storage.STATICS, window.days)
     earlier = [d for d in storage.available_days(out, storage.ANCHORAGE_EVIDENCE)
                if d < window.first_day]
     history = storage.read_days(out, storage.ANCHORAGE_EVIDENCE, earlier)
     reference = Reference(land=load_land_mask(settings.cache_dir),
-                          anchorage_history=history if len(history) else None)
+                          anchorage_history=history if len(history) else None,
+                          areas=tuple(read_areas(Path(areas))) if areas else ())
     return screen(positions.drop(columns=[c.DATE], errors="ignore"),
                   statics.drop(columns=[c.DATE], errors="ignore"),
                   registry, window, settings.detection, reference)
@@ -108,11 +110,13 @@ def daily_screening(
     lookback_days: int = DEFAULT_LOOKBACK_DAYS,
     capture_time: datetime | None = None,
     ais_format: str | None = None,
+    areas: str | None = None,
 ) -> dict[str, Any]:
     """Screen one day. Returns the run summary (counts, where the risk list was written).
 
     ``capture_time`` stamps AIS lines that carry no receive time of their own; ``ais_format``
-    forces one input format instead of telling it from each file's header.
+    forces one input format instead of telling it from each file's header; ``areas`` is a GeoJSON
+    file of named areas of interest whose entries become ``area_visit`` events.
     """
     settings = Settings(lookback_days=lookback_days,
                         ingest=ingest_params(capture_time, ais_format))
@@ -123,7 +127,7 @@ def daily_screening(
     screening_day = day or last_day(tables)
     window = Window(screening_day, settings.lookback_days)
     store_ingested(tables, out_dir, screening_day)
-    result = screen_window(out_dir, reg, window, settings)
+    result = screen_window(out_dir, reg, window, settings, areas)
     listed: pd.DataFrame = score_and_store(result, loaded_model, window, out_dir, settings)
     return {
         "date": screening_day.isoformat(),

@@ -17,6 +17,7 @@ from simulator import ports as pt
 from simulator.fleet import MERCHANT_ROLES, Vessel
 from simulator.geo import haversine_nm, is_sea, offset_nm
 from simulator.plans import SeaActivity
+from simulator.reception import impaired
 from simulator.routes import sea_route
 from vessel_risk.errors import ConfigError
 
@@ -33,6 +34,11 @@ class BehaviourParams:
     offshore_min_port_nm: float = (
         35.0  # dark/loiter/meeting points: > 15 nm from port even an hour away
     )
+    # A share of the at-sea behaviour happens close to a coast, where look-alikes abound: 8-15 nm
+    # from any port (beyond its harbour, inside the old 10 nm "port" radius), away from anchorages.
+    nearshore_share: float = 0.4
+    nearshore_port_nm: tuple[float, float] = (8.0, 15.0)
+    nearshore_min_anchorage_nm: float = 5.0
     reach_nm: float = 350.0  # activity points are near the vessel's trade (reachable in a day)
     spoof_episodes: tuple[int, int] = (2, 4)  # a few jumps in the week
     spoof_jump_nm: tuple[float, float] = (60.0, 200.0)  # implausible: hours of sailing in minutes
@@ -94,6 +100,31 @@ def offshore_pool(
         rl, ro = offset_nm(lat, lon, float(b), 10.0)
         ok &= is_sea(rl, ro)
     ok &= pt.port_distance_nm(lat, lon) >= params.offshore_min_port_nm
+    ok &= ~impaired(lat, lon)  # behaviour is injected where the receivers hear it
+    return pd.DataFrame({"lat": lat[ok], "lon": lon[ok]}).reset_index(drop=True)
+
+
+def nearshore_pool(
+    rng: np.random.Generator, params: BehaviourParams = BehaviourParams()
+) -> pd.DataFrame:
+    """Candidate points near a coast: 8-15 nm from every port, open water 3 nm round, well away
+    from the anchorages, where the receivers hear well."""
+    ports = pt.regional_ports()
+    pick = rng.integers(0, len(ports), 1500)
+    lat, lon = offset_nm(ports["lat"].to_numpy()[pick], ports["lon"].to_numpy()[pick],
+                         rng.uniform(0, 360, 1500), rng.uniform(*params.nearshore_port_nm, 1500))
+    lat, lon = np.asarray(lat), np.asarray(lon)
+    ok = is_sea(lat, lon)
+    for b in range(0, 360, 45):
+        rl, ro = offset_nm(lat, lon, float(b), 3.0)
+        ok &= is_sea(rl, ro)
+    dist = pt.any_port_distance_nm(lat, lon)
+    ok &= (dist >= params.nearshore_port_nm[0]) & (dist <= params.nearshore_port_nm[1])
+    anchorages = np.array([pt.anchorage_point(code) for code in
+                           sorted(set(pt.CARGO_PORTS) | set(pt.TANKER_PORTS))])
+    for a_lat, a_lon in anchorages:
+        ok &= haversine_nm(lat, lon, a_lat, a_lon) >= params.nearshore_min_anchorage_nm
+    ok &= ~impaired(lat, lon)
     return pd.DataFrame({"lat": lat[ok], "lon": lon[ok]}).reset_index(drop=True)
 
 
@@ -112,7 +143,7 @@ def assign(
     n = len(fleet)
     merchants = [v.index for v in fleet if v.role in MERCHANT_ROLES]
     order = [int(i) for i in rng.permutation(merchants)]
-    pool = offshore_pool(rng, params)
+    pools = (offshore_pool(rng, params), nearshore_pool(rng, params))
     out = Assignment()
     margin = params.edge_margin_h * 3600
     n_gap, n_loiter = _count("gap", n, params), _count("loitering", n, params)
@@ -127,6 +158,7 @@ def assign(
         kind = "dark" if k < n_gap else "loiter"
         lo, hi = params.gap_h if kind == "dark" else params.loiter_h
         hours = float(rng.uniform(lo, min(hi, (end_s - start_s - 3 * margin) / 3600)))
+        pool = pools[int(rng.random() < params.nearshore_share)]
         x = _point_near(pool, fleet[i], rng, params)
         t0 = float(np.round(rng.uniform(start_s + margin, end_s - margin - hours * 3600) / 60) * 60)
         then_lat = then_lon = None
@@ -134,13 +166,14 @@ def assign(
             x2 = _second_point(pool, x, hours * 0.5 * fleet[i].speed_knots, rng)
             then_lat, then_lon = x2
             sail_h = sea_route(x, x2).length_nm / fleet[i].speed_knots
-            hours = max(1.0, hours - 1.0 - sail_h)  # dark = 1 h before + drift + sailing on
+            hours = max(1.0, hours - sail_h)  # dark = drift + sailing on
         out.activities[i] = SeaActivity(
             kind, t0, x[0], x[1], hours, *_drift(rng, params), then_lat, then_lon
         )
     pairs = at_sea[n_gap + n_loiter :]
     for a, b in zip(pairs[0::2], pairs[1::2]):
         hours = float(rng.uniform(*params.encounter_h))
+        pool = pools[int(rng.random() < params.nearshore_share)]
         x = _point_near(pool, fleet[a], rng, params, also=fleet[b])
         t0 = float(np.round(rng.uniform(start_s + margin, end_s - margin - hours * 3600) / 60) * 60)
         drift = _drift(rng, params)
@@ -215,6 +248,7 @@ def spoof(
         (out["sog_knots"].to_numpy() > 5.0)
         & (np.arange(len(out)) > 2)
         & (np.arange(len(out)) < len(out) - 4)
+        & ~impaired(out["lat"].to_numpy(), out["lon"].to_numpy())
     )
     episodes: list[tuple[int, int, float]] = []
     wanted = int(rng.integers(params.spoof_episodes[0], params.spoof_episodes[1] + 1))
@@ -230,7 +264,7 @@ def spoof(
         for _ in range(12):
             brg = float(rng.uniform(0, 360))
             la, lo = offset_nm(out["lat"].to_numpy()[rows], out["lon"].to_numpy()[rows], brg, dist)
-            if bool(np.all(is_sea(la, lo))):
+            if bool(np.all(is_sea(la, lo))) and not bool(np.any(impaired(la, lo))):
                 out.iloc[rows, out.columns.get_loc("lat")] = la
                 out.iloc[rows, out.columns.get_loc("lon")] = lo
                 episodes.append((int(out["t_s"].iat[rows[0]]), int(out["t_s"].iat[rows[-1]]), dist))
@@ -256,7 +290,7 @@ def shared_transmitter(
     far = haversine_nm(own_lat, own_lon, phantom["lat"].to_numpy(), phantom["lon"].to_numpy())
     moving = phantom["sog_knots"].to_numpy() > 5.0
     lat, lon = phantom["lat"].to_numpy(), phantom["lon"].to_numpy()
-    ok = (far >= params.shared_min_sep_nm) & moving & is_sea(lat, lon)
+    ok = (far >= params.shared_min_sep_nm) & moving & is_sea(lat, lon) & ~impaired(lat, lon)
     ok &= pt.port_distance_nm(lat, lon) > params.offshore_min_port_nm / 2
     hours = float(rng.uniform(*params.shared_h))
     t = phantom["t_s"].to_numpy()

@@ -19,11 +19,14 @@ from pyais import decode
 
 from simulator.encode import BROKEN_KINDS, checksum
 from simulator.geo import haversine_nm, is_sea
-from simulator.ports import port_distance_nm
+from simulator.ports import COVERAGE_HOLE, any_port_distance_nm, port_distance_nm
+from simulator.reception import impaired
 from vessel_risk import columns as c
 
 _TAG = re.compile(r"^\\s:([^,*\\]+),c:(\d+)\*([0-9A-F]{2})\\(.*)$")
-FAR_FROM_PORT_NM = 15.0  # the contract's "far from port" for at-sea behaviour
+FAR_FROM_PORT_NM = 15.0  # normal vessels are never slow this far out, nor silent
+# At-sea behaviour happens outside every port's harbour (some of it close to a coast).
+OUTSIDE_PORT_NM = 3.5
 PORT_AREA_NM = 12.0  # river and canal approaches (land on a 1 km mask) lie within this of a port
 
 
@@ -136,7 +139,7 @@ def check_gaps(arch: Archive, truth: pd.DataFrame) -> list[str]:
         ends = pd.concat([before, after])
         if len(ends) == 2:
             lat, lon = ends[c.LAT].to_numpy(), ends[c.LON].to_numpy()
-            if not is_sea(lat, lon).all() or (port_distance_nm(lat, lon) <= FAR_FROM_PORT_NM).any():
+            if not is_sea(lat, lon).all() or (any_port_distance_nm(lat, lon) <= OUTSIDE_PORT_NM).any():
                 problems.append(f"gap {r.mmsi}: starts or ends on land or near a port")
             if float(haversine_nm(lat[0], lon[0], lat[1], lon[1])) < 10:
                 problems.append(f"gap {r.mmsi}: reappears where it vanished")
@@ -144,8 +147,8 @@ def check_gaps(arch: Archive, truth: pd.DataFrame) -> list[str]:
 
 
 def check_slow_far(arch: Archive, truth: pd.DataFrame, kind: str) -> list[str]:
-    """Loitering / encounter reports: below 1 kn, at sea, more than 15 nm from port; an
-    encounter's partner within 0.3 nm (nearest report in time, at most 15 min apart)."""
+    """Loitering / encounter reports: below 1 kn, at sea, outside every port; an encounter's
+    partner within 0.3 nm (nearest report in time, at most 15 min apart)."""
     problems = []
     for r in truth[truth[c.EVENT_TYPE] == kind].itertuples():
         p = _window(arch.positions, r.mmsi, r.t0_s, r.t1_s)
@@ -156,9 +159,9 @@ def check_slow_far(arch: Archive, truth: pd.DataFrame, kind: str) -> list[str]:
         if (
             (p[c.SOG_KNOTS] >= 1.0).any()
             or not is_sea(lat, lon).all()
-            or (port_distance_nm(lat, lon) <= FAR_FROM_PORT_NM).any()
+            or (any_port_distance_nm(lat, lon) <= OUTSIDE_PORT_NM).any()
         ):
-            problems.append(f"{kind} {r.mmsi}: not slow at sea far from port")
+            problems.append(f"{kind} {r.mmsi}: not slow at sea outside port")
         if kind == c.ENCOUNTER:
             q = _window(arch.positions, int(r.other_mmsi), r.t0_s, r.t1_s)
             j = np.clip(np.searchsorted(q["t_s"].to_numpy(), p["t_s"].to_numpy()), 0, len(q) - 1)
@@ -175,8 +178,9 @@ def _window(df: pd.DataFrame, mmsi: int, t0: int, t1: int) -> pd.DataFrame:
 
 
 def check_normal_vessels(arch: Archive, truth: pd.DataFrame) -> list[str]:
-    """Vessels without injected behaviour: no silence over 1 h and no report below 1 kn while
-    more than 15 nm from port (they must not look suspicious)."""
+    """Vessels without injected behaviour: no report below 1 kn while more than 15 nm from port,
+    and no silence over 1 h there except in or near the coverage hole or the thinned feed
+    (those are the benign look-alikes of going dark)."""
     flagged = set(truth[c.MMSI].tolist())
     p = arch.positions[~arch.positions[c.MMSI].isin(flagged)].sort_values([c.MMSI, "t_s"])
     far = port_distance_nm(p[c.LAT].to_numpy(), p[c.LON].to_numpy()) > FAR_FROM_PORT_NM
@@ -189,7 +193,12 @@ def check_normal_vessels(arch: Archive, truth: pd.DataFrame) -> list[str]:
         )
     same = p[c.MMSI].to_numpy()[1:] == p[c.MMSI].to_numpy()[:-1]
     dt = np.diff(p["t_s"].to_numpy())
-    long_gap = same & (dt > 3600) & far[1:] & far[:-1]
+    lat, lon = p[c.LAT].to_numpy(), p[c.LON].to_numpy()
+    hole_lat, hole_lon, radius = COVERAGE_HOLE
+    mid_lat, mid_lon = (lat[1:] + lat[:-1]) / 2, (lon[1:] + lon[:-1]) / 2
+    explained = (impaired(lat[1:], lon[1:]) | impaired(lat[:-1], lon[:-1])
+                 | (haversine_nm(mid_lat, mid_lon, hole_lat, hole_lon) <= radius + 15.0))
+    long_gap = same & (dt > 3600) & far[1:] & far[:-1] & ~explained
     if long_gap.any():
         problems.append(f"{int(long_gap.sum())} silences over 1 h at sea on normal vessels")
     return problems

@@ -23,6 +23,7 @@ from simulator.fleet import Vessel, make_fleet
 from simulator.outcomes import outcomes_table
 from simulator.plans import Plan, ferry_plan, fishing_plan, merchant_plan, tug_plan
 from simulator.readme import readme_text
+from simulator.reception import receive
 from simulator.statics import make_statics, rename_identity
 from simulator.tracks import sample_track
 from vessel_risk import columns as c
@@ -186,8 +187,9 @@ def simulate(
             truth.append(
                 (v.mmsi, kind, float(own["t_s"].min()), float(own["t_s"].max()), None, detail)
             )
-    positions = pd.concat(pos_parts, ignore_index=True)
-    statics = pd.concat(stat_parts, ignore_index=True)
+    # what the receivers hear: nothing in the coverage hole, a thinned feed near one station
+    positions = receive(pd.concat(pos_parts, ignore_index=True), _rng(seed, 1000))
+    statics = receive(pd.concat(stat_parts, ignore_index=True), _rng(seed, 1001))
     tdf = pd.DataFrame(truth, columns=TRUTH_COLUMNS)
     tdf[c.OTHER_MMSI] = tdf[c.OTHER_MMSI].astype("Int64")
     tdf = tdf.sort_values([c.START, c.MMSI, c.EVENT_TYPE], kind="mergesort").reset_index(drop=True)

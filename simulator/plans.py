@@ -15,7 +15,7 @@ import pandas as pd
 from simulator import ports as pt
 from simulator.fleet import TANKER_ROLES, Vessel
 from simulator.geo import is_sea, offset_nm
-from simulator.routes import Route, sea_route
+from simulator.routes import Route, make_route, sea_route
 from simulator.tracks import AT_ANCHOR, MOORED, UNDER_WAY, ApproachParams, TrackBuilder, leg_seconds
 
 APPROACH = ApproachParams()
@@ -27,10 +27,9 @@ class PlanParams:
 
     anchorage_wait_share: float = 0.35  # a third of arrivals wait at anchor (berth not free)
     anchorage_wait_h: tuple[float, float] = (3.0, 12.0)  # typical anchorage waits in NW Europe
-    anchorage_from_port_nm: tuple[float, float] = (
-        3.0,
-        10.0,
-    )  # anchorages lie a few nm off the port
+    anchorage_spread_nm: float = 0.6  # ships anchor within this of the anchorage's centre
+    # Ships at anchor should say so (status 1); some crews leave "under way" set.
+    anchored_status_share: float = 0.75
     container_stay_h: tuple[float, float] = (10.0, 24.0)  # container turnarounds are quick
     cargo_stay_h: tuple[float, float] = (16.0, 40.0)  # bulk/general cargo: a day or two
     tanker_stay_h: tuple[float, float] = (20.0, 36.0)  # discharge plus tank cleaning
@@ -134,7 +133,7 @@ def merchant_plan(
         route = sea_route((b.lat, b.lon), _pos(nxt))
         plan.dest_from_s.append(b.t_s)
         plan.dest_code.append(nxt)
-        _arrive(b, route, v.speed_knots, rng, params)
+        _arrive(b, nxt, route, v.speed_knots, rng, params)
         cur = nxt
         b.stay(float(rng.uniform(*stay_rng)), MOORED)
     plan.knots = b.knots()
@@ -149,30 +148,26 @@ def _do_activity(b: TrackBuilder, act: SeaActivity, speed_knots: float) -> tuple
         return (start, b.t_s)
     assert act.then_lat is not None and act.then_lon is not None
     b.sail(sea_route((b.lat, b.lon), (act.then_lat, act.then_lon)), speed_knots)
-    return (start - 3600.0, b.t_s)  # dark from an hour before the point until the second point
+    return (start, b.t_s)  # dark from the point (at sea, outside any port) until the second one
 
 
 def _arrive(
-    b: TrackBuilder, route: Route, speed: float, rng: np.random.Generator, params: PlanParams
+    b: TrackBuilder, dest: str, route: Route, speed: float, rng: np.random.Generator,
+    params: PlanParams,
 ) -> None:
-    """Sail into port, sometimes waiting at an anchorage a few miles off first."""
+    """Sail into port, sometimes waiting first at the port's anchorage, close to other ships."""
     if rng.random() < params.anchorage_wait_share and route.length_nm > 20:
-        for off in np.arange(
-            params.anchorage_from_port_nm[0], params.anchorage_from_port_nm[1], 1.0
-        ):
-            lat, lon = route.at(route.length_nm - off)
-            if bool(is_sea(lat, lon)):
-                b.sail(route.sub(0.0, route.length_nm - off), speed, approach=APPROACH)
-                b.stay(
-                    float(rng.uniform(*params.anchorage_wait_h)),
-                    AT_ANCHOR,
-                    float(rng.uniform(0.0, 0.1)),
-                    float(rng.uniform(0, 360)),
-                )
-                b.sail(
-                    route.sub(route.length_nm - off, route.length_nm), APPROACH.approach_speed_knots
-                )
-                return
+        centre = pt.anchorage_point(dest)
+        spot = offset_nm(*centre, float(rng.uniform(0, 360)),
+                         params.anchorage_spread_nm * float(np.sqrt(rng.random())))
+        if bool(is_sea(*spot)):
+            status = AT_ANCHOR if rng.random() < params.anchored_status_share else UNDER_WAY
+            b.sail(sea_route((b.lat, b.lon), (float(spot[0]), float(spot[1]))), speed,
+                   approach=APPROACH)
+            b.stay(float(rng.uniform(*params.anchorage_wait_h)), status,
+                   float(rng.uniform(0.0, 0.1)), float(rng.uniform(0, 360)))
+            b.sail(sea_route((b.lat, b.lon), _pos(dest)), APPROACH.approach_speed_knots)
+            return
     b.sail(route, speed, approach=APPROACH)
 
 
@@ -207,9 +202,17 @@ def fishing_ground(
         if bool(is_sea(lat, lon)) and bool(np.all(is_sea(ring_lat, ring_lon))):
             route = sea_route((hl, ho), (float(lat), float(lon)))
             straight = float(np.hypot((lat - hl) * 60, (lon - ho) * 60 * np.cos(np.radians(hl))))
-            if route.length_nm < 2.0 * straight + 25:  # no long detour round a headland
+            if route.length_nm < 2.0 * straight + 25 and _stays_at_sea(route):
                 return (float(lat), float(lon))
     raise RuntimeError(f"no fishing ground found off {home}")
+
+
+def _stays_at_sea(route: Route, harbour_nm: float = 12.0) -> bool:
+    """True when the route is on water away from port approaches (rivers and canals are land to
+    the 1 km mask; searoute's lanes sometimes cut across a low island)."""
+    lat, lon = route.at(np.arange(0.0, route.length_nm, 1.0))
+    away = pt.port_distance_nm(lat, lon) > harbour_nm
+    return bool(np.all(is_sea(lat[away], lon[away])))
 
 
 def fishing_plan(
@@ -231,7 +234,10 @@ def fishing_plan(
         long_trip = rng.random() < params.fishing_long_trip_share
         hours = float(rng.uniform(*params.fishing_trip_trawl_h)) + (20.0 if long_trip else 0.0)
         b.trawl(hours, rng, params.fishing_trawl_knots)
-        b.sail(sea_route((b.lat, b.lon), home), v.speed_knots, approach=APPROACH)
+        # home by the ground and the way out (checked to stay at sea), not across an island
+        b.sail(make_route(np.array([b.lat, ground[0]]), np.array([b.lon, ground[1]])),
+               v.speed_knots)
+        b.sail(sea_route(home, ground).reversed(), v.speed_knots, approach=APPROACH)
         b.stay(2.0, MOORED)
         day = (np.floor(b.t_s / 86400) + 1 + int(rng.integers(0, 2))) * 86400
     plan.knots = b.knots()

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.geo import nearest_distance_nm
+from simulator.routes import sea_route
 
 # The simulated region: North Sea, English Channel, Skagerrak/Kattegat, western Baltic.
 REGION_LAT = (48.5, 61.0)
@@ -54,6 +55,8 @@ FERRY_LINKS = (
     ("BEZEE", "GBIMM"),
 )
 FISHING_PORTS = (
+    "DKTHM",
+    "NLLAU",
     "DKHAN",
     "DKHIR",
     "DKEBJ",
@@ -110,12 +113,31 @@ STATIONS = (
 
 @dataclass(frozen=True)
 class Port:
-    """One port of searoute's list."""
+    """One port of searoute's list (or one of the harbours missing from every list)."""
 
     code: str
     name: str
     lat: float
     lon: float
+
+
+# Real small fishing harbours that neither searoute's list nor the World Port Index has (the
+# nearest listed port is 14 and 23 nm away): the product must learn them from the boats.
+HIDDEN_PORTS = (
+    Port("DKTHM", "Thorsminde", 56.372, 8.118),
+    Port("NLLAU", "Lauwersoog", 53.410, 6.205),
+)
+
+# Receiver coverage look-alikes. A hole off the Dutch coast on the lanes out of Rotterdam and
+# Amsterdam and over IJmuiden's fishing grounds (lat, lon, radius nm): nothing there is heard.
+COVERAGE_HOLE = (52.55, 3.85, 20.0)
+# Stations whose feed reaches the archive thinned: each message kept with this probability, so a
+# vessel is heard about every two hours, now and then not for six hours or more.
+THINNED_STATIONS = ("GB-ABERDEEN",)
+THINNED_KEEP_SHARE = 0.1
+# Where ships wait for a berth: this far along the approach from a fixed point offshore.
+ANCHORAGE_FROM_PORT_NM = 5.0
+_APPROACH_FROM = (54.5, 3.5)  # central North Sea: every approach is a sea route from here
 
 
 @lru_cache(maxsize=1)
@@ -131,10 +153,11 @@ def _all_ports_raw() -> tuple[Port, ...]:
 
 
 def regional_ports() -> pd.DataFrame:
-    """Every searoute port inside the region (with a 2 degree margin): port, name, lat, lon."""
+    """Every searoute port inside the region (with a 2 degree margin) and the hidden harbours:
+    port, name, lat, lon."""
     rows = [
         p
-        for p in _all_ports_raw()
+        for p in (*_all_ports_raw(), *HIDDEN_PORTS)
         if REGION_LAT[0] - 2 <= p.lat <= REGION_LAT[1] + 2
         and REGION_LON[0] - 2 <= p.lon <= REGION_LON[1] + 2
     ]
@@ -146,8 +169,9 @@ def regional_ports() -> pd.DataFrame:
 
 @cache
 def port(code: str) -> Port:
-    """The first port in searoute's list with this LOCODE (the list has a few duplicates)."""
-    for p in _all_ports_raw():
+    """The first port in searoute's list with this LOCODE (the list has a few duplicates), or a
+    hidden harbour."""
+    for p in (*HIDDEN_PORTS, *_all_ports_raw()):
         if p.code == code:
             return p
     raise KeyError(f"port {code} not in searoute's port list")
@@ -164,3 +188,37 @@ def port_distance_nm(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
             lat[i : i + 2000], lon[i : i + 2000], ref["lat"].to_numpy(), ref["lon"].to_numpy()
         )
     return out
+
+
+@cache
+def anchorage_point(code: str) -> tuple[float, float]:
+    """The port's anchorage: ``ANCHORAGE_FROM_PORT_NM`` out along the approach from the open sea,
+    the same for every ship bound there (so waiting ships lie together)."""
+    p = port(code)
+    approach = sea_route((p.lat, p.lon), _APPROACH_FROM)
+    lat, lon = approach.at(min(ANCHORAGE_FROM_PORT_NM, approach.length_nm / 2))
+    return float(lat), float(lon)
+
+
+@lru_cache(maxsize=1)
+def reference_ports() -> pd.DataFrame:
+    """The product's shipped World Port Index (lat, lon): behaviour is injected away from any
+    port a user's list has, as well as from the simulator's own."""
+    with (resources.files("vessel_risk") / "reference" / "world_port_index.csv").open("rb") as fh:
+        wpi = pd.read_csv(fh)
+    return wpi[["lat", "lon"]]
+
+
+def any_port_distance_nm(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Distance (nm) to the nearest port of either the simulator's or the World Port Index."""
+    ref = reference_ports()
+    ref = ref[ref["lat"].between(REGION_LAT[0] - 2, REGION_LAT[1] + 2)
+              & ref["lon"].between(REGION_LON[0] - 2, REGION_LON[1] + 2)]
+    lat = np.atleast_1d(np.asarray(lat, dtype=float))
+    lon = np.atleast_1d(np.asarray(lon, dtype=float))
+    out = port_distance_nm(lat, lon)
+    for i in range(0, len(lat), 2000):
+        out[i : i + 2000] = np.minimum(out[i : i + 2000], nearest_distance_nm(
+            lat[i : i + 2000], lon[i : i + 2000], ref["lat"].to_numpy(), ref["lon"].to_numpy()))
+    return out
+

@@ -52,6 +52,8 @@ def run(
     )] = None,
     ais_format: Annotated[str | None, typer.Option(
         "--format", help="Force the AIS format: nmea, dma_csv or marinecadastre_csv.")] = None,
+    areas: Annotated[Path | None, typer.Option(
+        "--areas", help="GeoJSON file of named areas of interest: entries become events.")] = None,
 ) -> None:
     """Screen a day: ingest, detect, feature, score, write. No options: the bundled sample."""
     if not ais:
@@ -72,6 +74,7 @@ def run(
             ais=[str(p) for p in ais], registry=str(registry) if registry else None,
             out=str(out), model=str(model), day=_day(day), lookback_days=lookback_days,
             capture_time=capture_time, ais_format=ais_format,
+            areas=str(areas) if areas else None,
         )
         views.print_summary(console, summary)
         views.print_risk_list(console, out, date.fromisoformat(summary["date"]), top)

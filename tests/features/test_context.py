@@ -53,6 +53,17 @@ def test_situate_takes_anchored_status_near_a_port_as_anchorage_but_not_far_out(
     assert _places(tracks) == {1: {c.PLACE_ANCHORAGE}, 2: {c.PLACE_SEA}}
 
 
+def test_situate_takes_lying_slow_off_the_port_entered_next_as_waiting_at_anchorage() -> None:
+    off_esbjerg = (55.43, 8.30)  # 5 nm off the port position
+    wait = b.stationary_track(1, off_esbjerg, 6.0, sog_knots=0.1)
+    enter = b.straight_track(1, off_esbjerg, ESBJERG_BERTH, 8.0, t0=b.T0 + pd.Timedelta(hours=6.1))
+    tracks = b.tracks(wait, enter)
+    waiting = tracks[tracks[c.TIMESTAMP] <= b.T0 + pd.Timedelta(hours=6)]
+    assert (waiting[c.PLACE] == c.PLACE_ANCHORAGE).all()
+    elsewhere = b.tracks(wait)  # it never went in: lying there is at sea
+    assert (elsewhere[c.PLACE] == c.PLACE_SEA).all()
+
+
 def test_situate_flags_fishing_vessels_and_fishing_fixes() -> None:
     boat = b.stationary_track(1, ROADS, 1.0)
     other = b.stationary_track(2, ROADS, 1.0)

@@ -60,3 +60,24 @@ def test_daily_screening_runs_on_real_capture_without_registry(tmp_path: Path) -
     assert len(listed) > 50
     assert features["age_years"].isna().all()  # no registry: missing, never zero
     assert pd.api.types.is_float_dtype(listed[c.RISK_SCORE])
+
+
+def test_daily_screening_keeps_learned_context_and_reports_area_visits(tmp_path: Path) -> None:
+    import json
+
+    areas = tmp_path / "areas.geojson"  # the German Bight, which the sample's traffic crosses
+    areas.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"name": "German Bight"},
+        "geometry": {"type": "Polygon", "coordinates": [[[6.5, 53.6], [8.6, 53.6], [8.6, 55.0],
+                                                          [6.5, 55.0], [6.5, 53.6]]]}}]}))
+    out = tmp_path / "out"
+    summary = daily_screening(ais=[str(SAMPLE_AIS)], registry=str(SAMPLE_REGISTRY), out=str(out),
+                              model=str(DEFAULT_MODEL), areas=str(areas))
+    day = date.fromisoformat(summary["date"])
+    events = storage.read_partition(out, storage.EVENTS, day)
+    visits = events[events[c.EVENT_TYPE] == c.AREA_VISIT]
+    assert len(visits) > 0 and visits[c.DETAIL].str.startswith("inside German Bight ").all()
+    features = storage.read_partition(out, storage.FEATURES, day)
+    assert features["area_visit_count"].max() >= 1
+    for table in (storage.ANCHORAGE_EVIDENCE, storage.ANCHORAGES, storage.COVERAGE):
+        assert len(storage.read_partition(out, table, day)) > 0, table
