@@ -148,6 +148,7 @@ class MapCanvas:
         with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
             for artist in [*ax.lines, *ax.patches, *ax.collections, *ax.texts]:
                 artist.remove()
+            ax.set_prop_cycle(None)  # every colour is given, but never let one depend on history
             ax.set_xlim(extent.lon_min, extent.lon_max)
             ax.set_ylim(extent.lat_min, extent.lat_max)
             ax.set_aspect("auto")
@@ -217,7 +218,7 @@ def _draw_track(ax, layers: MapLayers) -> None:  # type: ignore[no-untyped-def]
     ax.plot(layers.track_lon, layers.track_lat, color=TRACK, lw=1.6, gid="track", zorder=6,
             solid_joinstyle="round")
     if layers.first is not None:
-        ax.plot(*layers.first, marker="o", ms=5, mfc="white", mec=TRACK, mew=1.5,
+        ax.plot(*layers.first, marker="o", ms=5, color=TRACK, mfc="white", mec=TRACK, mew=1.5,
                 gid="first-fix", zorder=7)
     if layers.last is not None:
         ax.plot(*layers.last, marker="o", ms=6, color=TRACK, gid="last-fix", zorder=7)
@@ -233,7 +234,7 @@ def _draw_mark(ax, mark: EventMark) -> None:  # type: ignore[no-untyped-def]
     if event.event_type == c.GAP:
         if mark.other is not None:
             ax.plot([lon, mark.other[0]], [lat, mark.other[1]], ls="none", marker="o", ms=6,
-                    mfc="white", mec=colour, mew=1.5, gid=f"{gid}-back", zorder=8)
+                    color=colour, mfc="white", mec=colour, mew=1.5, gid=f"{gid}-back", zorder=8)
         ax.plot([lon], [lat], marker="o", ms=7, color=colour, gid=gid, zorder=9)
     elif event.event_type == c.SPOOFING:
         if mark.other is not None:
@@ -254,7 +255,7 @@ def _draw_mark(ax, mark: EventMark) -> None:  # type: ignore[no-untyped-def]
         ax.plot([lon], [lat], marker="D", ms=6, color=colour, mec="white", mew=0.6, gid=gid,
                 zorder=9)
     elif event.event_type == c.PORT_VISIT:
-        ax.plot([lon], [lat], marker="s", ms=7, mfc="none", mec=colour, mew=1.4, gid=gid,
+        ax.plot([lon], [lat], marker="s", ms=7, color=colour, mfc="none", mec=colour, mew=1.4, gid=gid,
                 zorder=8)
     else:
         ax.plot([lon], [lat], marker="P", ms=7, color=colour, gid=gid, zorder=9)
