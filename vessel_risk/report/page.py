@@ -38,7 +38,8 @@ font-size:14px;text-align:left}th{background:#f3f3f3}td.n{text-align:right}
 .note{color:#555;font-size:13px}.warn{background:#fff3cd;border:1px solid #e0c36a;padding:.6em 1em}
 .band{padding:1px 6px;border-radius:3px;font-weight:600}
 .high{background:#fbd5d5}.medium{background:#fdf1c7}.low{background:#e3f4e1}
-section.vessel{border-top:2px solid #888;margin-top:2em;padding-top:.5em}
+section.vessel{border-top:2px solid #888;margin-top:2em;padding-top:.5em;
+content-visibility:auto;contain-intrinsic-size:auto 1150px}
 .cols{display:flex;flex-wrap:wrap;gap:1.2em}.cols>.mapbox{flex:0 1 640px}.cols>.facts{flex:1 1 380px}
 svg.map{width:100%;height:auto;max-width:640px;border:1px solid #bbb;background:#dcebf5}
 svg.map *{stroke-linejoin:round;stroke-linecap:butt}

@@ -26,8 +26,9 @@ class ReportParams:
     # the last position): enough to place the vessel, few enough to stay legible.
     ports_on_map: int = 6
     ports_listed: int = 3
-    # Longest side of the land grid behind a map, in cells: ~2 px per cell on a 640 px map.
-    land_cells: int = 320
+    # Longest side of the land grid behind a map, in cells: ~2.7 px per cell on a 640 px map keeps
+    # coasts smooth; 320 cells made the sample's page 22% bigger (2.25 MB) with no visible gain.
+    land_cells: int = 240
     # Smallest half-height of a map (degrees of latitude, 1 degree = 60 nm): a vessel that did not
     # move still gets ~12 nm of sea around it, enough to see the nearest coast.
     min_half_span_deg: float = 0.2
