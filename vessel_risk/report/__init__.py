@@ -83,7 +83,7 @@ def render_report(data: DayData, params: ReportParams = ReportParams(),
         svg, extent = canvas.render(layers, ports, params)
         sections.append(VesselSection(dossier, svg, extent, layers))
     return render_page(summarise(data), data.listed, sections, vessel_names(data.listed),
-                       TOP_LIST_ROWS)
+                       TOP_LIST_ROWS, params.silent_after_h)
 
 
 def write_report(out: Path, day: date, lookback_days: int, model_card: ModelCard | None = None,

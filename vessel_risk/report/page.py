@@ -65,7 +65,7 @@ class VesselSection:
 
 
 def render_page(summary: DaySummary, listed: pd.DataFrame, sections: Sequence[VesselSection],
-                names: dict[int, str], top_rows: int) -> str:
+                names: dict[int, str], top_rows: int, silent_after_h: float) -> str:
     title = TITLE.format(day=summary.day.isoformat())
     with_section = {s.dossier.mmsi for s in sections}
     body = [
@@ -76,7 +76,7 @@ def render_page(summary: DaySummary, listed: pd.DataFrame, sections: Sequence[Ve
         _summary_html(summary),
         _top_list(listed.head(top_rows), with_section),
         f"<h2 id=\"sections\">The top {len(sections)} vessels</h2>" if sections else "",
-        *(_section_html(s, names) for s in sections),
+        *(_section_html(s, names, silent_after_h) for s in sections),
         f'<h2 id="all">All {len(listed)} vessels</h2>',
         '<p class="note">Click a column name to sort by it; click again to reverse. '
         "Names link to a vessel's section where it has one.</p>",
@@ -129,7 +129,7 @@ def _summary_html(s: DaySummary) -> str:
 <tr><td>Longest silence of the whole feed</td><td class="n">{words.hours(cov.longest_silence_h)}</td></tr>
 <tr><td>Lines quarantined</td><td>{quarantined}</td></tr></table>
 <p class="note">Positions by hour (UTC):</p><div class="bars" aria-label="positions by hour">{bars}</div>
-</div><div><h3>Positions by day</h3><table id="days"><tr><th>Day (UTC)</th><th>Positions</th></tr>
+</div><div><h3>Positions by day</h3><table><tr><th>Day (UTC)</th><th>Positions</th></tr>
 {days}</table></div></div>"""
 
 
@@ -150,7 +150,7 @@ def _top_list(top: pd.DataFrame, with_section: set[int]) -> str:
             + "".join(rows) + "</table>")
 
 
-def _section_html(section: VesselSection, names: dict[int, str]) -> str:
+def _section_html(section: VesselSection, names: dict[int, str], silent_after_h: float) -> str:
     d = section.dossier
     band = escape(d.band)
     identity = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>"
@@ -169,7 +169,7 @@ def _section_html(section: VesselSection, names: dict[int, str]) -> str:
 {_legend(section.layers, names)}</div>
 <div class="facts"><table class="identity">{identity}</table>
 <h3>Why it is listed</h3><ul class="reasons">{reasons}</ul></div></div>
-<h3>Timeline (UTC): heard {words.hours(heard_h)} of {d.fixes} fixes; silent stretches of an hour or more in grey</h3>
+<h3>Timeline (UTC): heard {words.hours(heard_h)} ({d.fixes} fixes); silences of {words.hours(silent_after_h)} or more in grey</h3>
 {timeline_svg(d)}
 <h3>Events</h3><ol class="events">{events}</ol>
 </section>"""
