@@ -25,10 +25,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from features.events import make_events  # noqa: E402
-from vessel_risk import columns as c  # noqa: E402
-from vessel_risk import storage  # noqa: E402
-from vessel_risk.report import ReportParams, write_report  # noqa: E402
+from features.events import make_events
+from vessel_risk import columns as c
+from vessel_risk import storage
+from vessel_risk.report import ReportParams, write_report
 
 DAY = date(2026, 11, 22)
 LOOKBACK_DAYS = 7
@@ -148,33 +148,39 @@ def main() -> None:
     parser.add_argument("--every-min", type=int, default=20)
     parser.add_argument("--maps", type=int, default=50)
     parser.add_argument("--out", type=Path, default=None, help="store folder (default: temporary)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="report on the store already in --out instead of making one")
     args = parser.parse_args()
     rng = np.random.default_rng(SEED)
     out = args.out or Path(tempfile.mkdtemp(prefix="bench-report-"))
 
+    if not args.reuse:
+        make_store(out, args.vessels, args.every_min, rng)
+
     t = time.perf_counter()
-    pos = positions(args.vessels, args.every_min, rng)
+    written = write_report(out, DAY, LOOKBACK_DAYS, params=ReportParams(map_top=args.maps))
+    seconds = time.perf_counter() - t
+    size = written.path.stat().st_size
+    print(f"report: {size / 1e6:.2f} MB, {args.maps} maps, {len(written.listed):,} vessels in "
+          f"the table, written in {seconds:.1f} s -> {written.path}")
+    loaded = load_ms(written.path)
+    if loaded is not None:
+        print(f"headless Chromium: loaded in {loaded:.0f} ms")
+    else:
+        print("headless Chromium: not installed, load time not measured")
+
+
+def make_store(out: Path, vessels: int, every_min: int, rng: np.random.Generator) -> None:
+    t = time.perf_counter()
+    pos = positions(vessels, every_min, rng)
     listed = risk_list(pos, rng)
     found = events(pos, listed[c.MMSI].to_numpy(), rng)
     days = [DAY - timedelta(days=i) for i in range(LOOKBACK_DAYS)]
     storage.write_by_day(pos, out, storage.POSITIONS, days)
     storage.write_partition(found, out, storage.EVENTS, DAY)
     storage.write_partition(listed, out, storage.RISK_LISTS, DAY)
-    print(f"store: {args.vessels:,} vessels, {len(pos):,} positions over {LOOKBACK_DAYS} days, "
+    print(f"store: {vessels:,} vessels, {len(pos):,} positions over {LOOKBACK_DAYS} days, "
           f"{len(found):,} events ({time.perf_counter() - t:.1f} s to make) in {out}")
-    del pos
-
-    t = time.perf_counter()
-    written = write_report(out, DAY, LOOKBACK_DAYS, params=ReportParams(map_top=args.maps))
-    seconds = time.perf_counter() - t
-    size = written.path.stat().st_size
-    print(f"report: {size / 1e6:.2f} MB, {args.maps} maps, written in {seconds:.1f} s "
-          f"-> {written.path}")
-    loaded = load_ms(written.path)
-    if loaded is not None:
-        print(f"headless Chromium: loaded in {loaded:.0f} ms")
-    else:
-        print("headless Chromium: not installed, load time not measured")
 
 
 if __name__ == "__main__":

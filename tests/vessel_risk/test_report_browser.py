@@ -161,8 +161,8 @@ def test_the_table_of_every_vessel_sorts_by_name_on_a_click(opened: dict[str, An
 
     def shown_order() -> list[int]:
         tops = driver.execute_script(
-            "return [...document.querySelectorAll('.sortable .rows > .row')]"
-            ".map(r => [Number(r.dataset.mmsi), r.getBoundingClientRect().top])")
+            "return [...document.querySelectorAll('.sortable tbody tr')]"
+            ".map(r => [Number(r.cells[2].textContent), r.getBoundingClientRect().top])")
         return [int(m) for m, _ in sorted(tops, key=lambda x: x[1])]
 
     assert shown_order() == list(listed.sort_values(c.RISK_RANK)[c.MMSI])

@@ -60,7 +60,7 @@ def test_render_report_draws_maps_for_the_top_only_and_tables_every_vessel(
     html = render_report(data, ReportParams(map_top=2), rb.ports())
     assert html.count('<svg class="map"') == 2
     assert re.findall(r'<section class="vessel" id="v(\d+)"', html) == [str(rb.A), str(rb.B)]
-    rows = re.findall(r'<div class="row b-\w+" role="row" style="[^"]*" data-mmsi="(\d+)"', html)
+    rows = re.findall(r'<tr class="b-\w+" style="[^"]*"><td>\d+<td>(?:(?!<td>).)*<td>(\d+)<td>', html)
     assert rows == [str(m) for m in (rb.A, rb.B, rb.C, rb.D, rb.E)]
 
 

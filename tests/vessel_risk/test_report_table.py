@@ -35,7 +35,7 @@ def test_orderings_sort_each_column_case_blind_with_missing_last_and_ties_by_ran
 
 def test_sortable_table_gives_each_row_its_place_in_every_ordering() -> None:
     html = sortable_table(listed(), with_section={300})
-    assert "--o-rank:1;--o-name:2;--o-mmsi:3;--o-flag:3;--o-type:1;--o-seen:3" in html
+    assert '<tr class="b-high" style="--r:1;--n:2;--m:3;--f:3;--t:1;--s:3"><td>1<td>' in html
     assert '<a href="#v300">bravo</a>' in html and "<i>no name</i>" in html
     assert html.count('type="radio"') == 2 * len(SORT_KEYS)
     assert "<script" not in html
@@ -43,5 +43,6 @@ def test_sortable_table_gives_each_row_its_place_in_every_ordering() -> None:
 
 def test_sortable_css_orders_rows_by_the_checked_key_both_ways() -> None:
     css = sortable_css()
-    assert "#s-name:checked~.rows>.row{order:var(--o-name)}" in css
-    assert "#s-named:checked~.rows>.row{order:calc(0 - var(--o-name))}" in css
+    assert "#s-name:checked~table tbody tr{order:var(--n)}" in css
+    assert "#s-named:checked~table tbody tr{order:calc(0 - var(--n))}" in css
+    assert "content-visibility:auto" in css  # rows off screen are not rendered

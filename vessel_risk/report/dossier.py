@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from features.events import per_vessel_events
-from features.geo import haversine_nm
+from features.geo import format_position, haversine_nm
 from vessel_risk import columns as c
 from vessel_risk.report import timeline, words
 from vessel_risk.report.day import DayData
@@ -91,7 +91,7 @@ class Dossier:
             ("Owner", self.owner or "unknown"),
             ("Destination", self.destination or "none given"),
             ("Last seen", words.utc(self.last_seen) or "not heard"),
-            ("Last position", _position(self.last_lat, self.last_lon)),
+            ("Last position", format_position(self.last_lat, self.last_lon)),
             ("Nearest ports", ", ".join(
                 f"{p.name}{f' ({p.country})' if p.country else ''} {p.distance_nm:.0f} nm"
                 for p in self.nearest_ports) or "unknown"),
@@ -214,9 +214,3 @@ def _float(value: Any) -> float:
     except (TypeError, ValueError):
         return float("nan")
     return out
-
-
-def _position(lat: float, lon: float) -> str:
-    from features.geo import format_position
-
-    return format_position(lat, lon)

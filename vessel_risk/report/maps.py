@@ -255,8 +255,8 @@ def _draw_mark(ax, mark: EventMark) -> None:  # type: ignore[no-untyped-def]
         ax.plot([lon], [lat], marker="D", ms=6, color=colour, mec="white", mew=0.6, gid=gid,
                 zorder=9)
     elif event.event_type == c.PORT_VISIT:
-        ax.plot([lon], [lat], marker="s", ms=7, color=colour, mfc="none", mec=colour, mew=1.4, gid=gid,
-                zorder=8)
+        ax.plot([lon], [lat], marker="s", ms=7, color=colour, mfc="none", mec=colour, mew=1.4,
+                gid=gid, zorder=8)
     else:
         ax.plot([lon], [lat], marker="P", ms=7, color=colour, gid=gid, zorder=9)
 

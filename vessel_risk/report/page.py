@@ -50,9 +50,9 @@ gap:.3em 1em}ul.legend svg{width:22px;height:12px;vertical-align:middle}
 ol.events{padding-left:1.4em}ol.events li{margin:.2em 0}.when{color:#555;white-space:nowrap}
 ul.reasons li{margin:.2em 0}.bars{display:flex;align-items:flex-end;gap:1px;height:40px}
 .bars span{display:inline-block;width:10px;background:#1f5fa8}
-.sortable{font-size:13px}.sortable .row{display:grid;grid-template-columns:3em 11em 6.5em 5.5em
-3em 9em 3.5em 4.5em 8.5em minmax(16em,1fr);gap:0 6px;border-bottom:1px solid #e4e4e4;
-padding:2px 0}.sortable .head{font-weight:600;background:#f3f3f3}
+.sortable{font-size:13px}
+.sortable td,.sortable th{border:0;border-bottom:1px solid #e4e4e4;padding:2px 4px;font-size:13px}
+.sortable th{background:#f3f3f3}
 """
 
 
