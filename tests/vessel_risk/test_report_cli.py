@@ -63,12 +63,12 @@ def markup_named_feed(path: Path) -> None:
     lines = []
     for part in encode_dict({"type": 5, "mmsi": mmsi, "shipname": "[/]", "callsign": "OZ[/]",
                              "destination": "[RED]", "imo": 9074729, "ship_type": 70},
-                            talker_id="AIVDM", radio_channel="A"):
+                            talker_id="AI", sentence_type="VDM", radio_channel="A"):
         lines.append(tag_block("DK-TEST", t0 + 30) + part)
     for i in range(13):
         for sentence in encode_dict({"type": 1, "mmsi": mmsi, "lat": 55.0 + i * 0.01,
                                      "lon": 7.0 + i * 0.01, "speed": 10.0, "course": 45.0},
-                                    talker_id="AIVDM", radio_channel="A"):
+                                    talker_id="AI", sentence_type="VDM", radio_channel="A"):
             lines.append(tag_block("DK-TEST", t0 + 600 * i) + sentence)
     path.write_text("\n".join(lines) + "\n", encoding="ascii")
 
