@@ -35,7 +35,8 @@ SORT_KEYS = (
     SortKey("seen", "Last seen (UTC)", c.LAST_SEEN, "s"),
 )
 # A row's height before it is first drawn (off-screen rows are not rendered): one line of 13 px text.
-ROW_HEIGHT = "20px"
+ROW_HEIGHT_PX = 20
+HEAD_HEIGHT_PX = 24
 # Width of each column; the reasons take the rest.
 _WIDTHS = ("width:3.5em", "width:11em", "width:6.5em", "width:5.5em", "width:3em", "width:9em",
            "width:3.5em", "width:4.5em", "width:8.5em", "flex:1 1 16em")
@@ -70,7 +71,9 @@ def sortable_table(listed: pd.DataFrame, with_section: set[int]) -> str:
     """
     listed = listed.reset_index(drop=True)
     pos = orderings(listed)
-    parts = ['<div class="sortable">']
+    # Until it is scrolled to, the table is not rendered at all; this keeps room for it meanwhile.
+    parts = [f'<div class="sortable" style="contain-intrinsic-size:auto '
+             f'{len(listed) * ROW_HEIGHT_PX + HEAD_HEIGHT_PX}px">']
     for sk in SORT_KEYS:
         for suffix in ("", "d"):
             checked = " checked" if sk.key == "rank" and not suffix else ""
@@ -125,7 +128,8 @@ def sortable_css() -> str:
         ".sortable table,.sortable thead{display:block}",
         ".sortable tbody{display:flex;flex-direction:column}",
         ".sortable tr{display:flex}",
-        f".sortable tbody tr{{content-visibility:auto;contain-intrinsic-size:auto {ROW_HEIGHT}}}",
+        ".sortable{content-visibility:auto}",
+        f".sortable tbody tr{{content-visibility:auto;contain-intrinsic-size:auto {ROW_HEIGHT_PX}px}}",
         ".sortable td,.sortable th{flex:none;overflow-wrap:anywhere}",
         ".sortable .sort-input{position:absolute;opacity:0;pointer-events:none}",
         ".sortable label{cursor:pointer;text-decoration:underline dotted}",
