@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from features.build import Reference, Screening, Window, screen
@@ -22,6 +23,7 @@ from models.score import risk_list
 from vessel_risk import columns as c
 from vessel_risk import storage
 from vessel_risk.errors import InputError
+from vessel_risk.report import write_report
 from vessel_risk.settings import DEFAULT_LOOKBACK_DAYS, Settings
 
 
@@ -84,6 +86,17 @@ def score_and_store(result: Screening, model: Model, window: Window, out: Path,
     return listed
 
 
+@task(cache_policy=NO_CACHE)
+def publish_report(out: Path, window: Window, model: Model, registry: Registry | None,
+                   settings: Settings) -> str:
+    """The day's HTML report, and its summary and top list as the run's Markdown artifact."""
+    written = write_report(out, window.as_of, window.lookback_days, model.card,
+                           registry.vessels if registry is not None else None, settings.report)
+    create_markdown_artifact(markdown=written.markdown(), key="risk-report",
+                             description=f"Vessel risk list {window.as_of.isoformat()}")
+    return str(written.path)
+
+
 def ingest_params(capture_time: datetime | None, ais_format: str | None) -> IngestParams:
     stamp = None
     if capture_time is not None:
@@ -129,6 +142,7 @@ def daily_screening(
     store_ingested(tables, out_dir, screening_day)
     result = screen_window(out_dir, reg, window, settings, areas)
     listed: pd.DataFrame = score_and_store(result, loaded_model, window, out_dir, settings)
+    report = publish_report(out_dir, window, loaded_model, reg, settings)
     return {
         "date": screening_day.isoformat(),
         "vessels": int(len(listed)),
@@ -139,4 +153,5 @@ def daily_screening(
         "quarantined": int(len(tables.quarantine)),
         "model_version": loaded_model.card.version,
         "risk_list": str(storage.partition_dir(out_dir, storage.RISK_LISTS, screening_day)),
+        "report": report,
     }

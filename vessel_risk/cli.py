@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from vessel_risk import settings as s
 from vessel_risk.errors import VesselRiskError
@@ -134,13 +135,23 @@ def show(
     day: DateOpt = None,
     top: Annotated[int, typer.Option("--top")] = 20,
     out: OutOpt = s.DEFAULT_OUT,
+    mmsi: Annotated[int | None, typer.Option(
+        "--mmsi", help="Print this vessel's dossier instead of the list.")] = None,
+    lookback_days: Annotated[int, typer.Option("--lookback-days")] = s.DEFAULT_LOOKBACK_DAYS,
+    registry: RegistryOpt = None,
 ) -> None:
-    """Print a day's risk list (default: the latest)."""
+    """Print a day's risk list (default: the latest), or one vessel's dossier."""
     from vessel_risk import storage, views
 
     try:
         chosen = _day(day) or views.latest_day(out, storage.RISK_LISTS)
-        views.print_risk_list(console, out, chosen, top)
+        if mmsi is None:
+            views.print_risk_list(console, out, chosen, top)
+            return
+        from vessel_risk.report import dossier_for
+
+        views.print_dossier(console, dossier_for(out, chosen, mmsi, lookback_days,
+                                                 _registry_vessels(registry)))
     except VesselRiskError as exc:
         _fail(exc)
 
@@ -149,7 +160,12 @@ def show(
 def report(
     day: DateOpt = None,
     out: OutOpt = s.DEFAULT_OUT,
-    top: Annotated[int, typer.Option("--top")] = 50,
+    top: Annotated[int, typer.Option("--top", help="Vessels with a section and a map.")] = 50,
+    lookback_days: Annotated[int, typer.Option("--lookback-days")] = s.DEFAULT_LOOKBACK_DAYS,
+    model: Annotated[Path, typer.Option(
+        "--model", help="Model folder whose card describes the model (if it scored the day).")
+    ] = s.DEFAULT_MODEL,
+    registry: RegistryOpt = None,
 ) -> None:
     """Write the day's self-contained HTML report for officers."""
     from vessel_risk import report as report_mod
@@ -157,10 +173,21 @@ def report(
 
     try:
         chosen = _day(day) or views.latest_day(out, storage.RISK_LISTS)
-        path = report_mod.write_report(out, chosen, top)
+        written = report_mod.write_report(
+            out, chosen, lookback_days, report_mod.card_of_folder(model),
+            _registry_vessels(registry), report_mod.ReportParams(map_top=top))
     except VesselRiskError as exc:
         _fail(exc)
-    console.print(f"report written to {path}")
+    console.print(Text(f"report written to {written.path}"))
+
+
+def _registry_vessels(registry: Path | None):  # type: ignore[no-untyped-def]
+    if registry is None:
+        return None
+    from ingest.registry import read_registry_or_none
+
+    found = read_registry_or_none(registry)
+    return found.vessels if found is not None else None
 
 
 @app.command()

@@ -15,6 +15,7 @@ from ingest.ais import IngestParams
 from models.score import ScoreParams
 from models.train import TrainParams
 from vessel_risk.errors import ConfigError
+from vessel_risk.report.params import ReportParams
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
@@ -47,6 +48,7 @@ class Settings:
     detection: DetectionParams = field(default_factory=DetectionParams)
     scoring: ScoreParams = field(default_factory=ScoreParams)
     training: TrainParams = field(default_factory=TrainParams)
+    report: ReportParams = field(default_factory=ReportParams)
 
     def __post_init__(self) -> None:
         if not 1 <= self.lookback_days <= MAX_LOOKBACK_DAYS:
