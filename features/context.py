@@ -87,7 +87,7 @@ class ContextParams:
 class Context:
     """A window's tracks with their context, and what was learned from them."""
 
-    tracks: pd.DataFrame  # build_tracks output plus place, port_name, fishing
+    tracks: pd.DataFrame  # build_tracks output plus place, port_name, fishing, area_heard_every_min
     anchorages: pd.DataFrame  # learned anchorage cells (history and window)
     evidence: pd.DataFrame  # the window's anchorage evidence, by day
     coverage: Coverage
@@ -102,7 +102,8 @@ def situate(
     params: ContextParams = ContextParams(),
     history: pd.DataFrame | None = None,
 ) -> Context:
-    """Tracks of ``positions`` with ``place``, ``port_name`` and ``fishing`` for every fix.
+    """Tracks of ``positions`` with ``place``, ``port_name``, ``fishing`` and how well its area is
+    heard (``area_heard_every_min``) for every fix.
 
     ``history`` holds anchorage evidence of earlier days (``features.anchorages``); without
     ``land`` no fix is judged to be on land.
@@ -136,7 +137,9 @@ def situate(
                   c.PLACE_SEA),
         categories=[c.PLACE_PORT, c.PLACE_ANCHORAGE, c.PLACE_SEA, c.PLACE_LAND])
     tracks[c.PORT_NAME] = pd.array(names, dtype="string")
-    return Context(tracks, anchorages, evidence, learn_coverage(tracks, params.coverage), ports)
+    coverage = learn_coverage(tracks, params.coverage)
+    tracks[c.AREA_HEARD_EVERY_MIN] = coverage.interval_h(lat, lon) * 60.0
+    return Context(tracks, anchorages, evidence, coverage, ports)
 
 
 def _deep_inland(tracks: pd.DataFrame, lat: np.ndarray, lon: np.ndarray, land: LandMask,

@@ -87,6 +87,8 @@ IMPLIED_SPEED_KNOTS = "implied_speed_knots"  # dist_nm / dt_h
 PLACE = "place"  # PLACE_PORT, PLACE_ANCHORAGE, PLACE_SEA or PLACE_LAND
 PORT_NAME = "port_name"  # the reference port whose area the fix is in (NA outside port areas)
 FISHING = "fishing"  # bool: a fishing vessel (AIS ship type 30) or a fix "engaged in fishing"
+AREA_HEARD_EVERY_MIN = "area_heard_every_min"  # typical minutes between fixes where it is (NaN:
+#                                                nobody else was heard there); features.coverage
 PLACE_PORT = "port"  # inside a reference port's area
 PLACE_ANCHORAGE = "anchorage"  # a learned anchorage or berth, or lying at anchor/moored near port
 PLACE_SEA = "sea"  # anywhere else on water

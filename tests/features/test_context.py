@@ -86,6 +86,13 @@ def test_situate_does_not_modify_its_inputs() -> None:
     pd.testing.assert_frame_equal(pos, before)
 
 
+def test_situate_says_how_often_vessels_are_heard_where_each_fix_is() -> None:
+    heard = [b.stationary_track(m, ROADS, 2.0, interval_min=6.0, jitter_nm=0.2, seed=m,
+                                sog_knots=3.0) for m in (1, 2)]
+    tracks = b.tracks(*heard)
+    assert tracks[c.AREA_HEARD_EVERY_MIN].median() == pytest.approx(6.0)
+
+
 def test_situate_follows_params() -> None:
     tracks = situate(b.positions(b.stationary_track(1, ROADS, 1.0)), b.statics(), b.ports(),
                      params=ContextParams(port_radius_nm=25.0)).tracks
