@@ -26,6 +26,7 @@ from features.identity import (
     detect_invalid_mmsi,
     detect_watchlist_hits,
     link_vessels,
+    linked_registry,
     mmsis_seen,
 )
 from features.identity_shared import IdentitySharedParams, detect_identity_shared
@@ -34,7 +35,7 @@ from features.port_visits import PortVisitParams, detect_port_visits
 from features.spoofing import SpoofingParams, detect_spoofing
 from features.tracks import build_tracks
 from features.vessel_info import vessel_info
-from ingest.registry import Registry
+from ingest.registry import Registry, build_year_warnings
 from vessel_risk import columns as c
 
 BASE_STATION_MSG_TYPE = 4
@@ -92,6 +93,8 @@ class Screening:
     events: pd.DataFrame
     features: pd.DataFrame
     vessels: pd.DataFrame
+    # What was read or computed with a caveat (skipped watchlist rows, unknown ages), in words.
+    warnings: list[str] = field(default_factory=list)
 
 
 def in_window(frame: pd.DataFrame, window: Window) -> pd.DataFrame:
@@ -135,14 +138,17 @@ def screen(
         detect_identity_changes(statics, params.identity_change),
         detect_invalid_mmsi(seen, params.invalid_mmsi),
         detect_flag_mismatch(seen, links, vessels_table, params.flag_mismatch),
-        detect_watchlist_hits(seen, links, registry.watchlist if registry else None),
+        detect_watchlist_hits(seen, links, registry.watchlist if registry else None, statics,
+                              vessels_table),
     ]
     found = [f for f in found if len(f)]
     events = pd.concat(found, ignore_index=True) if found else empty_events()
     events = make_events(events) if len(events) else empty_events()  # one order over detectors
     condition = condition_features(links, registry, window.as_of, params.condition)
     features = aggregate(seen, tracks, events, condition, links, registry, params)
-    return Screening(events, features, vessel_info(seen, links, statics, registry))
+    warnings = [] if registry is None else [
+        *registry.warnings, *build_year_warnings(registry, window.as_of.year)]
+    return Screening(events, features, vessel_info(seen, links, statics, registry), warnings)
 
 
 def drop_explained(events: pd.DataFrame, explaining: pd.DataFrame) -> pd.DataFrame:
@@ -190,9 +196,9 @@ def aggregate(
         out[name] = values.reindex(out.index).fillna(0.0)
     # Judged only where there is something to judge against: unknown, never zero.
     if registry is not None:
-        flags = registry.vessels.drop_duplicates(c.IMO).set_index(c.IMO)[c.FLAG]
-        linked_imo = links.set_index(c.MMSI)[c.IMO].reindex(out.index)
-        has_flag = linked_imo.map(flags).notna().to_numpy()
+        rows = linked_registry(links, registry.vessels)
+        flags = rows.loc[~rows.index.duplicated(), c.FLAG]
+        has_flag = flags.reindex(out.index).notna().to_numpy()
     else:
         has_flag = np.zeros(len(out), dtype=bool)
     out[catalog.FLAG_MISMATCH] = out[catalog.FLAG_MISMATCH].where(has_flag, np.nan)

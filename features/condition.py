@@ -43,6 +43,7 @@ from features.catalog import (
     SHIP_TYPE_GROUP,
     UNCLASSED,
 )
+from features.identity import linked_registry
 from features.tracks import require_columns
 from ingest.registry import Registry
 from vessel_risk import columns as c
@@ -163,20 +164,22 @@ def condition_features(
         out[col] = np.nan
     if registry is None:
         return out
-    vessels = registry.vessels.drop_duplicates(c.IMO).set_index(c.IMO)
-    matched = base[c.IMO].isin(vessels.index).fillna(False).to_numpy(dtype=bool)
+    row = linked_registry(base, registry.vessels)
+    matched = row["registered"].to_numpy(dtype=bool)
     out[REGISTRY_MATCH] = matched.astype("float64")
-    row = vessels.reindex(base[c.IMO].where(matched))
     as_of_ts = pd.Timestamp(as_of, tz="UTC")
-    age = (as_of_ts.year - row[c.BUILD_YEAR].astype("float64")).clip(lower=0)
-    out[AGE_YEARS] = age.to_numpy()
+    built = row[c.BUILD_YEAR].astype("float64")
+    # A ship built after the screening year has no age yet: a typo (2099) or a registry newer
+    # than a backfilled day. Unknown, never 0 (ingest.registry.build_year_warnings names them).
+    out[AGE_YEARS] = (as_of_ts.year - built).where(built <= as_of_ts.year).to_numpy()
     out[GROSS_TONNAGE] = row[c.GROSS_TONNAGE].astype("float64").to_numpy()
     out[LENGTH_M] = row[c.LENGTH_M].astype("float64").to_numpy()
     out[SHIP_TYPE_GROUP] = ship_type_group(row[c.SHIP_TYPE]).to_numpy()
     out[FLAG_RISK] = flag_risk(row[c.FLAG]).to_numpy()
     out[UNCLASSED] = row[c.CLASS_SOCIETY].isna().astype("float64").to_numpy()
     window_start = as_of_ts - pd.DateOffset(months=params.window_months)
-    imos = base[c.IMO].where(matched)
+    # Inspections and history are keyed by IMO: a vessel without one has no record in them.
+    imos = pd.Series(row[c.IMO].astype("Int64").to_numpy(), dtype="Int64").where(matched)
     if registry.inspections is not None:
         out[INSPECTION_FEATURES] = _inspection_features(
             registry.inspections, imos, window_start, as_of_ts
@@ -186,6 +189,7 @@ def condition_features(
             registry.history, imos, window_start, as_of_ts
         ).to_numpy()
     out.loc[~matched, CONDITION_COLUMNS[2:]] = np.nan
+    out.loc[imos.isna().to_numpy(), INSPECTION_FEATURES + HISTORY_FEATURES] = np.nan
     return out[CONDITION_COLUMNS]
 
 

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from vessel_risk import settings as s
 from vessel_risk.errors import VesselRiskError
@@ -74,6 +75,9 @@ def run(
             capture_time=capture_time, ais_format=ais_format,
         )
         views.print_summary(console, summary)
+        for line in [summary.get("model_notice"), *summary.get("warnings", [])]:
+            if line:  # registry text is data, never markup
+                console.print(f"[yellow]{escape(line)}[/]")
         views.print_risk_list(console, out, date.fromisoformat(summary["date"]), top)
     except VesselRiskError as exc:
         _fail(exc)
