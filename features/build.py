@@ -9,10 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-import numpy as np
 import pandas as pd
 
-from features import catalog, geo, mmsi
+from features import catalog, evidence, geo, mmsi
 from features.condition import ConditionParams, condition_features
 from features.encounters import EncounterParams, detect_encounters
 from features.events import empty_events, make_events, per_vessel_events
@@ -26,7 +25,6 @@ from features.identity import (
     detect_invalid_mmsi,
     detect_watchlist_hits,
     link_vessels,
-    linked_registry,
     mmsis_seen,
 )
 from features.identity_shared import IdentitySharedParams, detect_identity_shared
@@ -95,6 +93,10 @@ class Screening:
     vessels: pd.DataFrame
     # What was read or computed with a caveat (skipped watchlist rows, unknown ages), in words.
     warnings: list[str] = field(default_factory=list)
+    # Per vessel and day: positions and positions at sea (features.evidence.daily_activity).
+    activity: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Each MMSI's registry link (features.identity.link_vessels).
+    links: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def in_window(frame: pd.DataFrame, window: Window) -> pd.DataFrame:
@@ -145,10 +147,13 @@ def screen(
     events = pd.concat(found, ignore_index=True) if found else empty_events()
     events = make_events(events) if len(events) else empty_events()  # one order over detectors
     condition = condition_features(links, registry, window.as_of, params.condition)
-    features = aggregate(seen, tracks, events, condition, links, registry, params)
+    activity = evidence.daily_activity(tracks, params.gaps.min_port_dist_nm)
+    vessels = vessel_info(seen, links, statics, registry)
+    features = aggregate(seen, events, activity, vessels, condition, links, registry, window,
+                         params)
     warnings = [] if registry is None else [
         *registry.warnings, *build_year_warnings(registry, window.as_of.year)]
-    return Screening(events, features, vessel_info(seen, links, statics, registry), warnings)
+    return Screening(events, features, vessels, warnings, activity, links)
 
 
 def drop_explained(events: pd.DataFrame, explaining: pd.DataFrame) -> pd.DataFrame:
@@ -165,60 +170,22 @@ def drop_explained(events: pd.DataFrame, explaining: pd.DataFrame) -> pd.DataFra
 
 def aggregate(
     seen: pd.DataFrame,
-    tracks: pd.DataFrame,
     events: pd.DataFrame,
+    activity: pd.DataFrame,
+    vessels: pd.DataFrame,
     condition: pd.DataFrame,
     links: pd.DataFrame,
     registry: Registry | None,
+    window: Window,
     params: DetectionParams,
 ) -> pd.DataFrame:
-    """One row per MMSI in ``seen`` with every catalog feature (float64)."""
-    out = pd.DataFrame({c.MMSI: seen[c.MMSI].astype("int64")}).set_index(c.MMSI)
-    mine = per_vessel_events(events)
-    grouped = mine.groupby([c.MMSI, c.EVENT_TYPE])[c.DURATION_H]
-    counts = grouped.size().unstack(fill_value=0)
-    longest = grouped.max().unstack()
-    for name, event_type, table in [
-        (catalog.GAP_COUNT, c.GAP, counts), (catalog.GAP_HOURS_MAX, c.GAP, longest),
-        (catalog.LOITERING_COUNT, c.LOITERING, counts),
-        (catalog.LOITERING_HOURS_MAX, c.LOITERING, longest),
-        (catalog.ENCOUNTER_COUNT, c.ENCOUNTER, counts),
-        (catalog.ENCOUNTER_HOURS_MAX, c.ENCOUNTER, longest),
-        (catalog.SPOOFING_COUNT, c.SPOOFING, counts),
-        (catalog.IDENTITY_SHARED_COUNT, c.IDENTITY_SHARED, counts),
-        (catalog.IDENTITY_CHANGE_COUNT, c.IDENTITY_CHANGE, counts),
-        (catalog.INVALID_MMSI, c.INVALID_MMSI, counts),
-        (catalog.PORT_VISIT_COUNT, c.PORT_VISIT, counts),
-        (catalog.FLAG_MISMATCH, c.FLAG_MISMATCH, counts),
-        (catalog.WATCHLIST_HIT, c.WATCHLIST, counts),
-    ]:
-        values = table[event_type] if event_type in table else pd.Series(dtype="float64")
-        out[name] = values.reindex(out.index).fillna(0.0)
-    # Judged only where there is something to judge against: unknown, never zero.
-    if registry is not None:
-        rows = linked_registry(links, registry.vessels)
-        flags = rows.loc[~rows.index.duplicated(), c.FLAG]
-        has_flag = flags.reindex(out.index).notna().to_numpy()
-    else:
-        has_flag = np.zeros(len(out), dtype=bool)
-    out[catalog.FLAG_MISMATCH] = out[catalog.FLAG_MISMATCH].where(has_flag, np.nan)
-    if registry is None or registry.watchlist is None:
-        out[catalog.WATCHLIST_HIT] = np.nan
-    for name in (catalog.INVALID_MMSI, catalog.FLAG_MISMATCH, catalog.WATCHLIST_HIT):
-        out[name] = out[name].clip(upper=1.0)
-
-    kinds = mine[mine[c.EVENT_TYPE].isin(catalog.SUSPICIOUS_EVENT_TYPES)]
-    out[catalog.SUSPICIOUS_BEHAVIOURS] = (
-        kinds.groupby(c.MMSI)[c.EVENT_TYPE].nunique().reindex(out.index).fillna(0.0)
-    )
-    days = tracks[c.TIMESTAMP].dt.floor("D")
-    per_vessel = pd.DataFrame({c.MMSI: tracks[c.MMSI], "day": days,
-                               "at_sea": tracks[c.PORT_DIST_NM] >= params.gaps.min_port_dist_nm})
-    activity = per_vessel.groupby(c.MMSI).agg(days=("day", "nunique"), sea=("at_sea", "mean"))
-    out[catalog.DAYS_SEEN] = activity["days"].reindex(out.index).fillna(0.0)
-    out[catalog.AT_SEA_SHARE] = activity["sea"].reindex(out.index)
-    cond = condition.set_index(c.MMSI).reindex(out.index)
-    for name in catalog.FEATURE_NAMES:
-        if name not in out:
-            out[name] = cond[name] if name in cond else np.nan
-    return out[list(catalog.FEATURE_NAMES)].astype("float64").reset_index()
+    """One row per MMSI in ``seen`` with every catalog feature (float64): the window's evidence
+    (features.evidence) and the registry condition (features.condition)."""
+    keys = pd.DataFrame({c.MMSI: seen[c.MMSI].astype("int64"), evidence.AS_OF: window.as_of})
+    found = evidence.window_features(
+        keys, events, activity, vessels.set_index(c.MMSI)[c.SHIP_TYPE],
+        evidence.EvidenceParams(window.lookback_days, params.gaps.min_port_dist_nm))
+    found = evidence.mark_unjudged(found.drop(columns=[evidence.AS_OF]), links, registry)
+    out = found.merge(condition, on=c.MMSI, how="left")
+    return out[[c.MMSI, *catalog.FEATURE_NAMES]].astype(
+        {name: "float64" for name in catalog.FEATURE_NAMES}).reset_index(drop=True)

@@ -10,6 +10,9 @@ from vessel_risk import columns as c
 from vessel_risk.errors import RegistryError
 
 _LABELS = {"0": 0, "1": 1}
+# The AIS MMSI field is 30 bits: a mis-set transponder can send a 10-digit number, and a boarding
+# of that vessel is an outcome like any other.
+_MAX_AIS_MMSI = 2**30 - 1
 
 
 def read_outcomes(path: Path) -> pd.DataFrame:
@@ -36,7 +39,8 @@ def read_outcomes(path: Path) -> pd.DataFrame:
     day = pd.to_datetime(text[c.DATE], format="%Y-%m-%d", errors="coerce")
     label = text[c.LABEL].map(_LABELS)
     checks = [
-        (c.MMSI, mmsi.isna() | (mmsi < 0) | (mmsi > 999_999_999), "must be a whole number of up to 9 digits"),
+        (c.MMSI, mmsi.isna() | (mmsi < 0) | (mmsi > _MAX_AIS_MMSI) | (mmsi % 1 != 0),
+         f"must be a whole number from 0 to {_MAX_AIS_MMSI} (the AIS MMSI field)"),
         (c.IMO, (text[c.IMO] != "") & imo.isna(), "must be a 7-digit number or empty"),
         (c.DATE, day.isna(), "must be a date YYYY-MM-DD"),
         (c.LABEL, label.isna(), "must be 0 or 1"),

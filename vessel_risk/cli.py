@@ -106,7 +106,8 @@ def train(
     try:
         result = train_flow(ais=[str(p) for p in ais], registry=str(registry) if registry else None,
                             outcomes=str(outcomes), model_out=str(model_out),
-                            lookback_days=lookback_days, seed=seed, notes=notes)
+                            lookback_days=lookback_days, seed=seed, notes=notes,
+                            demonstration=bool(notes))
     except VesselRiskError as exc:
         _fail(exc)
     console.print_json(json.dumps(result, default=str))
