@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from features import catalog
-from features.evidence import AS_OF, DAY, daily_activity, window_features
 from features.events import empty_events, make_events
+from features.evidence import AS_OF, DAY, daily_activity, window_features
 from vessel_risk import columns as c
 
 AS_OF_DAY = date(2026, 11, 22)  # window: 2026-11-16 .. 2026-11-22 (7 days)
