@@ -10,10 +10,24 @@ No look-ahead: only inspection and history records dated on or before ``as_of`` 
 dates to filter on.) When ``as_of`` is the day of a labelled inspection, pass the day before so
 that inspection does not describe itself.
 
-Flag risk uses the Paris MoU White-Grey-Black list, shipped as ``vessel_risk/reference/
-flag_risk.csv`` (columns ``iso2, paris_mou_list, list_year``). It was written from knowledge of
-the 2023 lists (published 2024), not copied from the official tables: check it against the current
-Paris MoU annual report before relying on it. Flags on no list (too few inspections) give NaN.
+Flag risk uses the Paris MoU White-Grey-Black (WGB) lists of 2023 (adopted June 2024, used for the
+ship risk profile from 1 July 2024 to 30 June 2025), shipped as ``vessel_risk/reference/
+flag_risk.csv`` (columns ``iso2, paris_mou_list, list_year, checked, note``). The table was first
+written from memory, then checked (2026-12) against what public reports of the Paris MoU's
+announcements say; ``checked`` tells how far each row is confirmed:
+
+* ``2023``: confirmed for the 2023 lists (Tanzania and Cameroon "very high risk" on the Black
+  List; Denmark at the top of the White List);
+* ``2022``: the 2022 lists had the same colour (Italy, Greece, the Netherlands, Norway,
+  Singapore and Finland white; Ukraine grey; Moldova black); 2023 not confirmed;
+* ``no``: not confirmed. Where the 2022 lists differ, ``note`` says how (Panama and Croatia were
+  grey in 2022, Albania and Algeria black).
+
+Not verified, plainly: the membership of most rows, and the list is incomplete. The 2023 lists
+hold 42 White, 17 Grey and 12 Black flags; this table has 42 white, 14 grey and 6 black, so six
+Black-listed and three Grey-listed flags are missing (they read as unlisted: NaN). Replace the
+file with the official table of the current Paris MoU annual report before relying on it. Flags
+on no list (too few inspections) give NaN.
 """
 
 from __future__ import annotations
