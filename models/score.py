@@ -173,7 +173,12 @@ def explain(
                 parts.append(value_reason(feature, value))
             if len(parts) >= params.reasons_per_vessel:
                 break
-        texts.append("; ".join(parts[: params.reasons_per_vessel]) or "no single factor stands out")
+        parts = parts[: params.reasons_per_vessel]
+        for kind in ARTEFACT_EVENT_TYPES:  # identity facts are always worth a line
+            if kind not in told and vessel_events is not None and (
+                    vessel_events[c.EVENT_TYPE] == kind).any():
+                parts.append(event_reason(kind, vessel_events))
+        texts.append("; ".join(parts) or "no single factor stands out")
     return texts
 
 
