@@ -108,6 +108,11 @@ SUSPICIOUS_EVENT_TYPES: tuple[str, ...] = tuple(dict.fromkeys(
     f.event_type for f in FEATURES if f.event_type and f.direction > 0
 ))
 FEATURE_NAMES: tuple[str, ...] = tuple(f.name for f in FEATURES)
+# Context, not evidence: how long and where a vessel was heard, and whether the registry lists it,
+# depend on the capture and the registry extract more than on the vessel (a one-day capture, an
+# empty vessels.csv). They stay in the features table for officers; the model does not use them.
+CONTEXT_ONLY: tuple[str, ...] = (PORT_VISIT_COUNT, DAYS_SEEN, AT_SEA_SHARE, REGISTRY_MATCH)
+MODEL_FEATURES: tuple[str, ...] = tuple(n for n in FEATURE_NAMES if n not in CONTEXT_ONLY)
 # Computed from the window's events and positions (features.evidence); the rest come from the
 # registry (features.condition).
 EVIDENCE_FEATURES: tuple[str, ...] = FEATURE_NAMES[: FEATURE_NAMES.index(AT_SEA_SHARE) + 1]

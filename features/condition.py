@@ -176,7 +176,7 @@ def condition_features(
     out = pd.DataFrame({c.MMSI: base[c.MMSI]})
     for col in CONDITION_COLUMNS[1:]:
         out[col] = np.nan
-    if registry is None:
+    if registry is None or registry.vessels.empty:  # an empty vessels.csv tells nothing
         return out
     row = linked_registry(base, registry.vessels)
     matched = row["registered"].to_numpy(dtype=bool)

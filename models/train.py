@@ -167,7 +167,7 @@ def train_model(training: pd.DataFrame, params: TrainParams = TrainParams(),
     ``outcomes_without_ais`` (outcomes whose vessel was not heard), ``notes`` (what the data
     is, e.g. synthetic) and ``demonstration`` (trained on synthetic data) are recorded in the card.
     """
-    features = list(catalog.FEATURE_NAMES)
+    features = list(catalog.MODEL_FEATURES)
     missing = [col for col in [c.DATE, c.MMSI, c.LABEL, *features] if col not in training]
     if missing:
         raise ModelError(f"training table lacks columns: {', '.join(missing)}")

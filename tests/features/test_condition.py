@@ -292,3 +292,9 @@ def test_flag_risk_reads_paris_mou_lists_and_is_nan_for_unlisted_flags():
     result = flag_risk(pd.Series(["NL", "PW", "TG", "XX", None], dtype="string"))
     assert result.iloc[:3].tolist() == [0.0, 1.0, 2.0]
     assert result.iloc[3:].isna().all()
+
+
+def test_condition_features_are_unknown_with_an_empty_vessels_file():
+    empty = Registry(vessels=vessels().iloc[0:0])
+    out = condition_features(links(), empty, AS_OF)
+    assert out[CONDITION_COLUMNS[1:]].isna().all().all()

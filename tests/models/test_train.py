@@ -39,7 +39,8 @@ def test_train_model_with_same_seed_writes_identical_files(tmp_path: Path) -> No
 
 def test_train_model_card_records_window_sizes_metrics_and_baseline() -> None:
     card = train_model(training_rows()).card
-    assert card.features == list(catalog.FEATURE_NAMES)
+    assert card.features == list(catalog.MODEL_FEATURES)
+    assert catalog.DAYS_SEEN not in card.features  # context, not evidence
     assert card.training_window["first_outcome_date"] == "2026-11-16"
     assert card.data_sizes["rows"] == 400
     assert card.data_sizes["validation_rows"] > 0
