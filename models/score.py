@@ -192,7 +192,9 @@ def event_reason(event_type: str, events: pd.DataFrame) -> str:
     top = own.sort_values([c.DURATION_H, c.START], ascending=[False, False]).iloc[0]
     count = f"{len(own)}x, " if len(own) > 1 else ""
     when = top[c.START].strftime("%Y-%m-%d %H:%M UTC")
-    return f"{_EVENT_WORDS[event_type]} ({count}{when}): {top[c.DETAIL]}"
+    fact = " (an identity fact: check the transponder's set-up)" if (
+        event_type in ARTEFACT_EVENT_TYPES) else ""
+    return f"{_EVENT_WORDS[event_type]} ({count}{when}): {top[c.DETAIL]}{fact}"
 
 
 def value_reason(feature: catalog.Feature, value: float) -> str:

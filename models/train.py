@@ -30,10 +30,15 @@ from sklearn.model_selection import GroupKFold
 
 import vessel_risk
 from features import catalog
+from features.condition import CONDITION_COLUMNS
 from models import metrics, rules
 from models.card import Model, ModelCard
 from vessel_risk import columns as c
 from vessel_risk.errors import ModelError
+
+# Every feature the registry decides: its condition features, and the events judged against it.
+REGISTRY_FEATURES = (*CONDITION_COLUMNS[1:], catalog.FLAG_MISMATCH, catalog.WATCHLIST_HIT,
+                     catalog.MET_WATCHLISTED)
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,11 @@ class TrainParams:
     calibration_folds: int = 5
     # "high" needs at least this calibrated probability: more likely than not to find something.
     high_min_probability: float = 0.5
+    # Train on each row twice, once with the registry unknown (see with_unknown_registry).
+    # Measured (eval_model.py worlds): ROC AUC 0.823 -> 0.829 trained on one 200-vessel world,
+    # 0.846 -> 0.852 on a 600-vessel one; a quiet vessel without registry data no longer scores
+    # above a quiet registered one.
+    unknown_registry_copies: bool = True
 
     def lightgbm_params(self, features: list[str]) -> dict[str, Any]:
         return {
@@ -116,8 +126,23 @@ def out_of_fold_margins(x: pd.DataFrame, y: np.ndarray, groups: np.ndarray,
 
 def _fit(lgb_params: dict[str, Any], x: pd.DataFrame, y: np.ndarray,
          params: TrainParams) -> lgb.Booster:
+    if params.unknown_registry_copies:
+        x, y = with_unknown_registry(x, y)
     return lgb.train(lgb_params, lgb.Dataset(x, y, free_raw_data=False),
                      num_boost_round=params.num_boost_round)
+
+
+def with_unknown_registry(x: pd.DataFrame, y: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """The rows twice: as they are, and with every registry feature unknown (NaN).
+
+    In training data, "not in the registry" is a kind of vessel (in the sample: small craft and
+    ships with a mis-set MMSI); at screening time "unknown" is as often the user's registry
+    extract (none at all, or an empty vessels.csv). The copies teach the model what the evidence
+    means when the registry says nothing, so an unknown registry is never a risk in itself.
+    """
+    blank = x.copy()
+    blank[[f for f in REGISTRY_FEATURES if f in blank]] = np.nan
+    return pd.concat([x, blank], ignore_index=True), np.concatenate([y, y])
 
 
 def evaluate(x: pd.DataFrame, y: np.ndarray, vessels: np.ndarray, train: np.ndarray,
