@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from features import catalog, geo, mmsi
+from features import catalog, evidence, geo, mmsi
 from features.areas import AreaVisitParams, detect_area_visits
 from features.condition import ConditionParams, condition_features
 from features.context import Context, ContextParams, situate
@@ -37,7 +37,7 @@ from features.port_visits import PortVisitParams, detect_port_visits
 from features.spoofing import SpoofingParams, detect_spoofing
 from features.vessel_info import vessel_info
 from ingest.areas import Area
-from ingest.registry import Registry
+from ingest.registry import Registry, build_year_warnings
 from vessel_risk import columns as c
 
 BASE_STATION_MSG_TYPE = 4
@@ -111,6 +111,12 @@ class Screening:
     features: pd.DataFrame
     vessels: pd.DataFrame
     context: Context  # the window's tracks in context, learned anchorages and coverage
+    # What was read or computed with a caveat (skipped watchlist rows, unknown ages), in words.
+    warnings: list[str] = field(default_factory=list)
+    # Per vessel and day: positions and positions at sea (features.evidence.daily_activity).
+    activity: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Each MMSI's registry link (features.identity.link_vessels).
+    links: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def in_window(frame: pd.DataFrame, window: Window) -> pd.DataFrame:
@@ -161,15 +167,20 @@ def screen(
         detect_identity_changes(statics, params.identity_change),
         detect_invalid_mmsi(seen, params.invalid_mmsi),
         detect_flag_mismatch(seen, links, vessels_table, params.flag_mismatch),
-        detect_watchlist_hits(seen, links, registry.watchlist if registry else None),
+        detect_watchlist_hits(seen, links, registry.watchlist if registry else None, statics,
+                              vessels_table),
     ]
     found = [f for f in found if len(f)]
     events = pd.concat(found, ignore_index=True) if found else empty_events()
     events = make_events(events) if len(events) else empty_events()  # one order over detectors
     condition = condition_features(links, registry, window.as_of, params.condition)
-    features = aggregate(seen, tracks, events, condition, links, registry, params,
+    activity = evidence.daily_activity(tracks)
+    vessels = vessel_info(seen, links, statics, registry)
+    features = aggregate(seen, events, activity, vessels, condition, links, registry, window,
                          areas_given=bool(reference.areas))
-    return Screening(events, features, vessel_info(seen, links, statics, registry), context)
+    warnings = [] if registry is None else [
+        *registry.warnings, *build_year_warnings(registry, window.as_of.year)]
+    return Screening(events, features, vessels, context, warnings, activity, links)
 
 
 def drop_explained(events: pd.DataFrame, explaining: pd.DataFrame, margin_h: float = 0.0
@@ -189,64 +200,24 @@ def drop_explained(events: pd.DataFrame, explaining: pd.DataFrame, margin_h: flo
 
 def aggregate(
     seen: pd.DataFrame,
-    tracks: pd.DataFrame,
     events: pd.DataFrame,
+    activity: pd.DataFrame,
+    vessels: pd.DataFrame,
     condition: pd.DataFrame,
     links: pd.DataFrame,
     registry: Registry | None,
-    params: DetectionParams,
+    window: Window,
     areas_given: bool = False,
 ) -> pd.DataFrame:
-    """One row per MMSI in ``seen`` with every catalog feature (float64)."""
-    out = pd.DataFrame({c.MMSI: seen[c.MMSI].astype("int64")}).set_index(c.MMSI)
-    mine = per_vessel_events(events)
-    grouped = mine.groupby([c.MMSI, c.EVENT_TYPE])[c.DURATION_H]
-    counts = grouped.size().unstack(fill_value=0)
-    longest = grouped.max().unstack()
-    for name, event_type, table in [
-        (catalog.GAP_COUNT, c.GAP, counts), (catalog.GAP_HOURS_MAX, c.GAP, longest),
-        (catalog.LOITERING_COUNT, c.LOITERING, counts),
-        (catalog.LOITERING_HOURS_MAX, c.LOITERING, longest),
-        (catalog.ENCOUNTER_COUNT, c.ENCOUNTER, counts),
-        (catalog.ENCOUNTER_HOURS_MAX, c.ENCOUNTER, longest),
-        (catalog.SPOOFING_COUNT, c.SPOOFING, counts),
-        (catalog.IDENTITY_SHARED_COUNT, c.IDENTITY_SHARED, counts),
-        (catalog.IDENTITY_CHANGE_COUNT, c.IDENTITY_CHANGE, counts),
-        (catalog.INVALID_MMSI, c.INVALID_MMSI, counts),
-        (catalog.PORT_VISIT_COUNT, c.PORT_VISIT, counts),
-        (catalog.AREA_VISIT_COUNT, c.AREA_VISIT, counts),
-        (catalog.FLAG_MISMATCH, c.FLAG_MISMATCH, counts),
-        (catalog.WATCHLIST_HIT, c.WATCHLIST, counts),
-    ]:
-        values = table[event_type] if event_type in table else pd.Series(dtype="float64")
-        out[name] = values.reindex(out.index).fillna(0.0)
-    # Judged only where there is something to judge against: unknown, never zero.
-    if registry is not None:
-        flags = registry.vessels.drop_duplicates(c.IMO).set_index(c.IMO)[c.FLAG]
-        linked_imo = links.set_index(c.MMSI)[c.IMO].reindex(out.index)
-        has_flag = linked_imo.map(flags).notna().to_numpy()
-    else:
-        has_flag = np.zeros(len(out), dtype=bool)
-    out[catalog.FLAG_MISMATCH] = out[catalog.FLAG_MISMATCH].where(has_flag, np.nan)
-    if registry is None or registry.watchlist is None:
-        out[catalog.WATCHLIST_HIT] = np.nan
-    if not areas_given:
-        out[catalog.AREA_VISIT_COUNT] = np.nan
-    for name in (catalog.INVALID_MMSI, catalog.FLAG_MISMATCH, catalog.WATCHLIST_HIT):
-        out[name] = out[name].clip(upper=1.0)
+    """One row per MMSI in ``seen`` with every catalog feature (float64): the window's evidence
+    (features.evidence) and the registry condition (features.condition)."""
+    keys = pd.DataFrame({c.MMSI: seen[c.MMSI].astype("int64"), evidence.AS_OF: window.as_of})
+    found = evidence.window_features(
+        keys, events, activity, vessels.set_index(c.MMSI)[c.SHIP_TYPE],
+        evidence.EvidenceParams(window.lookback_days))
+    found = evidence.mark_unjudged(found.drop(columns=[evidence.AS_OF]), links, registry,
+                                   areas_given)
+    out = found.merge(condition, on=c.MMSI, how="left")
+    return out[[c.MMSI, *catalog.FEATURE_NAMES]].astype(
+        {name: "float64" for name in catalog.FEATURE_NAMES}).reset_index(drop=True)
 
-    kinds = mine[mine[c.EVENT_TYPE].isin(catalog.SUSPICIOUS_EVENT_TYPES)]
-    out[catalog.SUSPICIOUS_BEHAVIOURS] = (
-        kinds.groupby(c.MMSI)[c.EVENT_TYPE].nunique().reindex(out.index).fillna(0.0)
-    )
-    days = tracks[c.TIMESTAMP].dt.floor("D")
-    per_vessel = pd.DataFrame({c.MMSI: tracks[c.MMSI], "day": days,
-                               "at_sea": tracks[c.PLACE] == c.PLACE_SEA})
-    activity = per_vessel.groupby(c.MMSI).agg(days=("day", "nunique"), sea=("at_sea", "mean"))
-    out[catalog.DAYS_SEEN] = activity["days"].reindex(out.index).fillna(0.0)
-    out[catalog.AT_SEA_SHARE] = activity["sea"].reindex(out.index)
-    cond = condition.set_index(c.MMSI).reindex(out.index)
-    for name in catalog.FEATURE_NAMES:
-        if name not in out:
-            out[name] = cond[name] if name in cond else np.nan
-    return out[list(catalog.FEATURE_NAMES)].astype("float64").reset_index()

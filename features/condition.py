@@ -10,10 +10,24 @@ No look-ahead: only inspection and history records dated on or before ``as_of`` 
 dates to filter on.) When ``as_of`` is the day of a labelled inspection, pass the day before so
 that inspection does not describe itself.
 
-Flag risk uses the Paris MoU White-Grey-Black list, shipped as ``vessel_risk/reference/
-flag_risk.csv`` (columns ``iso2, paris_mou_list, list_year``). It was written from knowledge of
-the 2023 lists (published 2024), not copied from the official tables: check it against the current
-Paris MoU annual report before relying on it. Flags on no list (too few inspections) give NaN.
+Flag risk uses the Paris MoU White-Grey-Black (WGB) lists of 2023 (adopted June 2024, used for the
+ship risk profile from 1 July 2024 to 30 June 2025), shipped as ``vessel_risk/reference/
+flag_risk.csv`` (columns ``iso2, paris_mou_list, list_year, checked, note``). The table was first
+written from memory, then checked (2026-12) against what public reports of the Paris MoU's
+announcements say; ``checked`` tells how far each row is confirmed:
+
+* ``2023``: confirmed for the 2023 lists (Tanzania and Cameroon "very high risk" on the Black
+  List; Denmark at the top of the White List);
+* ``2022``: the 2022 lists had the same colour (Italy, Greece, the Netherlands, Norway,
+  Singapore and Finland white; Ukraine grey; Moldova black); 2023 not confirmed;
+* ``no``: not confirmed. Where the 2022 lists differ, ``note`` says how (Panama and Croatia were
+  grey in 2022, Albania and Algeria black).
+
+Not verified, plainly: the membership of most rows, and the list is incomplete. The 2023 lists
+hold 42 White, 17 Grey and 12 Black flags; this table has 42 white, 14 grey and 6 black, so six
+Black-listed and three Grey-listed flags are missing (they read as unlisted: NaN). Replace the
+file with the official table of the current Paris MoU annual report before relying on it. Flags
+on no list (too few inspections) give NaN.
 """
 
 from __future__ import annotations
@@ -43,6 +57,7 @@ from features.catalog import (
     SHIP_TYPE_GROUP,
     UNCLASSED,
 )
+from features.identity import linked_registry
 from features.tracks import require_columns
 from ingest.registry import Registry
 from vessel_risk import columns as c
@@ -161,22 +176,24 @@ def condition_features(
     out = pd.DataFrame({c.MMSI: base[c.MMSI]})
     for col in CONDITION_COLUMNS[1:]:
         out[col] = np.nan
-    if registry is None:
+    if registry is None or registry.vessels.empty:  # an empty vessels.csv tells nothing
         return out
-    vessels = registry.vessels.drop_duplicates(c.IMO).set_index(c.IMO)
-    matched = base[c.IMO].isin(vessels.index).fillna(False).to_numpy(dtype=bool)
+    row = linked_registry(base, registry.vessels)
+    matched = row["registered"].to_numpy(dtype=bool)
     out[REGISTRY_MATCH] = matched.astype("float64")
-    row = vessels.reindex(base[c.IMO].where(matched))
     as_of_ts = pd.Timestamp(as_of, tz="UTC")
-    age = (as_of_ts.year - row[c.BUILD_YEAR].astype("float64")).clip(lower=0)
-    out[AGE_YEARS] = age.to_numpy()
+    built = row[c.BUILD_YEAR].astype("float64")
+    # A ship built after the screening year has no age yet: a typo (2099) or a registry newer
+    # than a backfilled day. Unknown, never 0 (ingest.registry.build_year_warnings names them).
+    out[AGE_YEARS] = (as_of_ts.year - built).where(built <= as_of_ts.year).to_numpy()
     out[GROSS_TONNAGE] = row[c.GROSS_TONNAGE].astype("float64").to_numpy()
     out[LENGTH_M] = row[c.LENGTH_M].astype("float64").to_numpy()
     out[SHIP_TYPE_GROUP] = ship_type_group(row[c.SHIP_TYPE]).to_numpy()
     out[FLAG_RISK] = flag_risk(row[c.FLAG]).to_numpy()
     out[UNCLASSED] = row[c.CLASS_SOCIETY].isna().astype("float64").to_numpy()
     window_start = as_of_ts - pd.DateOffset(months=params.window_months)
-    imos = base[c.IMO].where(matched)
+    # Inspections and history are keyed by IMO: a vessel without one has no record in them.
+    imos = pd.Series(row[c.IMO].astype("Int64").to_numpy(), dtype="Int64").where(matched)
     if registry.inspections is not None:
         out[INSPECTION_FEATURES] = _inspection_features(
             registry.inspections, imos, window_start, as_of_ts
@@ -186,6 +203,7 @@ def condition_features(
             registry.history, imos, window_start, as_of_ts
         ).to_numpy()
     out.loc[~matched, CONDITION_COLUMNS[2:]] = np.nan
+    out.loc[imos.isna().to_numpy(), INSPECTION_FEATURES + HISTORY_FEATURES] = np.nan
     return out[CONDITION_COLUMNS]
 
 

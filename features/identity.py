@@ -2,7 +2,8 @@
 
 * :func:`mmsis_seen` summarises the window per MMSI (first/last seen, last position): the table the
   other functions take as ``seen``.
-* :func:`link_vessels` links each AIS MMSI to a registry IMO.
+* :func:`link_vessels` links each AIS MMSI to a registry IMO; :func:`linked_registry` gives each
+  linked MMSI its ``vessels.csv`` row (by IMO, or by MMSI for vessels without an IMO number).
 * Detectors, each returning the events table (:func:`features.events.make_events`):
   :func:`detect_identity_changes`, :func:`detect_invalid_mmsi`, :func:`detect_flag_mismatch`,
   :func:`detect_watchlist_hits`.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from features import mmsi as m
@@ -187,27 +189,19 @@ def link_vessels(
     """Link each MMSI of ``seen`` to a registry IMO: ``mmsi, imo (Int64), link``.
 
     By the registry's MMSI first (if several registry vessels list it, the one whose IMO the
-    vessel broadcasts, else the lowest IMO); else by the IMO the vessel broadcasts most often in
-    its statics (ties: the latest heard, then the lowest) even when that IMO is not in
-    ``vessels`` (a watchlist can still match it); else NA with link ``none``.
+    vessel broadcasts, else the lowest IMO, a vessel without an IMO number last); else by the IMO
+    the vessel broadcasts most often in its statics (ties: the latest heard, then the lowest) even
+    when that IMO is not in ``vessels`` (a watchlist can still match it); else NA with link
+    ``none``. A registry vessel without an IMO number links with link ``registry_mmsi`` and the
+    broadcast IMO (if any) as ``imo``.
     """
     require_columns(seen, [c.MMSI], "seen")
     out = pd.DataFrame({c.MMSI: seen[c.MMSI].astype("int64").drop_duplicates().sort_values()})
-    broadcast = pd.DataFrame(
-        {c.MMSI: pd.Series(dtype="int64"), "broadcast": pd.Series(dtype="Int64")}
-    )
-    if statics is not None and len(statics):
-        require_columns(statics, [c.MMSI, c.TIMESTAMP, c.IMO], "statics")
-        heard = statics.loc[statics[c.IMO].notna(), [c.MMSI, c.IMO, c.TIMESTAMP]]
-        counts = heard.groupby([c.MMSI, c.IMO])[c.TIMESTAMP].agg(["size", "max"]).reset_index()
-        counts = counts.sort_values(
-            [c.MMSI, "size", "max", c.IMO], ascending=[True, False, False, True], kind="mergesort"
-        )
-        broadcast = counts.groupby(c.MMSI).head(1).rename(columns={c.IMO: "broadcast"})
-        broadcast = broadcast[[c.MMSI, "broadcast"]].astype({c.MMSI: "int64", "broadcast": "Int64"})
+    broadcast = _broadcast_imo(statics)
     out = out.merge(broadcast, on=c.MMSI, how="left")
     registry = pd.DataFrame(
-        {c.MMSI: pd.Series(dtype="int64"), "registry": pd.Series(dtype="Int64")}
+        {c.MMSI: pd.Series(dtype="int64"), "registry": pd.Series(dtype="Int64"),
+         "listed": pd.Series(dtype=bool)}
     )
     if vessels is not None and len(vessels):
         require_columns(vessels, [c.IMO, c.MMSI], "vessels")
@@ -216,16 +210,65 @@ def link_vessels(
             broadcast, on=c.MMSI, how="left"
         )
         listed["pref"] = (listed[c.IMO] == listed["broadcast"]).fillna(False).astype(bool)
-        listed = listed.sort_values([c.MMSI, "pref", c.IMO], ascending=[True, False, True])
+        listed = listed.sort_values([c.MMSI, "pref", c.IMO], ascending=[True, False, True],
+                                    na_position="last", kind="mergesort")
         registry = listed.groupby(c.MMSI).head(1).rename(columns={c.IMO: "registry"})
-        registry = registry[[c.MMSI, "registry"]]
+        registry = registry[[c.MMSI, "registry"]].assign(listed=True)
     out = out.merge(registry, on=c.MMSI, how="left")
     out[c.IMO] = out["registry"].fillna(out["broadcast"]).astype("Int64")
     out[c.LINK] = LINK_NONE
     out.loc[out["broadcast"].notna().to_numpy(dtype=bool), c.LINK] = LINK_BROADCAST_IMO
-    out.loc[out["registry"].notna().to_numpy(dtype=bool), c.LINK] = LINK_REGISTRY_MMSI
+    out.loc[out["listed"].notna().to_numpy(dtype=bool), c.LINK] = LINK_REGISTRY_MMSI
     out[c.LINK] = out[c.LINK].astype("string")
     return out[c.LINK_COLUMNS].reset_index(drop=True)
+
+
+def _broadcast_imo(statics: pd.DataFrame | None) -> pd.DataFrame:
+    """Per MMSI, the IMO it broadcasts most often (ties: the latest heard, then the lowest)."""
+    empty = pd.DataFrame({c.MMSI: pd.Series(dtype="int64"), "broadcast": pd.Series(dtype="Int64")})
+    if statics is None or not len(statics):
+        return empty
+    require_columns(statics, [c.MMSI, c.TIMESTAMP, c.IMO], "statics")
+    heard = statics.loc[statics[c.IMO].notna(), [c.MMSI, c.IMO, c.TIMESTAMP]]
+    if heard.empty:
+        return empty
+    counts = heard.groupby([c.MMSI, c.IMO])[c.TIMESTAMP].agg(["size", "max"]).reset_index()
+    counts = counts.sort_values(
+        [c.MMSI, "size", "max", c.IMO], ascending=[True, False, False, True], kind="mergesort"
+    )
+    broadcast = counts.groupby(c.MMSI).head(1).rename(columns={c.IMO: "broadcast"})
+    return broadcast[[c.MMSI, "broadcast"]].astype({c.MMSI: "int64", "broadcast": "Int64"})
+
+
+def linked_registry(links: pd.DataFrame, vessels: pd.DataFrame | None) -> pd.DataFrame:
+    """Each MMSI of ``links`` with its ``vessels.csv`` row: index ``mmsi``, the vessels columns
+    (NA where not registered) and ``registered`` (bool).
+
+    The row is found by the linked IMO where the registry has it, else by the MMSI among the
+    registry's vessels without an IMO number (fishing vessels, small craft).
+    """
+    require_columns(links, [c.MMSI, c.IMO], "links")
+    mmsis = links[c.MMSI].astype("int64").to_numpy()
+    if vessels is None or vessels.empty:
+        columns = list(vessels.columns) if vessels is not None else [c.IMO]
+        out = pd.DataFrame(index=pd.Index(mmsis, name=c.MMSI), columns=columns, dtype=object)
+        out["registered"] = False
+        return out
+    table = vessels.reset_index(drop=True)
+    position = pd.Series(np.arange(len(table)), dtype="int64")
+    keyed = table[c.IMO].notna().to_numpy()
+    by_imo = pd.Series(position[keyed].to_numpy(), index=table.loc[keyed, c.IMO].astype("int64"))
+    no_imo = table.loc[~keyed & table[c.MMSI].notna().to_numpy()]
+    by_mmsi = pd.Series(no_imo.index.to_numpy(), index=no_imo[c.MMSI].astype("int64"))
+    by_mmsi = by_mmsi[~by_mmsi.index.duplicated()]
+    imo = links[c.IMO].astype("Int64")
+    row = imo.map(by_imo.to_dict()).astype("float64")
+    row = row.fillna(pd.Series(mmsis, index=links.index).map(by_mmsi.to_dict()).astype("float64"))
+    found = row.notna().to_numpy()
+    out = table.reindex(row.fillna(-1).astype("int64").to_numpy())
+    out.index = pd.Index(mmsis, name=c.MMSI)
+    out["registered"] = found
+    return out
 
 
 def _located(seen: pd.DataFrame, hits: pd.DataFrame) -> pd.DataFrame:
@@ -250,8 +293,12 @@ def detect_flag_mismatch(
     require_columns(links, [c.MMSI, c.IMO], "links")
     if vessels is None or vessels.empty:
         return empty_events()
-    require_columns(vessels, [c.IMO, c.FLAG], "vessels")
-    pairs = links[[c.MMSI, c.IMO]].dropna().merge(vessels[[c.IMO, c.FLAG]].dropna(), on=c.IMO)
+    require_columns(vessels, [c.IMO, c.MMSI, c.FLAG], "vessels")
+    rows = linked_registry(links, vessels)
+    rows = rows.loc[rows["registered"].to_numpy(dtype=bool) & rows[c.FLAG].notna().to_numpy()]
+    pairs = pd.DataFrame({c.MMSI: rows.index.to_numpy(dtype="int64"),
+                          c.IMO: rows[c.IMO].astype("Int64").to_numpy(),
+                          c.FLAG: rows[c.FLAG].astype("string").to_numpy()})
     if pairs.empty:
         return empty_events()
     country = m.mmsi_country(pairs[c.MMSI])
@@ -273,19 +320,26 @@ def detect_flag_mismatch(
         + flag
         + " ("
         + m.country_name(flag).fillna("?")
-        + ") for IMO "
-        + hits[c.IMO].astype("Int64").astype("string")
+        + ")"
+        + (" for IMO " + hits[c.IMO].astype("Int64").astype("string")).fillna("")
     )
     hits[c.EVENT_TYPE] = c.FLAG_MISMATCH
     return make_events(_located(seen, hits[[c.MMSI, c.EVENT_TYPE, c.DETAIL]]))
 
 
 def detect_watchlist_hits(
-    seen: pd.DataFrame, links: pd.DataFrame, watchlist: pd.DataFrame | None
+    seen: pd.DataFrame,
+    links: pd.DataFrame,
+    watchlist: pd.DataFrame | None,
+    statics: pd.DataFrame | None = None,
+    vessels: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """A ``watchlist`` event per MMSI whose linked IMO or own MMSI is on the watchlist.
+    """A ``watchlist`` event per MMSI whose linked IMO or own MMSI is on the watchlist, or, for
+    list rows that give no number, whose name and call sign both match the row's.
 
-    The detail names every matching entry: list name, reason and what matched.
+    Names and call signs are those the MMSI broadcast in ``statics`` and those of its registry
+    row (``vessels``), compared upper-cased with white space collapsed (call signs without spaces
+    or dashes). The detail names every matching entry: list name, reason and what matched.
     """
     require_columns(seen, c.SEEN_COLUMNS, "seen")
     require_columns(links, [c.MMSI, c.IMO], "links")
@@ -303,7 +357,9 @@ def detect_watchlist_hits(
         entries.drop(columns=[c.IMO]).dropna(subset=[c.MMSI]).astype({c.MMSI: "int64"}), on=c.MMSI
     )
     by_mmsi["matched"] = "MMSI " + by_mmsi[c.MMSI].astype(str).str.zfill(9)
-    hits = pd.concat([by_imo, by_mmsi], ignore_index=True)
+    by_name = _name_and_callsign_hits(entries, links, statics, vessels)
+    found_by = [f for f in (by_imo, by_mmsi, by_name) if len(f)]
+    hits = pd.concat(found_by, ignore_index=True) if found_by else by_imo
     if hits.empty:
         return empty_events()
     hits = hits.sort_values([c.MMSI, "entry", "matched"], kind="mergesort")
@@ -322,3 +378,42 @@ def detect_watchlist_hits(
     found = hits.groupby(c.MMSI, sort=True).agg(**{c.DETAIL: ("text", "; ".join)}).reset_index()
     found[c.EVENT_TYPE] = c.WATCHLIST
     return make_events(_located(seen, found))
+
+
+def _callsign_key(values: pd.Series) -> pd.Series:
+    return _normalised(values).str.replace(r"[\s-]", "", regex=True)
+
+
+def _name_and_callsign_hits(
+    entries: pd.DataFrame,
+    links: pd.DataFrame,
+    statics: pd.DataFrame | None,
+    vessels: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """(mmsi, entry, list_name, reason, matched) for list rows without a number matched by name
+    and call sign together."""
+    columns = [c.MMSI, "entry", c.LIST_NAME, c.REASON, "matched"]
+    if c.NAME not in entries or c.CALLSIGN not in entries:
+        return pd.DataFrame(columns=columns)
+    unnumbered = entries.loc[entries[c.IMO].isna() & entries[c.MMSI].isna()].drop(
+        columns=[c.IMO, c.MMSI])
+    unnumbered = unnumbered.assign(name_key=_normalised(unnumbered[c.NAME]),
+                                   call_key=_callsign_key(unnumbered[c.CALLSIGN]))
+    unnumbered = unnumbered.dropna(subset=["name_key", "call_key"])
+    known = []
+    if statics is not None and len(statics):
+        known.append(statics[[c.MMSI, c.NAME, c.CALLSIGN]])
+    if vessels is not None and len(vessels):
+        rows = linked_registry(links, vessels)
+        rows = rows.loc[rows["registered"].to_numpy(dtype=bool), [c.NAME, c.CALLSIGN]]
+        known.append(rows.reset_index())
+    if unnumbered.empty or not known:
+        return pd.DataFrame(columns=columns)
+    heard = pd.concat(known, ignore_index=True)
+    names = pd.DataFrame({c.MMSI: heard[c.MMSI].astype("int64"),
+                          "name_key": _normalised(heard[c.NAME])}).dropna().drop_duplicates()
+    calls = pd.DataFrame({c.MMSI: heard[c.MMSI].astype("int64"),
+                          "call_key": _callsign_key(heard[c.CALLSIGN])}).dropna().drop_duplicates()
+    hits = unnumbered.merge(names, on="name_key").merge(calls, on=[c.MMSI, "call_key"])
+    hits["matched"] = "name " + hits["name_key"] + " and call sign " + hits["call_key"]
+    return hits[columns]

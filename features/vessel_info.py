@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from features import mmsi
+from features.identity import linked_registry
 from ingest.registry import Registry
 from vessel_risk import columns as c
 
@@ -51,10 +52,11 @@ def vessel_info(
     out[c.DESTINATION] = out[c.MMSI].map(latest_by_vessel(statics, c.DESTINATION)).astype("string")
     mid_flag = mmsi.mmsi_country(out[c.MMSI])
     if registry is not None:
-        reg = registry.vessels.drop_duplicates(c.IMO).set_index(c.IMO)
-        out[c.NAME] = out[c.IMO].map(reg[c.NAME]).astype("string").fillna(ais_name)
-        out[c.FLAG] = out[c.IMO].map(reg[c.FLAG]).astype("string").fillna(mid_flag)
-        out[c.SHIP_TYPE] = out[c.IMO].map(reg[c.SHIP_TYPE]).astype("string").fillna(ais_type)
+        reg = linked_registry(links, registry.vessels)
+        reg = reg.loc[~reg.index.duplicated()]
+        out[c.NAME] = out[c.MMSI].map(reg[c.NAME]).astype("string").fillna(ais_name)
+        out[c.FLAG] = out[c.MMSI].map(reg[c.FLAG]).astype("string").fillna(mid_flag)
+        out[c.SHIP_TYPE] = out[c.MMSI].map(reg[c.SHIP_TYPE]).astype("string").fillna(ais_type)
     else:
         out[c.NAME], out[c.FLAG], out[c.SHIP_TYPE] = ais_name, mid_flag, ais_type
     for col in (c.NAME, c.FLAG, c.SHIP_TYPE):

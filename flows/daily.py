@@ -152,6 +152,8 @@ def daily_screening(
         "statics": int(len(tables.statics)),
         "quarantined": int(len(tables.quarantine)),
         "model_version": loaded_model.card.version,
+        "model_notice": loaded_model.card.notice,
+        "warnings": list(result.warnings),
         "risk_list": str(storage.partition_dir(out_dir, storage.RISK_LISTS, screening_day)),
         "report": report,
     }

@@ -43,11 +43,13 @@ def train(
     lookback_days: int = DEFAULT_LOOKBACK_DAYS,
     seed: int | None = None,
     notes: list[str] | None = None,
+    demonstration: bool = False,
 ) -> dict[str, Any]:
     settings = Settings(lookback_days=lookback_days)
     table = build_table(ingest(ais, settings), registry, outcomes, settings)
     params = settings.training if seed is None else type(settings.training)(seed=seed)
-    model = train_model(table.rows, params, table.outcomes_without_ais, tuple(notes or ()))
+    model = train_model(table.rows, params, table.outcomes_without_ais, tuple(notes or ()),
+                        demonstration)
     card: ModelCard = model.card
     save_model(model, Path(model_out))
     return {"model_out": model_out, "version": card.version, "metrics": card.metrics,

@@ -28,6 +28,24 @@ class ModelCard:
     seed: int
     versions: dict[str, str]
     notes: list[str] = field(default_factory=list)
+    # True for the shipped model trained on the synthetic sample: every view says so.
+    demonstration: bool = False
+    # How calibrated probabilities become bands (models.score.band_rule): thresholds and words.
+    bands: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_demonstration(self) -> bool:
+        """Trained on synthetic data: scores say nothing about real vessels."""
+        return self.demonstration or any("synthetic" in note.lower() for note in self.notes)
+
+    @property
+    def notice(self) -> str | None:
+        """One plain line for the CLI summary and the report when this is the demonstration
+        model; ``None`` otherwise."""
+        if not self.is_demonstration:
+            return None
+        return (f"Demonstration model {self.version}: trained on synthetic data, it says "
+                "nothing about real vessels; train your own before relying on a score.")
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,13 @@ from vessel_risk.errors import ModelError
 
 @dataclass(frozen=True)
 class ScoreParams:
-    # Bands on the calibrated probability: "high" when boarding is more likely than not to find
-    # something; "medium" from one chance in five, the rate at which a boarding is still worth it
-    # on a busy day.
+    # How many vessels a port-state team can prepare to board in a day: "high" is that shortlist
+    # (every watchlist hit is high whatever the capacity). Ten is a busy port's day of targeted
+    # boardings; set it to the team's own.
+    daily_capacity: int = 10
+    # Bands for a model whose card carries no band rule (cards before the rule existed):
+    # "high" when boarding is more likely than not to find something; "medium" from one chance
+    # in five.
     high_min: float = 0.5
     medium_min: float = 0.2
     # Explanations cost one tree walk per feature: explain the top of the list only.
@@ -28,6 +32,12 @@ class ScoreParams:
     reasons_per_vessel: int = 3
     # Contributions below this (log-odds) are noise, not reasons.
     min_contribution: float = 0.05
+
+
+# Evidence that can be an artefact of the feed rather than of the vessel: a mis-set MMSI is an
+# identity fact (worth a line), not a verdict. A vessel whose only evidence is of these kinds is
+# never "high" on it.
+ARTEFACT_EVENT_TYPES = (c.INVALID_MMSI,)
 
 
 def score_features(features: pd.DataFrame, model: Model) -> tuple[np.ndarray, np.ndarray]:
@@ -38,7 +48,7 @@ def score_features(features: pd.DataFrame, model: Model) -> tuple[np.ndarray, np
     x = features[model.card.features].astype("float64")
     raw = np.asarray(model.booster.predict(x, raw_score=True)) if len(x) else np.zeros(0)
     cal = model.card.calibration
-    return metrics.apply_platt(raw, cal["a"], cal["b"]), raw
+    return metrics.apply_calibration(raw, cal["a"], cal["b"]), raw
 
 
 def risk_list(
@@ -51,27 +61,72 @@ def risk_list(
 ) -> pd.DataFrame:
     """The day's risk list (contract columns), highest risk first.
 
-    ``vessels`` gives, per mmsi, imo, name, flag, ship_type, last_seen, last_lat, last_lon and
-    destination; ``events`` the window's events, used to say when and where.
+    Watchlist hits come first (above every vessel without one, in the high band, the list and
+    the match in their first reason); the others follow by calibrated probability. ``vessels``
+    gives, per mmsi, imo, name, flag, ship_type, last_seen, last_lat, last_lon and destination;
+    ``events`` the window's events, used to say when and where.
     """
     probability, _ = score_features(features, model)
-    out = pd.DataFrame({c.MMSI: features[c.MMSI].astype("int64"), c.RISK_SCORE: probability})
-    out = out.sort_values([c.RISK_SCORE, c.MMSI], ascending=[False, True], kind="mergesort")
+    listed = _flag(features, catalog.WATCHLIST_HIT)
+    out = pd.DataFrame({c.MMSI: features[c.MMSI].astype("int64"), c.RISK_SCORE: probability,
+                        "_listed": listed, "_artefact": artefact_only(features, events, vessels)})
+    out = out.sort_values(["_listed", c.RISK_SCORE, c.MMSI], ascending=[False, False, True],
+                          kind="mergesort")
     out[c.RISK_RANK] = np.arange(1, len(out) + 1, dtype="int64")
-    out[c.RISK_BAND] = np.select(
-        [out[c.RISK_SCORE] >= params.high_min, out[c.RISK_SCORE] >= params.medium_min],
-        ["high", "medium"], "low",
-    )
+    out[c.RISK_BAND] = bands(out, model, params)
     explained = out.head(params.explain_top_n)
     rows = features.set_index(c.MMSI).loc[explained[c.MMSI]]
     texts = explain(rows.reset_index(), model, events, params)
     out[c.REASONS] = pd.Series(texts, index=explained.index).reindex(out.index).fillna(
         f"not explained (below the top {params.explain_top_n})"
     )
-    out = out.merge(vessels, on=c.MMSI, how="left")
+    out = out.drop(columns=["_listed", "_artefact"]).merge(vessels, on=c.MMSI, how="left")
     out[c.DATE] = day
     out[c.MODEL_VERSION] = model.card.version
     return out.reindex(columns=c.RISK_LIST_COLUMNS).reset_index(drop=True)
+
+
+def bands(ranked: pd.DataFrame, model: Model, params: ScoreParams) -> np.ndarray:
+    """``high``/``medium``/``low`` for rows in rank order (columns ``risk_score``, ``_listed``,
+    ``_artefact``), by the card's band rule (see ``models.train.band_rule``)."""
+    rule = model.card.bands
+    high_min = float(rule.get("high_min_probability", params.high_min))
+    medium_min = float(rule.get("medium_min_probability", params.medium_min))
+    score = ranked[c.RISK_SCORE].to_numpy()
+    listed = ranked["_listed"].to_numpy(dtype=bool)
+    eligible = (score >= high_min) & ~ranked["_artefact"].to_numpy(dtype=bool) & ~listed
+    room = max(params.daily_capacity - int(listed.sum()), 0)
+    shortlist = eligible & (np.cumsum(eligible) <= room)
+    return np.select([listed | shortlist, score >= medium_min], ["high", "medium"], "low")
+
+
+def artefact_only(features: pd.DataFrame, events: pd.DataFrame,
+                  vessels: pd.DataFrame) -> np.ndarray:
+    """True for vessels whose only suspicious evidence may be an artefact of the feed: a mis-set
+    MMSI (``ARTEFACT_EVENT_TYPES``), or a dark period that is still open at the end of the data
+    (the vessel may simply have left the receivers' range), with no registry risk either."""
+    mine = per_vessel_events(events)
+    kinds = mine[mine[c.EVENT_TYPE].isin(catalog.SUSPICIOUS_EVENT_TYPES)]
+    last_seen = vessels.set_index(c.MMSI)[c.LAST_SEEN] if c.LAST_SEEN in vessels else None
+    if last_seen is not None and len(kinds):
+        seen_until = kinds[c.MMSI].map(last_seen[~last_seen.index.duplicated()])
+        still_dark = (kinds[c.EVENT_TYPE] == c.GAP) & (kinds[c.START] >= seen_until).fillna(False)
+        kinds = kinds[~still_dark.to_numpy(dtype=bool)]
+    real = set(kinds.loc[~kinds[c.EVENT_TYPE].isin(ARTEFACT_EVENT_TYPES), c.MMSI])
+    registry_risk = (
+        (_value(features, catalog.FLAG_RISK) >= 2) | (_value(features, catalog.DETENTIONS_36M) >= 1)
+    )
+    return ~features[c.MMSI].isin(real).to_numpy() & ~registry_risk
+
+
+def _value(features: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in features:
+        return np.full(len(features), np.nan)
+    return features[name].to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _flag(features: pd.DataFrame, name: str) -> np.ndarray:
+    return np.nan_to_num(_value(features, name), nan=0.0) > 0
 
 
 def explain(
@@ -94,6 +149,9 @@ def explain(
         vessel_events = by_vessel.get(mmsi)
         parts: list[str] = []
         told: set[str] = set()  # event types already told
+        if vessel_events is not None and (vessel_events[c.EVENT_TYPE] == c.WATCHLIST).any():
+            parts.append(event_reason(c.WATCHLIST, vessel_events))  # the list and the match
+            told.add(c.WATCHLIST)
         for j in np.argsort(-contrib[row_i], kind="stable"):
             if contrib[row_i, j] < params.min_contribution:
                 break
@@ -115,7 +173,12 @@ def explain(
                 parts.append(value_reason(feature, value))
             if len(parts) >= params.reasons_per_vessel:
                 break
-        texts.append("; ".join(parts[: params.reasons_per_vessel]) or "no single factor stands out")
+        parts = parts[: params.reasons_per_vessel]
+        for kind in ARTEFACT_EVENT_TYPES:  # identity facts are always worth a line
+            if kind not in told and vessel_events is not None and (
+                    vessel_events[c.EVENT_TYPE] == kind).any():
+                parts.append(event_reason(kind, vessel_events))
+        texts.append("; ".join(parts) or "no single factor stands out")
     return texts
 
 
@@ -129,7 +192,9 @@ def event_reason(event_type: str, events: pd.DataFrame) -> str:
     top = own.sort_values([c.DURATION_H, c.START], ascending=[False, False]).iloc[0]
     count = f"{len(own)}x, " if len(own) > 1 else ""
     when = top[c.START].strftime("%Y-%m-%d %H:%M UTC")
-    return f"{_EVENT_WORDS[event_type]} ({count}{when}): {top[c.DETAIL]}"
+    fact = " (an identity fact: check the transponder's set-up)" if (
+        event_type in ARTEFACT_EVENT_TYPES) else ""
+    return f"{_EVENT_WORDS[event_type]} ({count}{when}): {top[c.DETAIL]}{fact}"
 
 
 def value_reason(feature: catalog.Feature, value: float) -> str:

@@ -20,7 +20,7 @@ from simulator import behaviour as bh
 from simulator import encode as enc
 from simulator import registry as reg
 from simulator.fleet import Vessel, make_fleet
-from simulator.outcomes import outcomes_table
+from simulator.outcomes import PROBABILITY_COLUMNS, PROBABILITY_FILE, outcomes_table
 from simulator.plans import Plan, ferry_plan, fishing_plan, merchant_plan, tug_plan
 from simulator.readme import readme_text
 from simulator.reception import receive
@@ -284,8 +284,10 @@ def generate(
     flags = {i: reg.registry_flag(fleet[i], a) for i in rows}
     outcomes = outcomes_table(fleet, truth, flags, det, start, days, _rng(seed, 900))
     truth.to_csv(out / "truth.csv", index=False, lineterminator="\n")
-    outcomes.to_csv(out / "outcomes.csv", index=False, lineterminator="\n")
-    files += ["truth.csv", "outcomes.csv", "manifest.json", "README.md"]
+    outcomes[c.OUTCOME_COLUMNS].to_csv(out / "outcomes.csv", index=False, lineterminator="\n")
+    outcomes[PROBABILITY_COLUMNS].to_csv(out / PROBABILITY_FILE, index=False,
+                                         lineterminator="\n", float_format="%.6f")
+    files += ["truth.csv", "outcomes.csv", PROBABILITY_FILE, "manifest.json", "README.md"]
     kinds = msgs["msg_type"].map(lambda t: f"type_{int(t)}")
     manifest = Manifest(
         seed=seed,

@@ -15,6 +15,12 @@ so features computed as of that date can see it: no look-ahead. About 70% of the
 on one of days 3..N of the period, half of those twice; officers pick ships with injected
 behaviour 2.5 times as often as others (targeted boardings), and usually in the week after the
 behaviour started, so positives are not too rare.
+
+Each outcome's probabilities are kept beside the labels for measurement (an oracle to compare
+models with), in ``outcome_probabilities.csv`` (``PROBABILITY_FILE``) which the product never
+reads: ``true_probability`` is P(label = 1) from everything the world's data could show (the
+formula above without the on-board noise); ``boarding_probability`` adds the noise draw the label
+was actually drawn with.
 """
 
 from __future__ import annotations
@@ -31,6 +37,11 @@ from vessel_risk import columns as c
 AT_SEA = (c.GAP, c.LOITERING, c.ENCOUNTER)
 MESSAGE = (c.SPOOFING, c.IDENTITY_SHARED, c.IDENTITY_CHANGE)
 STANDING = (c.INVALID_MMSI, c.FLAG_MISMATCH, c.WATCHLIST)
+
+PROBABILITY_FILE = "outcome_probabilities.csv"
+TRUE_PROBABILITY = "true_probability"  # P(label = 1) from what the data could show
+BOARDING_PROBABILITY = "boarding_probability"  # the same with the on-board noise drawn
+PROBABILITY_COLUMNS = [c.MMSI, c.DATE, TRUE_PROBABILITY, BOARDING_PROBABILITY]
 
 
 @dataclass(frozen=True)
@@ -65,7 +76,9 @@ def outcomes_table(
     rng: np.random.Generator,
     params: OutcomeParams = OutcomeParams(),
 ) -> pd.DataFrame:
-    """outcomes.csv: mmsi, imo, date, label for the boarded vessels, sorted by date and MMSI.
+    """outcomes.csv: mmsi, imo, date, label for the boarded vessels, sorted by date and MMSI,
+    plus the two probability columns of ``PROBABILITY_COLUMNS`` (written to ``PROBABILITY_FILE``,
+    never to outcomes.csv).
 
     ``registry_flags`` and ``detentions`` are keyed by fleet index (missing: not registered).
     """
@@ -97,9 +110,11 @@ def outcomes_table(
                     c.IMO: v.imo,
                     c.DATE: day.isoformat(),
                     c.LABEL: int(rng.random() < noisy),
+                    TRUE_PROBABILITY: p,
+                    BOARDING_PROBABILITY: float(noisy),
                 }
             )
-    df = pd.DataFrame(recs, columns=c.OUTCOME_COLUMNS)
+    df = pd.DataFrame(recs, columns=[*c.OUTCOME_COLUMNS, TRUE_PROBABILITY, BOARDING_PROBABILITY])
     df[c.IMO] = df[c.IMO].astype("Int64")
     return df.sort_values([c.DATE, c.MMSI], kind="mergesort").reset_index(drop=True)
 

@@ -78,6 +78,9 @@ def run(
             areas=str(areas) if areas else None,
         )
         views.print_summary(console, summary)
+        for line in [summary.get("model_notice"), *summary.get("warnings", [])]:
+            if line:  # registry text is data, never markup
+                console.print(Text(line, style="yellow"))
         views.print_risk_list(console, out, date.fromisoformat(summary["date"]), top)
     except VesselRiskError as exc:
         _fail(exc)
@@ -106,7 +109,8 @@ def train(
     try:
         result = train_flow(ais=[str(p) for p in ais], registry=str(registry) if registry else None,
                             outcomes=str(outcomes), model_out=str(model_out),
-                            lookback_days=lookback_days, seed=seed, notes=notes)
+                            lookback_days=lookback_days, seed=seed, notes=notes,
+                            demonstration=bool(notes))
     except VesselRiskError as exc:
         _fail(exc)
     console.print_json(json.dumps(result, default=str))

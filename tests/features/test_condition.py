@@ -218,11 +218,35 @@ def test_condition_features_count_name_flag_and_owner_changes_before_as_of():
     assert out.loc[244123456, [NAME_CHANGES_36M, FLAG_CHANGES_36M]].tolist() == [0.0, 0.0]
 
 
-def test_condition_features_age_is_zero_for_a_ship_built_after_as_of():
+def test_condition_features_age_is_unknown_for_a_ship_built_after_as_of():
     ships = vessels()
-    ships.loc[1, c.BUILD_YEAR] = 2026
+    ships.loc[1, c.BUILD_YEAR] = 2099
+    out = by_mmsi(condition_features(links(), Registry(vessels=ships), AS_OF))
+    assert np.isnan(out.loc[244123456, AGE_YEARS])
+    assert out.loc[572469210, AGE_YEARS] == 25.0
+
+
+def test_condition_features_age_is_zero_for_a_ship_built_in_the_screening_year():
+    ships = vessels()
+    ships.loc[1, c.BUILD_YEAR] = AS_OF.year
     out = by_mmsi(condition_features(links(), Registry(vessels=ships), AS_OF))
     assert out.loc[244123456, AGE_YEARS] == 0.0
+
+
+def test_condition_features_come_from_the_mmsi_for_a_vessel_without_imo():
+    ships = vessels()
+    ships.loc[1, c.IMO] = pd.NA
+    ships.loc[1, c.SHIP_TYPE] = "Fishing"
+    no_imo = links().assign(**{c.IMO: pd.Series([OLD_TANKER, pd.NA, pd.NA], dtype="Int64")})
+    registry = Registry(vessels=ships, inspections=inspections((OLD_TANKER, "2023-05-01", 3, True)))
+    out = by_mmsi(condition_features(no_imo, registry, AS_OF))
+
+    assert out.loc[244123456, REGISTRY_MATCH] == 1.0
+    assert out.loc[244123456, SHIP_TYPE_GROUP] == SHIP_TYPE_FISHING
+    assert out.loc[244123456, AGE_YEARS] == 14.0
+    assert np.isnan(out.loc[244123456, INSPECTIONS_36M])  # inspections are keyed by IMO
+    assert out.loc[572469210, INSPECTIONS_36M] == 1.0
+    assert out.loc[538000001, REGISTRY_MATCH] == 0.0
 
 
 def test_condition_features_do_not_mutate_inputs():
@@ -268,3 +292,9 @@ def test_flag_risk_reads_paris_mou_lists_and_is_nan_for_unlisted_flags():
     result = flag_risk(pd.Series(["NL", "PW", "TG", "XX", None], dtype="string"))
     assert result.iloc[:3].tolist() == [0.0, 1.0, 2.0]
     assert result.iloc[3:].isna().all()
+
+
+def test_condition_features_are_unknown_with_an_empty_vessels_file():
+    empty = Registry(vessels=vessels().iloc[0:0])
+    out = condition_features(links(), empty, AS_OF)
+    assert out[CONDITION_COLUMNS[1:]].isna().all().all()

@@ -20,6 +20,7 @@ from features.identity import (
     detect_invalid_mmsi,
     detect_watchlist_hits,
     link_vessels,
+    linked_registry,
     mmsis_seen,
 )
 from vessel_risk import columns as c
@@ -244,6 +245,23 @@ def test_link_vessels_breaks_a_shared_registry_mmsi_by_the_broadcast_imo():
     assert without[c.IMO].tolist() == [9074729]
 
 
+def test_link_vessels_links_a_registry_vessel_without_imo_by_its_mmsi():
+    registry = vessels((9074729, 244123456, "NL"), (None, 257123450, "NO"))
+    links = link_vessels(seen_of(257123450), statics((257123450, 1.0, "X", None, None)), registry)
+    assert links[c.LINK].tolist() == [LINK_REGISTRY_MMSI]
+    assert links[c.IMO].isna().all()
+
+    rows = linked_registry(links, registry)
+    assert rows.loc[257123450, c.FLAG] == "NO" and bool(rows.loc[257123450, "registered"])
+
+
+def test_linked_registry_prefers_the_linked_imo_and_leaves_unregistered_vessels_empty():
+    registry = vessels((9074729, 244123456, "NL"), (None, 538000001, "MH"))
+    rows = linked_registry(links_of((538000001, 9074729), (636015565, None)), registry)
+    assert rows.loc[538000001, c.FLAG] == "NL"
+    assert not bool(rows.loc[636015565, "registered"]) and pd.isna(rows.loc[636015565, c.FLAG])
+
+
 def test_link_vessels_without_statics_or_registry_links_nothing():
     links = link_vessels(seen_of(244123456), None, None)
     assert links[c.LINK].tolist() == [LINK_NONE] and links[c.IMO].isna().all()
@@ -315,6 +333,20 @@ def test_detect_watchlist_hits_gives_one_event_per_vessel_listing_every_entry():
         "OFAC SDN: IRAN (matched by IMO 9187629 and MMSI 538000001); "
         "UK: Russia (matched by IMO 9187629)"
     )
+
+
+def test_detect_watchlist_hits_matches_a_row_without_number_by_name_and_call_sign():
+    listed = watchlist((None, None, "OFAC SDN", "CUBA"), (None, None, "OFAC SDN", "CUBA")).assign(
+        **{c.NAME: pd.Series(["Tifon", "MAR AZUL"], dtype="string"),
+           c.CALLSIGN: pd.Series(["CL 2059", "CL2192"], dtype="string")})
+    reports = statics((323000001, 1.0, "TIFON ", None, None), (323000001, 2.0, None, None, "CL2059"),
+                      (323000002, 1.0, "MAR AZUL", None, "XX999"))
+    seen = seen_of(323000001, 323000002)
+    found = detect_watchlist_hits(seen, link_vessels(seen, reports, None), listed, reports)
+
+    assert found[c.MMSI].tolist() == [323000001]  # the other's call sign differs
+    assert found[c.DETAIL].iloc[0] == (
+        "OFAC SDN: CUBA (matched by name TIFON and call sign CL2059)")
 
 
 def test_detect_watchlist_hits_finds_nothing_without_a_listed_vessel_or_list():

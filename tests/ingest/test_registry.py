@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from ingest.registry import Registry, imo_check_digit_ok, read_registry, read_registry_or_none
+from ingest.registry import (
+    Registry,
+    build_year_warnings,
+    imo_check_digit_ok,
+    read_registry,
+    read_registry_or_none,
+)
 from vessel_risk import columns as c
 from vessel_risk.errors import RegistryError
 
@@ -188,7 +193,18 @@ def test_read_registry_reports_first_failure_row_column_and_count_of_others(tmp_
             c.FIELD,
             "one of",
         ),
-        ("watchlist", ["imo,mmsi,list_name,reason", ",,OFAC,none"], c.IMO, "both empty"),
+        (
+            "vessels",
+            [VESSEL_HEADER, GOOD_VESSEL, ",,NO NUMBER,,NL,Fishing,2005,,,,"],
+            c.IMO,
+            "both empty",
+        ),
+        (
+            "vessels",
+            [VESSEL_HEADER, ",244123456,A,,NL,Fishing,,,,,", ",244123456,B,,NL,Fishing,,,,,"],
+            c.MMSI,
+            "unique",
+        ),
     ],
 )
 def test_read_registry_rejects_a_contract_break_naming_file_row_and_column(
@@ -225,34 +241,113 @@ def test_imo_check_digit_ok_accepts_valid_and_rejects_wrong_numbers():
 
 
 def _ofac_watchlist(tmp_path: Path) -> tuple[Path, int]:
-    """The real OFAC SDN vessels as watchlist.csv; returns the folder and how many rows lack ids."""
-    ofac = pd.read_csv(OFAC, dtype=str, keep_default_na=False)
+    """The real OFAC SDN vessels as watchlist.csv, converted as ../shared/hooks/before-stop does
+    (imo, mmsi, list_name, reason); returns the folder and how many rows lack both numbers."""
+    sdn = pd.read_csv(OFAC)
     rows = pd.DataFrame(
         {
-            c.IMO: ofac[c.IMO],
-            c.MMSI: ofac[c.MMSI],
+            c.IMO: sdn.imo.astype("Int64"),
+            c.MMSI: sdn.mmsi.astype("Int64"),
             c.LIST_NAME: "OFAC SDN",
-            c.REASON: ofac["programs"],
+            c.REASON: "sanctions programme " + sdn.programs.astype(str),
         }
     )
-    rows.to_csv(tmp_path / "watchlist.csv", index=False, quoting=csv.QUOTE_MINIMAL)
+    rows.to_csv(tmp_path / "watchlist.csv", index=False)
     write_registry(tmp_path)
-    return tmp_path, int(((rows[c.IMO] == "") & (rows[c.MMSI] == "")).sum())
+    return tmp_path, int((rows[c.IMO].isna() & rows[c.MMSI].isna()).sum())
 
 
 @pytest.mark.skipif(not OFAC.is_file(), reason=f"real OFAC sample absent: {OFAC}")
-def test_read_registry_reads_the_real_ofac_list_and_rejects_its_rows_without_ids(tmp_path):
+def test_read_registry_reads_the_real_ofac_list_as_published_and_warns_of_rows_without_ids(
+    tmp_path,
+):
     folder, without_ids = _ofac_watchlist(tmp_path)
-    assert without_ids > 0
-    error = error_of(folder)
-    assert error.file == "watchlist.csv" and "both empty" in str(error)
-
-    watch = pd.read_csv(folder / "watchlist.csv", dtype=str, keep_default_na=False)
-    watch = watch.loc[(watch[c.IMO] != "") | (watch[c.MMSI] != "")]
-    watch.to_csv(folder / "watchlist.csv", index=False)
     registry = read_registry(folder)
-    assert len(registry.watchlist) == len(watch)
-    assert 9610810 in set(registry.watchlist[c.IMO].dropna())
+
+    assert without_ids == 6
+    assert len(registry.watchlist) == 851 - without_ids
+    assert {9610810, 9018464} <= set(registry.watchlist[c.IMO].dropna())
+    (warning,) = registry.warnings
+    assert "watchlist.csv" in warning and f"skipped {without_ids} row(s)" in warning
+
+
+def test_read_registry_skips_watchlist_rows_without_identifier_naming_file_and_rows(tmp_path):
+    folder = write_registry(
+        tmp_path,
+        watchlist=[
+            "imo,mmsi,list_name,reason,name,callsign",
+            "9187629,,OFAC SDN,Iran,,",
+            ",,OFAC SDN,Cuba,MAR AZUL,",
+            ",,OFAC SDN,Cuba,TIFON,CL2059",
+            ",,OFAC SDN,Cuba,,",
+        ],
+    )
+    registry = read_registry(folder)
+
+    assert registry.watchlist[c.NAME].tolist()[1] == "TIFON"
+    assert len(registry.watchlist) == 2
+    (warning,) = registry.warnings
+    assert "watchlist.csv: skipped 2 row(s)" in warning
+    assert "rows 3 (MAR AZUL), 5" in warning
+
+
+def test_read_registry_reads_an_empty_optional_file_as_absent_with_a_warning(tmp_path):
+    write_registry(tmp_path)
+    (tmp_path / "watchlist.csv").write_bytes(b"")
+    registry = read_registry(tmp_path)
+
+    assert registry.watchlist is None
+    assert registry.warnings == ("watchlist.csv is empty (0 bytes): read as absent",)
+
+
+def test_read_registry_rejects_an_empty_vessels_file_naming_it(tmp_path):
+    write_registry(tmp_path, vessels=[])
+    (tmp_path / "vessels.csv").write_bytes(b"")
+    error = error_of(tmp_path)
+    assert error.file == "vessels.csv" and "empty" in str(error)
+
+
+def test_read_registry_keys_a_vessel_without_imo_by_its_mmsi(tmp_path):
+    fishing = ",257123450,KRILL,LM1234,NO,Fishing,1998,,21.5,,"
+    small = ",257123451,SMALL,,NO,Pleasure craft,,,,,"
+    vessels = read_registry(
+        write_registry(tmp_path, vessels=[VESSEL_HEADER, GOOD_VESSEL, fishing, small])
+    ).vessels
+
+    assert vessels[c.IMO].isna().tolist() == [False, True, True]
+    assert vessels[c.MMSI].tolist() == [244123456, 257123450, 257123451]
+
+
+def test_read_registry_names_row_and_column_of_a_ragged_row(tmp_path):
+    error = error_of(
+        write_registry(tmp_path, vessels=[VESSEL_HEADER, GOOD_VESSEL, UNCLASSED_VESSEL + ",extra"])
+    )
+    assert (error.file, error.row) == ("vessels.csv", 3)
+    assert "12 fields where the header has 11" in str(error)
+    assert "Error tokenizing" not in str(error)
+
+
+def test_read_registry_names_row_and_column_of_a_byte_that_is_not_utf8(tmp_path):
+    write_registry(tmp_path)
+    latin1 = (VESSEL_HEADER + "\n" + GOOD_VESSEL + "\n" + UNCLASSED_VESSEL.replace(
+        "ARTAVIL", "ARTÉVIL") + "\n").encode("latin-1")
+    (tmp_path / "vessels.csv").write_bytes(latin1)
+    error = error_of(tmp_path)
+
+    assert (error.file, error.row, error.column) == ("vessels.csv", 3, c.NAME)
+    assert "0xc9" in str(error) and "UTF-8" in str(error)
+    assert "codec" not in str(error)
+
+
+def test_build_year_warnings_name_the_rows_built_after_the_screening_year(tmp_path):
+    future = GOOD_VESSEL.replace(",2005,", ",2099,")
+    registry = read_registry(write_registry(tmp_path, vessels=[VESSEL_HEADER, UNCLASSED_VESSEL,
+                                                               future]))
+
+    (warning,) = build_year_warnings(registry, 2026)
+    assert "vessels.csv, column 'build_year'" in warning
+    assert "rows 3 (2099)" in warning and "age is unknown" in warning
+    assert build_year_warnings(registry, 2100) == []
 
 
 def test_read_registry_reads_a_header_only_vessels_file_as_an_empty_typed_table(tmp_path):
@@ -261,7 +356,3 @@ def test_read_registry_reads_a_header_only_vessels_file_as_an_empty_typed_table(
     assert vessels[c.IMO].dtype == "Int64" and vessels[c.NAME].dtype == "string"
 
 
-def test_read_registry_rejects_an_empty_optional_file_naming_it(tmp_path):
-    write_registry(tmp_path)
-    (tmp_path / "history.csv").write_text("", encoding="utf-8")
-    assert error_of(tmp_path).file == "history.csv"

@@ -19,6 +19,9 @@ def training_rows(n: int = 400, seed: int = 1, days: int = 6) -> pd.DataFrame:
     })
     for name in catalog.FEATURE_NAMES:
         rows[name] = rng.poisson(0.3, n).astype("float64")
+    for name in (catalog.WATCHLIST_HIT, catalog.INVALID_MMSI, catalog.FLAG_MISMATCH,
+                 catalog.MET_WATCHLISTED):  # rare facts: set them where a test needs them
+        rows[name] = 0.0
     rows[catalog.AGE_YEARS] = rng.uniform(1, 40, n)
     rows.loc[rng.random(n) < 0.2, catalog.AGE_YEARS] = np.nan  # not in registry
     risk = 1.5 * rows[catalog.GAP_COUNT] + 1.5 * rows[catalog.ENCOUNTER_COUNT] - 1.5

@@ -33,7 +33,7 @@ def test_retraining_on_the_sample_with_the_same_seed_reproduces_the_default_mode
                            read_outcomes(SAMPLE_OUTCOMES), DEFAULT_LOOKBACK_DAYS,
                            reference=Reference(land=land_mask))
     model = train_model(table.rows, outcomes_without_ais=table.outcomes_without_ais,
-                        notes=(SAMPLE_MODEL_NOTE,))
+                        notes=(SAMPLE_MODEL_NOTE,), demonstration=True)
     retrained = save_model(model, tmp_path / "model")
     for name in (MODEL_FILE, CARD_FILE):
         assert (retrained / name).read_bytes() == (DEFAULT_MODEL / name).read_bytes(), name

@@ -100,3 +100,72 @@ def test_risk_list_tells_encounter_for_both_vessels(model) -> None:  # type: ign
     listed = risk_list(features, vessels(features), meeting, model, DAY).set_index(c.MMSI)
     for vessel in (a, b):
         assert "together 5.6 h" in listed.loc[vessel, c.REASONS]
+
+
+def event(mmsi: int, kind: str, detail: str, start: str = "2026-11-20T03:10Z") -> pd.DataFrame:
+    return make_events(pd.DataFrame({
+        c.MMSI: [mmsi], c.EVENT_TYPE: [kind], c.START: [pd.Timestamp(start)],
+        c.END: [pd.Timestamp("2026-11-21T17:22Z")], c.LAT: [56.0], c.LON: [7.0],
+        c.DETAIL: [detail]}))
+
+
+def quiet_features(n: int) -> pd.DataFrame:
+    features = training_rows(n, seed=4).drop(columns=[c.DATE, c.LABEL])
+    for f in catalog.FEATURES:
+        if f.event_type is not None or f.name == catalog.SUSPICIOUS_BEHAVIOURS:
+            features[f.name] = 0.0
+    return features
+
+
+def test_risk_list_puts_watchlist_hits_first_in_high_with_the_list_in_the_first_reason(
+        model) -> None:  # type: ignore[no-untyped-def]
+    features = training_rows(40, seed=4).drop(columns=[c.DATE, c.LABEL])
+    listed_mmsi = int(features[c.MMSI].iloc[-1])
+    features.loc[features.index[-1], catalog.WATCHLIST_HIT] = 1.0
+    for name in (catalog.GAP_COUNT, catalog.ENCOUNTER_COUNT):
+        features.loc[features.index[-1], name] = 0.0  # nothing else to say about it
+    hit = event(listed_mmsi, c.WATCHLIST, "OFAC SDN: sanctions programme IRAN (matched by IMO "
+                "9187629)")
+    listed = risk_list(features, vessels(features), hit, model, DAY)
+
+    top = listed.iloc[0]
+    assert top[c.MMSI] == listed_mmsi and top[c.RISK_BAND] == "high"
+    assert top[c.REASONS].startswith("on a watchlist")
+    assert "OFAC SDN" in top[c.REASONS].split(";")[0] and "IMO 9187629" in top[c.REASONS]
+    assert listed[c.RISK_SCORE].iloc[1:].is_monotonic_decreasing
+
+
+def test_risk_list_high_band_is_a_shortlist_no_longer_than_the_daily_capacity(
+        model) -> None:  # type: ignore[no-untyped-def]
+    features = training_rows(40, seed=4).drop(columns=[c.DATE, c.LABEL])
+    features[catalog.GAP_COUNT] = 5.0  # every vessel is above the high threshold
+    events = pd.concat([gap_event(int(m)) for m in features[c.MMSI]], ignore_index=True)
+    listed = risk_list(features, vessels(features), events, model, DAY,
+                       ScoreParams(daily_capacity=4))
+    assert listed[c.RISK_BAND].tolist()[:5] == ["high"] * 4 + ["medium"]
+    assert (listed[c.RISK_BAND] == "high").sum() == 4
+    assert model.card.bands["high_min_probability"] == 0.5
+    assert "capacity" in model.card.bands["rule"]
+
+
+def test_risk_list_never_makes_a_vessel_high_on_a_placeholder_mmsi_alone(
+        model) -> None:  # type: ignore[no-untyped-def]
+    features = quiet_features(20)
+    odd = int(features[c.MMSI].iloc[0])
+    features.loc[0, catalog.INVALID_MMSI] = 1.0
+    features.loc[0, catalog.SUSPICIOUS_BEHAVIOURS] = 1.0
+    features.loc[0, catalog.FLAG_RISK] = 0.0
+    features.loc[0, catalog.DETENTIONS_36M] = 0.0
+    placeholder = event(odd, c.INVALID_MMSI, "MMSI 123456789 is a placeholder value")
+    listed = risk_list(features, vessels(features), placeholder, model, DAY,
+                       ScoreParams(daily_capacity=20)).set_index(c.MMSI)
+    assert listed.loc[odd, c.RISK_BAND] != "high"
+    assert "placeholder" in listed.loc[odd, c.REASONS]  # still worth a line
+
+
+def test_model_card_notice_says_plainly_when_the_model_is_a_demonstration() -> None:
+    rows = training_rows()
+    assert train_model(rows).card.notice is None
+    demo = train_model(rows, demonstration=True).card
+    assert demo.is_demonstration
+    assert demo.notice is not None and "synthetic" in demo.notice and demo.version in demo.notice

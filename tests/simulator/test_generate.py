@@ -14,6 +14,12 @@ from pyais import decode
 from simulator.__main__ import main
 from simulator.check import Archive
 from simulator.generate import Manifest, generate
+from simulator.outcomes import (
+    BOARDING_PROBABILITY,
+    PROBABILITY_COLUMNS,
+    PROBABILITY_FILE,
+    TRUE_PROBABILITY,
+)
 from vessel_risk import columns as c
 from vessel_risk.errors import ConfigError
 
@@ -152,3 +158,16 @@ def test_command_line_writes_the_sample(tmp_path: Path, capsys: pytest.CaptureFi
     assert rc == 0
     assert (tmp_path / "ais" / "2026-01-06.nmea.gz").exists()
     assert "20 vessels" in capsys.readouterr().out
+
+
+def test_outcome_probabilities_sit_beside_the_outcomes_one_per_outcome(
+    tiny_sample: tuple[Path, Manifest],
+) -> None:
+    folder, m = tiny_sample
+    outcomes = pd.read_csv(folder / "outcomes.csv")
+    probabilities = pd.read_csv(folder / PROBABILITY_FILE)
+    assert list(probabilities.columns) == PROBABILITY_COLUMNS
+    assert probabilities[[c.MMSI, c.DATE]].equals(outcomes[[c.MMSI, c.DATE]])
+    for column in (TRUE_PROBABILITY, BOARDING_PROBABILITY):
+        assert probabilities[column].between(0, 1).all()
+    assert PROBABILITY_FILE in m.files

@@ -14,10 +14,6 @@ from pathlib import Path
 from models.card import ModelCard
 from vessel_risk.errors import VesselRiskError
 
-# A card note with this word marks a model trained on synthetic data (models/default's card:
-# "Trained on the bundled synthetic sample ...").
-_SYNTHETIC_WORD = "synthetic"
-
 
 @dataclass(frozen=True)
 class ModelInfo:
@@ -38,13 +34,14 @@ class ModelInfo:
 
 
 def model_info(version: str, card_version: str | None = None, notes: Sequence[str] = (),
-               training_window: dict[str, str] | None = None) -> ModelInfo:
-    """What is known of the model ``version`` given a card (its version, notes, window)."""
+               training_window: dict[str, str] | None = None, demonstration: bool = False
+               ) -> ModelInfo:
+    """What is known of the model ``version`` given a card (its version, notes, window, and
+    whether it is the demonstration model: ``ModelCard.is_demonstration``)."""
     if card_version is None or card_version != version:
         return ModelInfo(version=version, demonstration=None)
-    demo = any(_SYNTHETIC_WORD in note.lower() for note in notes)
     window = tuple(sorted((str(k), str(v)) for k, v in (training_window or {}).items()))
-    return ModelInfo(version=version, demonstration=demo, notes=tuple(notes),
+    return ModelInfo(version=version, demonstration=demonstration, notes=tuple(notes),
                      training_window=window)
 
 
@@ -64,4 +61,5 @@ def describe(version: str, card: ModelCard | None) -> ModelInfo:
     """``version`` described by ``card`` when it is that version's card."""
     if card is None:
         return model_info(version)
-    return model_info(version, card.version, card.notes, card.training_window)
+    return model_info(version, card.version, card.notes, card.training_window,
+                      card.is_demonstration)
