@@ -1,38 +1,53 @@
-"""The daily screening flow: ingest, detect, feature, score, write. Orchestration only."""
+"""The daily screening flow: ingest, detect, feature, score, write. Orchestration only.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here or in any flow module: a served deployment runs
+each flow in a child process that receives the function by cloudpickle, by value, with only the
+globals its body names, and string annotations (``'date'``) cannot be resolved there, so every
+scheduled run would fail parameter validation (tests/flows/test_modules.py keeps it out).
+"""
 
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
+from prefect import flow, get_run_logger
 
 from features.build import Screening, Window, screen
-from ingest.ais import AisTables, IngestParams, ingest_ais
-from ingest.framing import FramingParams
+from flows import artifacts
+from flows.retry import compute_task, io_task
+from ingest.ais import AisTables, ingest_ais
 from ingest.registry import Registry, read_registry_or_none
 from models.card import Model, load_model
 from models.score import risk_list
 from vessel_risk import columns as c
-from vessel_risk import storage
-from vessel_risk.errors import InputError
-from vessel_risk.settings import DEFAULT_LOOKBACK_DAYS, Settings
+from vessel_risk import progress, storage
+from vessel_risk.days import day_that_ended, default_day
+from vessel_risk.errors import InputError, StorageError
+from vessel_risk.settings import Settings, load_settings, settings_record
+
+RUNS = "runs"  # one row per screened day: the run summary and the settings it used
 
 
-@task(cache_policy=NO_CACHE)
+@io_task
 def ingest(ais: list[str], settings: Settings) -> AisTables:
-    return ingest_ais([Path(p) for p in ais], settings.ingest)
+    report = progress.current()
+    return ingest_ais([Path(p) for p in ais], settings.ingest, on_progress=lambda lines: report.update(
+        progress.INGEST, lines, f"Ingest: {lines:,} lines read"))
 
 
-@task(cache_policy=NO_CACHE)
+@io_task
 def load_registry(registry: str | None) -> Registry | None:
     return read_registry_or_none(Path(registry) if registry else None)
 
 
-@task(cache_policy=NO_CACHE)
+@io_task
+def load_model_from(model: str) -> Model:
+    return load_model(Path(model))
+
+
+@io_task
 def store_ingested(tables: AisTables, out: Path, screening_day: date) -> None:
     """Positions, statics and quarantine by their own UTC day; timeless quarantine rows go to
     the screening day."""
@@ -45,7 +60,7 @@ def store_ingested(tables: AisTables, out: Path, screening_day: date) -> None:
     storage.write_by_day(quarantine, out, storage.QUARANTINE, days)
 
 
-@task(cache_policy=NO_CACHE)
+@compute_task
 def screen_window(out: Path, registry: Registry | None, window: Window,
                   settings: Settings) -> Screening:
     positions = storage.read_days(out, storage.POSITIONS, window.days)
@@ -55,7 +70,7 @@ def screen_window(out: Path, registry: Registry | None, window: Window,
                   registry, window, settings.detection)
 
 
-@task(cache_policy=NO_CACHE)
+@io_task
 def score_and_store(result: Screening, model: Model, window: Window, out: Path,
                     settings: Settings) -> pd.DataFrame:
     listed = risk_list(result.features, result.vessels, result.events, model, window.as_of,
@@ -67,57 +82,151 @@ def score_and_store(result: Screening, model: Model, window: Window, out: Path,
     return listed
 
 
-def ingest_params(capture_time: datetime | None, ais_format: str | None) -> IngestParams:
+@io_task
+def record_run(summary: dict[str, Any], settings: Settings, out: Path, day: date) -> None:
+    """The run's summary and every setting it used, kept in the store beside its outputs."""
+    kept = {k: v for k, v in summary.items() if k != "risk_list"}  # the same wherever --out is
+    record = pd.DataFrame({
+        c.SUMMARY_JSON: [json.dumps(kept, sort_keys=True, default=str)],
+        c.SETTINGS_JSON: [json.dumps(settings_record(settings)["values"], sort_keys=True)],
+    })
+    storage.write_partition(record, out, RUNS, day)
+
+
+def run_settings(config: str | None, lookback_days: int | None = None,
+                 capture_time: datetime | None = None, ais_format: str | None = None) -> Settings:
+    """The config file's settings, with the options given on the command line on top."""
     stamp = None
     if capture_time is not None:
         aware = capture_time if capture_time.tzinfo else capture_time.replace(tzinfo=UTC)
         stamp = aware.timestamp()
-    return IngestParams(framing=FramingParams(capture_time_s=stamp), format=ais_format)
+    return load_settings(config, {"lookback_days": lookback_days, "ingest.format": ais_format,
+                                  "ingest.framing.capture_time_s": stamp})
 
 
-def last_day(tables: AisTables) -> date:
-    """The last UTC day with any position: the default screening day."""
+def scheduled_start() -> datetime:
+    """The current flow run's scheduled start time (now, for a run nobody scheduled)."""
+    from prefect.runtime import flow_run
+
+    start = flow_run.scheduled_start_time
+    return start if start.tzinfo else start.replace(tzinfo=UTC)
+
+
+def choose_day(day: date | None, scheduled_day_tz: str | None, tables: AisTables,
+               settings: Settings) -> tuple[date, str]:
+    """The day to screen, and how it was chosen."""
+    if day is not None:
+        return day, "the day asked for"
+    if scheduled_day_tz is not None:
+        start = scheduled_start()
+        return day_that_ended(start, scheduled_day_tz), (
+            f"the day that ended before the scheduled start {start.isoformat()} "
+            f"({scheduled_day_tz})")
+    return default_day(tables.positions[c.TIMESTAMP], settings.screening_day), "from the data"
+
+
+def stored_positions(out: Path, day: date) -> int:
+    if day not in storage.available_days(out, storage.POSITIONS):
+        return 0
+    try:
+        return len(storage.read_partition(out, storage.POSITIONS, day))
+    except StorageError:
+        return 0
+
+
+def require_data(tables: AisTables, out: Path, day: date, how: str) -> None:
+    """Fail before anything is written when ``day`` has no position in the input or the store."""
     stamps = tables.positions[c.TIMESTAMP].dropna()
-    if stamps.empty:
-        raise InputError("no AIS position with a receive time in the input: give --date")
-    return stamps.max().date()
+    if (stamps.dt.date == day).any() or stored_positions(out, day):
+        return
+    span = (f"the input's positions run from {stamps.min().date()} to {stamps.max().date()}"
+            if len(stamps) else "the input has no position with a receive time")
+    raise InputError(f"no AIS positions for {day.isoformat()} ({how}) in the input or under "
+                     f"{out}: {span}; nothing was written. A scheduled run with no data for its "
+                     "day means the feed has stalled or is late.")
 
 
-@flow(name="daily-screening", log_prints=False)
+def ingest_counts(tables: AisTables) -> dict[str, Any]:
+    """What ingest did, without the tables: small enough to send to every task."""
+    return {"ingest": tables.summary.as_dict(), "positions": int(len(tables.positions)),
+            "statics": int(len(tables.statics)), "quarantined": int(len(tables.quarantine))}
+
+
+def run_summary(day: date, counts: dict[str, Any], result: Screening, listed: pd.DataFrame,
+                model: Model, settings: Settings, out: Path, config: str | None,
+                how: str) -> dict[str, Any]:
+    """What the run did, JSON-ready: printed by the CLI, stored, shown as an artifact.
+    ``counts`` comes from :func:`ingest_counts`."""
+    bands = listed[c.RISK_BAND].value_counts()
+    return {
+        "date": day.isoformat(),
+        "day_chosen": how,
+        "vessels": int(len(listed)),
+        "bands": {b: int(bands.get(b, 0)) for b in ("high", "medium", "low")},
+        "events": {k: int(v) for k, v in result.events[c.EVENT_TYPE].value_counts().sort_index().items()},
+        **counts,
+        "model_version": model.card.version,
+        "config": config,
+        "settings_changed": settings_record(settings)["changed"],
+        "risk_list": str(storage.partition_dir(out, storage.RISK_LISTS, day)),
+    }
+
+
+@flow(name="daily-screening", log_prints=False, persist_result=True, result_serializer="json")
 def daily_screening(
     ais: list[str],
     registry: str | None,
     out: str,
     model: str,
     day: date | None = None,
-    lookback_days: int = DEFAULT_LOOKBACK_DAYS,
+    lookback_days: int | None = None,
     capture_time: datetime | None = None,
     ais_format: str | None = None,
+    config: str | None = None,
+    scheduled_day_tz: str | None = None,
 ) -> dict[str, Any]:
     """Screen one day. Returns the run summary (counts, where the risk list was written).
 
-    ``capture_time`` stamps AIS lines that carry no receive time of their own; ``ais_format``
-    forces one input format instead of telling it from each file's header.
+    ``day`` is the screening day. Without it, a run with ``scheduled_day_tz`` (an IANA time zone;
+    deployments set it) screens the day that ended before its scheduled start in that zone, and
+    any other run the latest day holding a real share of the input's positions. A day with no
+    positions fails the run before anything is written.
+    ``config`` is a TOML file of settings; ``lookback_days``, ``capture_time`` (stamps AIS lines
+    that carry no receive time) and ``ais_format`` (forces one input format) override it.
     """
-    settings = Settings(lookback_days=lookback_days,
-                        ingest=ingest_params(capture_time, ais_format))
+    log = get_run_logger()
+    report = progress.current()
+    settings = run_settings(config, lookback_days, capture_time, ais_format)
     out_dir = Path(out)
-    loaded_model = load_model(Path(model))
+    loaded_model = load_model_from(model)
     reg = load_registry(registry)
+    report.start(progress.INGEST, "Ingest: reading AIS")
     tables = ingest(ais, settings)
-    screening_day = day or last_day(tables)
+    ingested = tables.summary
+    report.finish(progress.INGEST, f"Ingest: {ingested.lines_read:,} lines read, "
+                  f"{len(tables.positions):,} positions, {len(tables.quarantine):,} quarantined")
+    log.info("ingest: %s files, %s lines read, %s positions, %s static reports, quarantined %s",
+             ingested.files, ingested.lines_read, len(tables.positions), len(tables.statics),
+             dict(sorted(ingested.quarantined.items())) or 0)
+    screening_day, how = choose_day(day, scheduled_day_tz, tables, settings)
+    require_data(tables, out_dir, screening_day, how)
     window = Window(screening_day, settings.lookback_days)
     store_ingested(tables, out_dir, screening_day)
+    report.start(progress.SCREENING, f"Screening {screening_day.isoformat()}")
     result = screen_window(out_dir, reg, window, settings)
+    events = result.events[c.EVENT_TYPE].value_counts().sort_index().to_dict()
+    report.finish(progress.SCREENING, f"Screening {screening_day.isoformat()}: "
+                  f"{len(result.features):,} vessels, {len(result.events):,} events")
+    log.info("screening %s (%s): %s vessels, events %s", screening_day, how,
+             len(result.features), events or 0)
+    report.start(progress.SCORING, "Scoring")
     listed: pd.DataFrame = score_and_store(result, loaded_model, window, out_dir, settings)
-    return {
-        "date": screening_day.isoformat(),
-        "vessels": int(len(listed)),
-        "events": {k: int(v) for k, v in result.events[c.EVENT_TYPE].value_counts().sort_index().items()},
-        "ingest": tables.summary.as_dict(),
-        "positions": int(len(tables.positions)),
-        "statics": int(len(tables.statics)),
-        "quarantined": int(len(tables.quarantine)),
-        "model_version": loaded_model.card.version,
-        "risk_list": str(storage.partition_dir(out_dir, storage.RISK_LISTS, screening_day)),
-    }
+    summary = run_summary(screening_day, ingest_counts(tables), result, listed, loaded_model,
+                          settings, out_dir, config, how)
+    bands = ", ".join(f"{k} {v}" for k, v in summary["bands"].items())
+    report.finish(progress.SCORING, f"Scoring: {len(listed):,} vessels ({bands})")
+    log.info("scoring: model %s, bands %s; risk list %s", summary["model_version"],
+             summary["bands"], summary["risk_list"])
+    record_run(summary, settings, out_dir, screening_day)
+    artifacts.publish(summary, listed)
+    return summary

@@ -137,3 +137,8 @@ LINK = "link"  # how an MMSI was linked to an IMO (features.identity.LINK_* valu
 
 SEEN_COLUMNS = [MMSI, FIRST_SEEN, LAST_SEEN, LAST_LAT, LAST_LON]
 LINK_COLUMNS = [MMSI, IMO, LINK]
+
+# --- runs (one row per screened day: what the run did and the settings it used) ----------------
+SUMMARY_JSON = "summary_json"  # the run summary (counts, quarantine by reason, events by type)
+SETTINGS_JSON = "settings_json"  # every setting's value, as the run used it
+RUN_COLUMNS = [SUMMARY_JSON, SETTINGS_JSON]
