@@ -140,7 +140,8 @@ def require_data(tables: AisTables, out: Path, day: date, how: str) -> None:
     if (stamps.dt.date == day).any() or stored_positions(out, day):
         return
     span = (f"the input's positions run from {stamps.min().date()} to {stamps.max().date()}"
-            if len(stamps) else "the input has no position with a receive time")
+            if len(stamps) else "the input has no position with a receive time (lines that "
+            "carry none need --capture-time)")
     raise InputError(f"no AIS positions for {day.isoformat()} ({how}) in the input or under "
                      f"{out}: {span}; nothing was written. A scheduled run with no data for its "
                      "day means the feed has stalled or is late.")
