@@ -25,13 +25,14 @@ def one_at_a_time() -> Any:
 
 def dask_runner(address: str | None = None, workers: int = DEFAULT_DASK_WORKERS) -> Any:
     """A DaskTaskRunner: on the scheduler at ``address``, or on a new LocalCluster of
-    ``workers`` single-threaded processes (pandas work holds the GIL)."""
+    ``workers`` single-threaded processes (pandas work holds the GIL), its dashboard on a free
+    port (two clusters on one machine must not fight over 8787)."""
     from prefect_dask import DaskTaskRunner
 
     if address:
         return DaskTaskRunner(address=address)
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1,
-                                          "processes": True, "dashboard_address": None})
+                                          "processes": True, "dashboard_address": ":0"})
 
 
 @contextmanager
