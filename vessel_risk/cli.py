@@ -113,10 +113,15 @@ def _start_prefect(console_level: str = "WARNING", warm_server: bool = True) -> 
         return lambda: None
     from prefect.server.api.server import SubprocessASGIServer
 
-    # the same (per-process) instance the first flow call would start; a failure here is
-    # raised again, with Prefect's own message, by that call
-    starting = threading.Thread(target=lambda: SubprocessASGIServer().start(), daemon=True,
-                                name="prefect-temporary-server")
+    def start() -> None:
+        # the same (per-process) instance the first flow call would start; if it fails here,
+        # that call tries again and raises Prefect's own message
+        try:
+            SubprocessASGIServer().start()
+        except Exception:
+            pass
+
+    starting = threading.Thread(target=start, daemon=True, name="prefect-temporary-server")
     starting.start()
     return starting.join
 
