@@ -100,7 +100,9 @@ def detect_identity_changes(
     lists every changed field with its values in the order first heard, e.g.
     ``name: NORDIC STAR -> NORD STAR; IMO 9123456 -> 9234567``. One event per MMSI (not per field)
     because the event id hashes (type, mmsi, start) and fields changing together share a start.
-    start/end are the first/last time any of the changed fields' values was heard.
+    start is when the change became known (a field's second value first heard), end the last time
+    any of the changed fields' values was heard: a window that ends before the change knows
+    nothing of it.
     """
     require_columns(statics, [c.MMSI, c.TIMESTAMP, *_FIELD_LABELS], "statics")
     long = pd.concat(
@@ -134,11 +136,16 @@ def detect_identity_changes(
         .agg(values=("value", " -> ".join), first=("first", "min"), last=("last", "max"))
         .reset_index()
     )
+    # the change is known once a second value has been heard: the second-earliest first hearing
+    second = (changed.groupby([c.MMSI, c.FIELD])["first"].nsmallest(2).groupby(level=[0, 1]).max()
+              .rename("changed").reset_index())
+    fields = fields.merge(second, on=[c.MMSI, c.FIELD], how="left")
     fields["text"] = fields[c.FIELD].map(_FIELD_LABELS) + ": " + fields["values"]
     fields.loc[fields[c.FIELD] == c.IMO, "text"] = "IMO " + fields["values"]
     found = (
         fields.groupby(c.MMSI, sort=True)
-        .agg(**{c.DETAIL: ("text", "; ".join), c.START: ("first", "min"), c.END: ("last", "max")})
+        .agg(**{c.DETAIL: ("text", "; ".join), c.START: ("changed", "min"),
+                c.END: ("last", "max")})
         .reset_index()
     )
     found[c.EVENT_TYPE] = c.IDENTITY_CHANGE

@@ -1,43 +1,57 @@
-"""The daily screening flow: ingest, detect, feature, score, write. Orchestration only."""
+"""The daily screening flow: ingest, detect, feature, score, write. Orchestration only.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here or in any flow module: a served deployment runs
+each flow in a child process that receives the function by cloudpickle, by value, with only the
+globals its body names, and string annotations (``'date'``) cannot be resolved there, so every
+scheduled run would fail parameter validation (tests/flows/test_modules.py keeps it out).
+"""
 
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from prefect import flow, task
-from prefect.artifacts import create_markdown_artifact
-from prefect.cache_policies import NO_CACHE
+from prefect import flow, get_run_logger
 
 from features.build import Reference, Screening, Window, screen
 from features.coverage import coverage_table
 from features.land import load_land_mask
-from ingest.ais import AisTables, IngestParams, ingest_ais
+from flows import artifacts
+from flows.retry import compute_task, io_task
+from ingest.ais import AisTables, ingest_ais
 from ingest.areas import read_areas
-from ingest.framing import FramingParams
 from ingest.registry import Registry, read_registry_or_none
 from models.card import Model, load_model
 from models.score import risk_list
 from vessel_risk import columns as c
-from vessel_risk import storage
-from vessel_risk.errors import InputError
-from vessel_risk.report import write_report
-from vessel_risk.settings import DEFAULT_LOOKBACK_DAYS, Settings
+from vessel_risk import progress, storage
+from vessel_risk.days import day_that_ended, default_day
+from vessel_risk.errors import InputError, StorageError
+from vessel_risk.report import WrittenReport, write_report
+from vessel_risk.settings import Settings, load_settings, settings_record
+
+RUNS = "runs"  # one row per screened day: the run summary and the settings it used
 
 
-@task(cache_policy=NO_CACHE)
+@io_task
 def ingest(ais: list[str], settings: Settings) -> AisTables:
-    return ingest_ais([Path(p) for p in ais], settings.ingest)
+    report = progress.current()
+    return ingest_ais([Path(p) for p in ais], settings.ingest, on_progress=lambda lines: report.update(
+        progress.INGEST, lines, f"Ingest: {lines:,} lines read"))
 
 
-@task(cache_policy=NO_CACHE)
+@io_task
 def load_registry(registry: str | None) -> Registry | None:
     return read_registry_or_none(Path(registry) if registry else None)
 
 
-@task(cache_policy=NO_CACHE)
+@io_task
+def load_model_from(model: str) -> Model:
+    return load_model(Path(model))
+
+
+@io_task
 def store_ingested(tables: AisTables, out: Path, screening_day: date) -> None:
     """Positions, statics and quarantine by their own UTC day; timeless quarantine rows go to
     the screening day."""
@@ -50,15 +64,17 @@ def store_ingested(tables: AisTables, out: Path, screening_day: date) -> None:
     storage.write_by_day(quarantine, out, storage.QUARANTINE, days)
 
 
-@task(cache_policy=NO_CACHE)
+@compute_task
 def screen_window(out: Path, registry: Registry | None, window: Window,
                   settings: Settings, areas: str | None = None) -> Screening:
+    """The window's positions from the store, screened with what the store has learned before
+    it (anchorages), the land mask and the user's areas of interest."""
     positions = storage.read_days(out, storage.POSITIONS, window.days)
     statics = storage.read_days(out, storage.STATICS, window.days)
     earlier = [d for d in storage.available_days(out, storage.ANCHORAGE_EVIDENCE)
                if d < window.first_day]
     history = storage.read_days(out, storage.ANCHORAGE_EVIDENCE, earlier)
-    reference = Reference(land=load_land_mask(settings.cache_dir),
+    reference = Reference(land=load_land_mask(Path(settings.cache_dir)),
                           anchorage_history=history if len(history) else None,
                           areas=tuple(read_areas(Path(areas))) if areas else ())
     return screen(positions.drop(columns=[c.DATE], errors="ignore"),
@@ -66,7 +82,7 @@ def screen_window(out: Path, registry: Registry | None, window: Window,
                   registry, window, settings.detection, reference)
 
 
-@task(cache_policy=NO_CACHE)
+@io_task
 def score_and_store(result: Screening, model: Model, window: Window, out: Path,
                     settings: Settings) -> pd.DataFrame:
     listed = risk_list(result.features, result.vessels, result.events, model, window.as_of,
@@ -75,6 +91,13 @@ def score_and_store(result: Screening, model: Model, window: Window, out: Path,
     storage.write_partition(result.features, out, storage.FEATURES, window.as_of)
     storage.write_partition(result.vessels, out, storage.VESSELS, window.as_of)
     storage.write_partition(listed, out, storage.RISK_LISTS, window.as_of)
+    store_context(result, window, out, settings)
+    return listed
+
+
+def store_context(result: Screening, window: Window, out: Path, settings: Settings) -> None:
+    """What the day taught about places: its anchorage evidence (later runs learn from it), the
+    anchorages known as of the day, and the day's coverage."""
     context = result.context
     evidence = context.evidence
     storage.write_partition(evidence[evidence[c.DATE] == window.as_of], out,
@@ -83,77 +106,169 @@ def score_and_store(result: Screening, model: Model, window: Window, out: Path,
     day_tracks = context.tracks[context.tracks[c.TIMESTAMP].dt.date == window.as_of]
     storage.write_partition(coverage_table(day_tracks, settings.detection.context.coverage), out,
                             storage.COVERAGE, window.as_of)
-    return listed
 
 
-@task(cache_policy=NO_CACHE)
+@io_task
 def publish_report(out: Path, window: Window, model: Model, registry: Registry | None,
-                   settings: Settings) -> str:
-    """The day's HTML report, and its summary and top list as the run's Markdown artifact."""
-    written = write_report(out, window.as_of, window.lookback_days, model.card,
-                           registry.vessels if registry is not None else None, settings.report)
-    create_markdown_artifact(markdown=written.markdown(), key="risk-report",
-                             description=f"Vessel risk list {window.as_of.isoformat()}")
-    return str(written.path)
+                   settings: Settings) -> WrittenReport:
+    """The day's self-contained HTML report (maps for the top of the list)."""
+    return write_report(out, window.as_of, window.lookback_days, model.card,
+                        registry.vessels if registry is not None else None, settings.report)
 
 
-def ingest_params(capture_time: datetime | None, ais_format: str | None) -> IngestParams:
+@io_task
+def record_run(summary: dict[str, Any], settings: Settings, out: Path, day: date) -> None:
+    """The run's summary and every setting it used, kept in the store beside its outputs."""
+    kept = {k: v for k, v in summary.items() if k not in ("risk_list", "report")}  # paths differ
+    #                                                              with --out; the rest must not
+    record = pd.DataFrame({
+        c.SUMMARY_JSON: [json.dumps(kept, sort_keys=True, default=str)],
+        c.SETTINGS_JSON: [json.dumps(settings_record(settings)["values"], sort_keys=True)],
+    })
+    storage.write_partition(record, out, RUNS, day)
+
+
+def run_settings(config: str | None, lookback_days: int | None = None,
+                 capture_time: datetime | None = None, ais_format: str | None = None) -> Settings:
+    """The config file's settings, with the options given on the command line on top."""
     stamp = None
     if capture_time is not None:
         aware = capture_time if capture_time.tzinfo else capture_time.replace(tzinfo=UTC)
         stamp = aware.timestamp()
-    return IngestParams(framing=FramingParams(capture_time_s=stamp), format=ais_format)
+    return load_settings(config, {"lookback_days": lookback_days, "ingest.format": ais_format,
+                                  "ingest.framing.capture_time_s": stamp})
 
 
-def last_day(tables: AisTables) -> date:
-    """The last UTC day with any position: the default screening day."""
+def scheduled_start() -> datetime:
+    """The current flow run's scheduled start time (now, for a run nobody scheduled)."""
+    from prefect.runtime import flow_run
+
+    start = flow_run.scheduled_start_time
+    return start if start.tzinfo else start.replace(tzinfo=UTC)
+
+
+def choose_day(day: date | None, scheduled_day_tz: str | None, tables: AisTables,
+               settings: Settings) -> tuple[date, str]:
+    """The day to screen, and how it was chosen."""
+    if day is not None:
+        return day, "the day asked for"
+    if scheduled_day_tz is not None:
+        start = scheduled_start()
+        return day_that_ended(start, scheduled_day_tz), (
+            f"the day that ended before the scheduled start {start.isoformat()} "
+            f"({scheduled_day_tz})")
+    return default_day(tables.positions[c.TIMESTAMP], settings.screening_day), "from the data"
+
+
+def stored_positions(out: Path, day: date) -> int:
+    if day not in storage.available_days(out, storage.POSITIONS):
+        return 0
+    try:
+        return len(storage.read_partition(out, storage.POSITIONS, day))
+    except StorageError:
+        return 0
+
+
+def require_data(tables: AisTables, out: Path, day: date, how: str) -> None:
+    """Fail before anything is written when ``day`` has no position in the input or the store."""
     stamps = tables.positions[c.TIMESTAMP].dropna()
-    if stamps.empty:
-        raise InputError("no AIS position with a receive time in the input: give --date")
-    return stamps.max().date()
+    if (stamps.dt.date == day).any() or stored_positions(out, day):
+        return
+    span = (f"the input's positions run from {stamps.min().date()} to {stamps.max().date()}"
+            if len(stamps) else "the input has no position with a receive time (lines that "
+            "carry none need --capture-time)")
+    raise InputError(f"no AIS positions for {day.isoformat()} ({how}) in the input or under "
+                     f"{out}: {span}; nothing was written. A scheduled run with no data for its "
+                     "day means the feed has stalled or is late.")
 
 
-@flow(name="daily-screening", log_prints=False)
+def ingest_counts(tables: AisTables) -> dict[str, Any]:
+    """What ingest did, without the tables: small enough to send to every task."""
+    return {"ingest": tables.summary.as_dict(), "positions": int(len(tables.positions)),
+            "statics": int(len(tables.statics)), "quarantined": int(len(tables.quarantine))}
+
+
+def run_summary(day: date, counts: dict[str, Any], result: Screening, listed: pd.DataFrame,
+                model: Model, settings: Settings, out: Path, config: str | None,
+                how: str) -> dict[str, Any]:
+    """What the run did, JSON-ready: printed by the CLI, stored, shown as an artifact.
+    ``counts`` comes from :func:`ingest_counts`."""
+    bands = listed[c.RISK_BAND].value_counts()
+    return {
+        "date": day.isoformat(),
+        "day_chosen": how,
+        "vessels": int(len(listed)),
+        "bands": {b: int(bands.get(b, 0)) for b in ("high", "medium", "low")},
+        "events": {k: int(v) for k, v in result.events[c.EVENT_TYPE].value_counts().sort_index().items()},
+        **counts,
+        "model_version": model.card.version,
+        "model_notice": model.card.notice,
+        "warnings": list(result.warnings),
+        "config": config,
+        "settings_changed": settings_record(settings)["changed"],
+        "risk_list": str(storage.partition_dir(out, storage.RISK_LISTS, day)),
+    }
+
+
+@flow(name="daily-screening", log_prints=False, persist_result=True, result_serializer="json")
 def daily_screening(
     ais: list[str],
     registry: str | None,
     out: str,
     model: str,
     day: date | None = None,
-    lookback_days: int = DEFAULT_LOOKBACK_DAYS,
+    lookback_days: int | None = None,
     capture_time: datetime | None = None,
     ais_format: str | None = None,
+    config: str | None = None,
+    scheduled_day_tz: str | None = None,
     areas: str | None = None,
 ) -> dict[str, Any]:
     """Screen one day. Returns the run summary (counts, where the risk list was written).
 
-    ``capture_time`` stamps AIS lines that carry no receive time of their own; ``ais_format``
-    forces one input format instead of telling it from each file's header; ``areas`` is a GeoJSON
-    file of named areas of interest whose entries become ``area_visit`` events.
+    ``day`` is the screening day. Without it, a run with ``scheduled_day_tz`` (an IANA time zone;
+    deployments set it) screens the day that ended before its scheduled start in that zone, and
+    any other run the latest day holding a real share of the input's positions. A day with no
+    positions fails the run before anything is written.
+    ``config`` is a TOML file of settings; ``lookback_days``, ``capture_time`` (stamps AIS lines
+    that carry no receive time) and ``ais_format`` (forces one input format) override it.
+    ``areas`` is a GeoJSON file of named areas of interest; entries become ``area_visit`` events.
     """
-    settings = Settings(lookback_days=lookback_days,
-                        ingest=ingest_params(capture_time, ais_format))
+    log = get_run_logger()
+    report = progress.current()
+    settings = run_settings(config, lookback_days, capture_time, ais_format)
     out_dir = Path(out)
-    loaded_model = load_model(Path(model))
+    loaded_model = load_model_from(model)
     reg = load_registry(registry)
+    report.start(progress.INGEST, "Ingest: reading AIS")
     tables = ingest(ais, settings)
-    screening_day = day or last_day(tables)
+    ingested = tables.summary
+    report.finish(progress.INGEST, f"Ingest: {ingested.lines_read:,} lines read, "
+                  f"{len(tables.positions):,} positions, {len(tables.quarantine):,} quarantined")
+    log.info("ingest: %s files, %s lines read, %s positions, %s static reports, quarantined %s",
+             ingested.files, ingested.lines_read, len(tables.positions), len(tables.statics),
+             dict(sorted(ingested.quarantined.items())) or 0)
+    screening_day, how = choose_day(day, scheduled_day_tz, tables, settings)
+    require_data(tables, out_dir, screening_day, how)
     window = Window(screening_day, settings.lookback_days)
     store_ingested(tables, out_dir, screening_day)
+    report.start(progress.SCREENING, f"Screening {screening_day.isoformat()}")
     result = screen_window(out_dir, reg, window, settings, areas)
+    events = result.events[c.EVENT_TYPE].value_counts().sort_index().to_dict()
+    report.finish(progress.SCREENING, f"Screening {screening_day.isoformat()}: "
+                  f"{len(result.features):,} vessels, {len(result.events):,} events")
+    log.info("screening %s (%s): %s vessels, events %s", screening_day, how,
+             len(result.features), events or 0)
+    report.start(progress.SCORING, "Scoring")
     listed: pd.DataFrame = score_and_store(result, loaded_model, window, out_dir, settings)
-    report = publish_report(out_dir, window, loaded_model, reg, settings)
-    return {
-        "date": screening_day.isoformat(),
-        "vessels": int(len(listed)),
-        "events": {k: int(v) for k, v in result.events[c.EVENT_TYPE].value_counts().sort_index().items()},
-        "ingest": tables.summary.as_dict(),
-        "positions": int(len(tables.positions)),
-        "statics": int(len(tables.statics)),
-        "quarantined": int(len(tables.quarantine)),
-        "model_version": loaded_model.card.version,
-        "model_notice": loaded_model.card.notice,
-        "warnings": list(result.warnings),
-        "risk_list": str(storage.partition_dir(out_dir, storage.RISK_LISTS, screening_day)),
-        "report": report,
-    }
+    summary = run_summary(screening_day, ingest_counts(tables), result, listed, loaded_model,
+                          settings, out_dir, config, how)
+    bands = ", ".join(f"{k} {v}" for k, v in summary["bands"].items())
+    report.finish(progress.SCORING, f"Scoring: {len(listed):,} vessels ({bands})")
+    log.info("scoring: model %s, bands %s; risk list %s", summary["model_version"],
+             summary["bands"], summary["risk_list"])
+    written = publish_report(out_dir, window, loaded_model, reg, settings)
+    summary["report"] = str(written.path)
+    record_run(summary, settings, out_dir, screening_day)
+    artifacts.publish(summary, listed, written.markdown())
+    return summary

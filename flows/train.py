@@ -1,56 +1,87 @@
-"""The training flow: ingest the labelled period, build the training table, train, save."""
+"""The training flow: ingest the labelled period, build the training table, train, save.
 
-from __future__ import annotations
+With ``per_date_tasks`` the training table is built one outcome date per submitted task (so a
+Dask task runner builds the dates in parallel) and the parts are joined in date order: the same
+rows as one call over every date.
+"""
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
+import pandas as pd
+from prefect import flow, get_run_logger
 
 from features.build import Reference
 from features.land import load_land_mask
-from ingest.ais import AisTables, ingest_ais
+from flows.daily import ingest, load_registry, run_settings
+from flows.engine import one_at_a_time
+from flows.retry import compute_task, io_task
 from ingest.outcomes import read_outcomes
-from ingest.registry import read_registry_or_none
+from ingest.registry import Registry
 from models.card import ModelCard, save_model
 from models.dataset import TrainingTable, training_table
 from models.train import train_model
-from vessel_risk.settings import DEFAULT_LOOKBACK_DAYS, Settings
+from vessel_risk import columns as c
+from vessel_risk.settings import Settings, settings_record
 
 
-@task(cache_policy=NO_CACHE)
-def ingest(ais: list[str], settings: Settings) -> AisTables:
-    return ingest_ais([Path(p) for p in ais], settings.ingest)
+@io_task
+def load_outcomes(outcomes: str) -> pd.DataFrame:
+    return read_outcomes(Path(outcomes))
 
 
-@task(cache_policy=NO_CACHE)
-def build_table(tables: AisTables, registry: str | None, outcomes: str,
-                settings: Settings) -> TrainingTable:
-    return training_table(
-        tables.positions, tables.statics, read_registry_or_none(Path(registry) if registry else None),
-        read_outcomes(Path(outcomes)), settings.lookback_days, settings.detection,
-        Reference(land=load_land_mask(settings.cache_dir)),
-    )
+@compute_task
+def build_table(positions: pd.DataFrame, statics: pd.DataFrame, registry: Registry | None,
+                outcomes: pd.DataFrame, settings: Settings) -> TrainingTable:
+    return training_table(positions, statics, registry, outcomes, settings.lookback_days,
+                          settings.detection, Reference(land=load_land_mask(Path(settings.cache_dir))))
 
 
-@flow(name="train-model")
+def join_tables(parts: list[TrainingTable]) -> TrainingTable:
+    """Per-date tables, given in date order, as one."""
+    rows = [p.rows for p in parts if len(p.rows.columns)]
+    return TrainingTable(pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(),
+                         sum(p.outcomes_without_ais for p in parts))
+
+
+@flow(name="train-model", persist_result=True, result_serializer="json",
+      task_runner=one_at_a_time())
 def train(
     ais: list[str],
     registry: str | None,
     outcomes: str,
     model_out: str,
-    lookback_days: int = DEFAULT_LOOKBACK_DAYS,
+    lookback_days: int | None = None,
     seed: int | None = None,
     notes: list[str] | None = None,
+    config: str | None = None,
+    per_date_tasks: bool = False,
     demonstration: bool = False,
 ) -> dict[str, Any]:
-    settings = Settings(lookback_days=lookback_days)
-    table = build_table(ingest(ais, settings), registry, outcomes, settings)
-    params = settings.training if seed is None else type(settings.training)(seed=seed)
+    log = get_run_logger()
+    settings = run_settings(config, lookback_days)
+    reg = load_registry(registry)
+    labelled: pd.DataFrame = load_outcomes(outcomes)
+    tables = ingest(ais, settings)
+    log.info("ingest: %s lines read, %s positions; %s outcomes on %s dates",
+             tables.summary.lines_read, len(tables.positions), len(labelled),
+             labelled[c.DATE].nunique())
+    if per_date_tasks:
+        dates = sorted(labelled[c.DATE].unique())
+        futures = [build_table.submit(tables.positions, tables.statics, reg,
+                                      labelled[labelled[c.DATE] == d], settings) for d in dates]
+        table = join_tables([f.result() for f in futures])
+    else:
+        table = build_table(tables.positions, tables.statics, reg, labelled, settings)
+    log.info("training table: %s rows; %s outcomes without AIS", len(table.rows),
+             table.outcomes_without_ais)
+    params = settings.training if seed is None else replace(settings.training, seed=seed)
     model = train_model(table.rows, params, table.outcomes_without_ais, tuple(notes or ()),
                         demonstration)
     card: ModelCard = model.card
     save_model(model, Path(model_out))
+    log.info("model %s saved to %s; metrics %s", card.version, model_out, card.metrics)
     return {"model_out": model_out, "version": card.version, "metrics": card.metrics,
-            "baseline": card.baseline, "data_sizes": card.data_sizes}
+            "baseline": card.baseline, "data_sizes": card.data_sizes,
+            "settings_changed": settings_record(settings)["changed"]}

@@ -9,7 +9,7 @@ Every line read ends in exactly one place, and :class:`IngestSummary` counts the
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from itertools import chain
@@ -110,14 +110,17 @@ class AisTables:
     summary: IngestSummary
 
 
-def ingest_ais(paths: Iterable[Path], params: IngestParams = IngestParams()) -> AisTables:
+def ingest_ais(paths: Iterable[Path], params: IngestParams = IngestParams(),
+               on_progress: Callable[[int], None] | None = None) -> AisTables:
     """Ingest every AIS file found under ``paths`` (files or folders, plain or gzip).
 
     NMEA files are read in chunks of whole messages (bounded memory) and the chunks are framed
     and decoded on ``params.workers`` processes. Duplicates are removed across all chunks and
     files, so a message heard by receivers whose feeds were saved to different files is kept once.
+    ``on_progress`` is given the number of lines read so far after each file or chunk.
     """
     summary = IngestSummary()
+    lines_done = 0
     csv_parts: list[AisTables] = []
     nmea_files: list[Path] = []
     for path in files.discover(paths):
@@ -129,6 +132,9 @@ def ingest_ais(paths: Iterable[Path], params: IngestParams = IngestParams()) -> 
         from ingest import csv_exports  # imported lazily: most runs are NMEA only
 
         csv_parts.append(csv_exports.ingest_csv(path, *chunks.read_whole(path), fmt=fmt))
+        lines_done += csv_parts[-1].summary.lines_read
+        if on_progress:
+            on_progress(lines_done)
     _start_workers_early(nmea_files, params)
     workers.keep_freed_memory()
     jobs = (chunk for path in nmea_files
@@ -137,6 +143,9 @@ def ingest_ais(paths: Iterable[Path], params: IngestParams = IngestParams()) -> 
                                             "quarantine": []}
     for result in _run_chunks(jobs, params):
         summary.add(result.summary)
+        lines_done += result.summary.lines_read
+        if on_progress:
+            on_progress(lines_done)
         for name, frames in parts.items():
             frames.append(getattr(result, name))
     for part in csv_parts:

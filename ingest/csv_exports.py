@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from ingest.ais import AisTables
 
 BAD_ROW = "bad_csv_row"
+# The file's header lacks columns its (forced) format needs: every line is quarantined.
+FORMAT_MISMATCH = "format_mismatch"
 _LINE = "__line_no__"  # column added while parsing: each record's line number in the file
 
 # ITU-R M.1371 navigational status names, as the DMA writes them.
@@ -86,6 +88,9 @@ def ingest_csv(path: Path, content: bytes, cut_off: str | None = None, *, fmt: s
     text = content.decode("utf-8-sig", errors="replace")
     raw_lines = text.splitlines()
     data_lines, frame = _read_numbered(raw_lines)
+    needed = [v for k, v in vars(spec).items() if k != "time_format" and v is not None]
+    if any(col not in frame.columns for col in needed):
+        return _not_this_format(path, raw_lines, cut_off)
     stamp = pd.to_datetime(frame[spec.time], format=spec.time_format, utc=True, errors="coerce")
     mmsi = pd.to_numeric(frame[spec.mmsi], errors="coerce")
     good = stamp.notna() & mmsi.notna()
@@ -121,6 +126,26 @@ def ingest_csv(path: Path, content: bytes, cut_off: str | None = None, *, fmt: s
                             decoded_sentences=len(frame),
                             messages_by_type=Counter(positions[c.MSG_TYPE].tolist()))
     return AisTables(positions, statics, quarantine, summary)
+
+
+def _not_this_format(path: Path, raw_lines: list[str], cut_off: str | None) -> AisTables:
+    """Every non-blank line quarantined: the file is not in the format it was read as."""
+    from ingest.ais import AisTables, IngestSummary
+
+    rows = [i for i, line in enumerate(raw_lines, start=1) if line.strip()]
+    blank = len(raw_lines) - len(rows)
+    reasons, raws = [FORMAT_MISMATCH] * len(rows), [raw_lines[i - 1] for i in rows]
+    if cut_off:
+        rows.append(len(raw_lines) + 1)
+        reasons.append(FILE_CUT_OFF)
+        raws.append(f"file unreadable after line {len(raw_lines)}: {cut_off}")
+    quarantine = tables.typed(pd.DataFrame({
+        c.SOURCE_FILE: str(path), c.LINE_NO: rows, c.TIMESTAMP: pd.NaT, c.REASON: reasons,
+        c.RAW: raws,
+    }), tables.QUARANTINE_DTYPES)
+    summary = IngestSummary(files=1, lines_read=len(raw_lines) + bool(cut_off),
+                            blank_or_comment=blank, quarantined=Counter(reasons))
+    return AisTables(tables.empty_positions(), tables.empty_statics(), quarantine, summary)
 
 
 def _read_numbered(raw_lines: list[str]) -> tuple[set[int], pd.DataFrame]:

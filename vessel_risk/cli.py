@@ -1,41 +1,163 @@
-"""The ``vessel-risk`` command line: run, train, score, show, report, serve.
+"""The ``vessel-risk`` command line: run, backfill, train, score, show, report, serve.
 
-The CLI reads options, prepares an offline Prefect workspace, and calls the flows; no computation
-lives here.
+The CLI reads options, checks paths and values before Prefect starts (a mistake is one line and
+exit code 2; ``--verbose`` adds the traceback), prepares an offline Prefect workspace, and calls
+the flows; no computation lives here.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.text import Text
 
-from vessel_risk import settings as s
-from vessel_risk.errors import VesselRiskError
+from vessel_risk import preflight
+from vessel_risk import workspace as w
+from vessel_risk.errors import ConfigError, VesselRiskError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Daily AIS + registry screening: a ranked, explained vessel risk list.")
 console = Console()
+_state = {"verbose": False}
+
+EXIT_USER_ERROR = 2
+EXIT_FAILED = 1
 
 AisOpt = Annotated[list[Path] | None, typer.Option("--ais", help="AIS files or folders (NMEA or CSV, plain or gzip). Repeatable.")]
 RegistryOpt = Annotated[Path | None, typer.Option("--registry", help="Registry folder (vessels.csv required).")]
 DateOpt = Annotated[datetime | None, typer.Option("--date", formats=["%Y-%m-%d"], help="Screening day (UTC).")]
 OutOpt = Annotated[Path, typer.Option("--out", help="Output folder.")]
 ModelOpt = Annotated[Path, typer.Option("--model", help="Model folder (LightGBM text + model card).")]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML file of settings (thresholds of ingest, detectors, scoring, training); see the README.")]
+LookbackOpt = Annotated[int | None, typer.Option("--lookback-days", help=f"Days of AIS the features look at (default {w.DEFAULT_LOOKBACK_DAYS}, or the config's).")]
+FormatOpt = Annotated[str | None, typer.Option("--format", help="Force the AIS format: nmea, dma_csv or marinecadastre_csv.")]
+CaptureOpt = Annotated[datetime | None, typer.Option(
+    "--capture-time", formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ"],
+    help="Receive time (UTC) for AIS lines that carry none, e.g. a capture without tag blocks.")]
+DaskOpt = Annotated[bool, typer.Option("--dask", help="Run the days (or training dates) in parallel on Dask: a LocalCluster unless --dask-address is given.")]
+DaskAddressOpt = Annotated[str | None, typer.Option("--dask-address", help="Address of a running Dask scheduler (implies --dask).")]
+DaskWorkersOpt = Annotated[int, typer.Option("--dask-workers", help="Worker processes of the LocalCluster.")]
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's log and the traceback of an error.")] = False) -> None:
+    _state["verbose"] = verbose
 
 
 def _day(value: datetime | None) -> date | None:
     return value.date() if value else None
 
 
-def _fail(exc: VesselRiskError) -> None:
-    console.print(f"[bold red]error:[/] {exc}")
-    raise typer.Exit(code=2)
+def _fail(exc: BaseException, code: int = EXIT_USER_ERROR) -> NoReturn:
+    if _state["verbose"]:
+        console.print_exception()
+    hint = "" if _state["verbose"] else " [dim](--verbose for the traceback)[/]"
+    if isinstance(exc, VesselRiskError):
+        console.print(f"[bold red]error:[/] {escape(str(exc))}")
+    else:
+        console.print(f"[bold red]error:[/] {escape(type(exc).__name__)}: {escape(str(exc))}{hint}")
+    raise typer.Exit(code=code)
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """A product error is the user's: one line, exit 2. Anything else: one line, exit 1."""
+    try:
+        yield
+    except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        raise
+    except VesselRiskError as exc:
+        _fail(exc, EXIT_USER_ERROR)
+    except Exception as exc:
+        _fail(exc, EXIT_FAILED)
+
+
+class _HideRunFailures(logging.Filter):
+    """Prefect logs a failed flow or task run with its traceback; the CLI prints the error once
+    itself, so those records stay off the console (they still reach the Prefect API)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno >= logging.ERROR
+                    and record.name.startswith(("prefect.flow_runs", "prefect.task_runs")))
+
+
+def _start_prefect(console_level: str = "WARNING", warm_server: bool = True) -> Callable[[], None]:
+    """Offline Prefect in the project's workspace; INFO logs go to the API (and the UI), the
+    console shows ``console_level`` and up (INFO under ``--verbose``).
+
+    With no Prefect server configured, the temporary server Prefect would start at the first
+    flow call (8-13 s) is started now in the background, so that it starts while the flow's
+    modules are imported. Returns the function to call before the first flow: it waits for it.
+    """
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL",
+                          "INFO" if _state["verbose"] else console_level)
+    w.prefect_environment()
+    import prefect.main  # noqa: F401  (sets up Prefect's logging handlers)
+    from prefect.settings import PREFECT_API_URL
+
+    if not _state["verbose"]:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_HideRunFailures())
+    if not warm_server or PREFECT_API_URL.value():
+        return lambda: None
+    from prefect.server.api.server import SubprocessASGIServer
+
+    def start() -> None:
+        # the same (per-process) instance the first flow call would start; if it fails here,
+        # that call tries again and raises Prefect's own message
+        try:
+            SubprocessASGIServer().start()
+        except Exception:
+            pass
+
+    starting = threading.Thread(target=start, daemon=True, name="prefect-temporary-server")
+    starting.start()
+    return starting.join
+
+
+def _reporting() -> Any:
+    from vessel_risk import progress
+    from vessel_risk.console_progress import RichReporter
+
+    @contextmanager
+    def both() -> Iterator[None]:
+        with RichReporter(console) as reporter, progress.reporting(reporter):
+            yield
+
+    return both()
+
+
+def _settings_checked(config: Path | None, lookback_days: int | None = None,
+                      ais_format: str | None = None) -> None:
+    from vessel_risk.settings import load_settings
+
+    preflight.existing_file(config, "--config")
+    load_settings(config, {"lookback_days": lookback_days, "ingest.format": ais_format})
+
+
+def _print_run_extras(summary: dict[str, Any]) -> None:
+    quarantined = summary["ingest"]["quarantined"]
+    if quarantined:
+        console.print("Quarantined by reason: " + ", ".join(
+            f"{escape(str(k))} {v:,}" for k, v in quarantined.items()))
+    if summary.get("settings_changed"):
+        console.print("Settings changed from the defaults: " + ", ".join(
+            f"{escape(k)}={escape(str(v))}" for k, v in summary["settings_changed"].items()))
+    for line in [summary.get("model_notice"), *summary.get("warnings", [])]:
+        if line:  # registry text is data, never markup
+            console.print(Text(line, style="yellow"))
 
 
 @app.command()
@@ -43,47 +165,118 @@ def run(
     ais: AisOpt = None,
     registry: RegistryOpt = None,
     day: DateOpt = None,
-    lookback_days: Annotated[int, typer.Option("--lookback-days")] = s.DEFAULT_LOOKBACK_DAYS,
-    model: ModelOpt = s.DEFAULT_MODEL,
-    out: OutOpt = s.DEFAULT_OUT,
-    top: Annotated[int, typer.Option("--top", help="Rows to print.")] = 10,
-    capture_time: Annotated[datetime | None, typer.Option(
-        "--capture-time", formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ"],
-        help="Receive time (UTC) for AIS lines that carry none, e.g. a capture without tag blocks.",
-    )] = None,
-    ais_format: Annotated[str | None, typer.Option(
-        "--format", help="Force the AIS format: nmea, dma_csv or marinecadastre_csv.")] = None,
+    lookback_days: LookbackOpt = None,
+    model: ModelOpt = w.DEFAULT_MODEL,
+    out: OutOpt = w.DEFAULT_OUT,
+    top: Annotated[int, typer.Option("--top", min=0, help="Rows to print.")] = 10,
+    capture_time: CaptureOpt = None,
+    ais_format: FormatOpt = None,
+    config: ConfigOpt = None,
     areas: Annotated[Path | None, typer.Option(
         "--areas", help="GeoJSON file of named areas of interest: entries become events.")] = None,
 ) -> None:
     """Screen a day: ingest, detect, feature, score, write. No options: the bundled sample."""
-    if not ais:
-        ais = [s.SAMPLE_AIS]
-        registry = registry or s.SAMPLE_REGISTRY
-        console.print(f"[dim]No --ais given: screening the bundled synthetic sample ({s.SAMPLE_DIR}).[/]")
-    s.prefect_environment()
-    from ingest import workers
+    with _user_errors():
+        if not ais:
+            ais = [w.SAMPLE_AIS]
+            registry = registry or w.SAMPLE_REGISTRY
+            console.print(f"[dim]No --ais given: screening the bundled synthetic sample ({escape(str(w.SAMPLE_DIR))}).[/]")
+        preflight.ais_paths(ais)
+        preflight.registry_dir(registry)
+        preflight.model_dir(model)
+        preflight.out_dir(out)
+        if areas is not None:
+            preflight.existing_file(areas, "--areas")
+        _settings_checked(config, lookback_days, ais_format)
+        server_ready = _start_prefect()
+        from ingest import workers
 
-    # The flow runs ingest in a Prefect thread, so its workers come from a fork server: start it
-    # now, and it is warm by the time Prefect has started.
-    workers.start_fork_server()
-    from flows.daily import daily_screening
-    from vessel_risk import views
+        # The flow runs ingest in a Prefect thread, so its workers come from a fork server: start
+        # it now, and it is warm by the time Prefect has started.
+        workers.start_fork_server()
+        from flows.daily import daily_screening
+        from vessel_risk import views
 
-    try:
-        summary = daily_screening(
-            ais=[str(p) for p in ais], registry=str(registry) if registry else None,
-            out=str(out), model=str(model), day=_day(day), lookback_days=lookback_days,
-            capture_time=capture_time, ais_format=ais_format,
-            areas=str(areas) if areas else None,
-        )
+        server_ready()
+        with _reporting():
+            summary = daily_screening(
+                ais=[str(p) for p in ais], registry=str(registry) if registry else None,
+                out=str(out), model=str(model), day=_day(day), lookback_days=lookback_days,
+                capture_time=capture_time, ais_format=ais_format,
+                config=str(config) if config else None,
+                areas=str(areas) if areas else None,
+            )
         views.print_summary(console, summary)
-        for line in [summary.get("model_notice"), *summary.get("warnings", [])]:
-            if line:  # registry text is data, never markup
-                console.print(Text(line, style="yellow"))
+        _print_run_extras(summary)
         views.print_risk_list(console, out, date.fromisoformat(summary["date"]), top)
-    except VesselRiskError as exc:
-        _fail(exc)
+
+
+@app.command()
+def backfill(
+    first: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="First day to screen (UTC).")],
+    last: Annotated[datetime, typer.Option("--to", formats=["%Y-%m-%d"], help="Last day to screen (UTC), inclusive.")],
+    ais: AisOpt = None,
+    registry: RegistryOpt = None,
+    lookback_days: LookbackOpt = None,
+    model: ModelOpt = w.DEFAULT_MODEL,
+    out: OutOpt = w.DEFAULT_OUT,
+    capture_time: CaptureOpt = None,
+    ais_format: FormatOpt = None,
+    config: ConfigOpt = None,
+    dask: DaskOpt = False,
+    dask_address: DaskAddressOpt = None,
+    dask_workers: DaskWorkersOpt = 2,
+) -> None:
+    """Screen every day of a range: ingest once, then each day (in parallel with --dask)."""
+    with _user_errors():
+        if not ais:
+            ais = [w.SAMPLE_AIS]
+            registry = registry or w.SAMPLE_REGISTRY
+        days = preflight.day_range(first.date(), last.date())
+        preflight.ais_paths(ais)
+        preflight.registry_dir(registry)
+        preflight.model_dir(model)
+        preflight.out_dir(out)
+        if dask_workers < 1:
+            raise ConfigError(f"--dask-workers must be at least 1, got {dask_workers}")
+        _settings_checked(config, lookback_days, ais_format)
+        server_ready = _start_prefect()
+        from ingest import workers
+
+        workers.start_fork_server()
+        from flows import engine
+        from flows.backfill import backfill as backfill_flow
+
+        server_ready()
+        flow_ = backfill_flow
+        parallel = dask or dask_address is not None
+        with _reporting(), _maybe(parallel, engine.api_for_workers):
+            if parallel:
+                flow_ = backfill_flow.with_options(
+                    task_runner=engine.dask_runner(dask_address, dask_workers))
+            result = flow_(
+                ais=[str(p) for p in ais], registry=str(registry) if registry else None,
+                out=str(out), model=str(model), first_day=days[0], last_day=days[-1],
+                lookback_days=lookback_days, capture_time=capture_time, ais_format=ais_format,
+                config=str(config) if config else None,
+            )
+        for summary in result["days"]:
+            console.print(f"{summary['date']}: {summary['vessels']} vessels, bands "
+                          + ", ".join(f"{k} {v}" for k, v in summary["bands"].items())
+                          + f" [dim]{escape(summary['risk_list'])}[/]")
+        quarantined = result["ingest"]["quarantined"]
+        if quarantined:
+            console.print("Quarantined by reason: " + ", ".join(
+                f"{escape(str(k))} {v:,}" for k, v in quarantined.items()))
+
+
+@contextmanager
+def _maybe(condition: bool, factory: Callable[[], Any]) -> Iterator[None]:
+    if condition:
+        with factory():
+            yield
+    else:
+        yield
 
 
 @app.command()
@@ -92,62 +285,81 @@ def train(
     registry: RegistryOpt = None,
     outcomes: Annotated[Path | None, typer.Option("--outcomes", help="outcomes.csv (mmsi, imo, date, label).")] = None,
     model_out: Annotated[Path, typer.Option("--model-out")] = Path("data/out/model"),
-    lookback_days: Annotated[int, typer.Option("--lookback-days")] = s.DEFAULT_LOOKBACK_DAYS,
+    lookback_days: LookbackOpt = None,
     seed: Annotated[int | None, typer.Option("--seed")] = None,
+    config: ConfigOpt = None,
+    dask: DaskOpt = False,
+    dask_address: DaskAddressOpt = None,
+    dask_workers: DaskWorkersOpt = 2,
 ) -> None:
     """Train a model from AIS + registry + labelled outcomes. No options: the bundled sample."""
-    notes: list[str] = []
-    if not ais:
-        ais, registry = [s.SAMPLE_AIS], registry or s.SAMPLE_REGISTRY
-        outcomes = outcomes or s.SAMPLE_OUTCOMES
-        notes.append(s.SAMPLE_MODEL_NOTE)
-    if outcomes is None:
-        _fail(VesselRiskError("--outcomes is required with --ais"))
-    s.prefect_environment()
-    from flows.train import train as train_flow
+    with _user_errors():
+        notes: list[str] = []
+        if not ais:
+            ais, registry = [w.SAMPLE_AIS], registry or w.SAMPLE_REGISTRY
+            outcomes = outcomes or w.SAMPLE_OUTCOMES
+            notes.append(w.SAMPLE_MODEL_NOTE)
+        if outcomes is None:
+            raise ConfigError("--outcomes is required with --ais")
+        preflight.ais_paths(ais)
+        preflight.registry_dir(registry)
+        preflight.existing_file(outcomes, "--outcomes")
+        preflight.out_dir(model_out)
+        _settings_checked(config, lookback_days)
+        server_ready = _start_prefect()
+        from ingest import workers
 
-    try:
-        result = train_flow(ais=[str(p) for p in ais], registry=str(registry) if registry else None,
-                            outcomes=str(outcomes), model_out=str(model_out),
-                            lookback_days=lookback_days, seed=seed, notes=notes,
-                            demonstration=bool(notes))
-    except VesselRiskError as exc:
-        _fail(exc)
-    console.print_json(json.dumps(result, default=str))
+        workers.start_fork_server()
+        from flows import engine
+        from flows.train import train as train_flow
+
+        server_ready()
+        flow_ = train_flow
+        parallel = dask or dask_address is not None
+        with _maybe(parallel, engine.api_for_workers):
+            if parallel:
+                flow_ = train_flow.with_options(
+                    task_runner=engine.dask_runner(dask_address, dask_workers))
+            result = flow_(ais=[str(p) for p in ais],
+                           registry=str(registry) if registry else None,
+                           outcomes=str(outcomes), model_out=str(model_out),
+                           lookback_days=lookback_days, seed=seed, notes=notes,
+                           config=str(config) if config else None, per_date_tasks=parallel,
+                           demonstration=bool(notes))
+        console.print_json(json.dumps(result, default=str))
 
 
 @app.command()
 def score(
     day: DateOpt = None,
-    model: ModelOpt = s.DEFAULT_MODEL,
+    model: ModelOpt = w.DEFAULT_MODEL,
     mmsi: Annotated[list[int] | None, typer.Option("--mmsi", help="Only these vessels. Repeatable.")] = None,
-    out: OutOpt = s.DEFAULT_OUT,
+    out: OutOpt = w.DEFAULT_OUT,
 ) -> None:
     """Rescore a stored day's features with a model, without re-ingesting."""
-    from vessel_risk import rescore, views
+    with _user_errors():
+        preflight.model_dir(model)
+        from vessel_risk import rescore, views
 
-    try:
         listed, path = rescore.rescore(out, _day(day), model, mmsi or [])
-    except VesselRiskError as exc:
-        _fail(exc)
-    console.print(f"[dim]written to {path}[/]")
-    views.print_table(console, listed, len(listed))
+        console.print(f"[dim]written to {escape(str(path))}[/]")
+        views.print_table(console, listed, len(listed))
 
 
 @app.command()
 def show(
     day: DateOpt = None,
-    top: Annotated[int, typer.Option("--top")] = 20,
-    out: OutOpt = s.DEFAULT_OUT,
+    top: Annotated[int, typer.Option("--top", min=0)] = 20,
+    out: OutOpt = w.DEFAULT_OUT,
     mmsi: Annotated[int | None, typer.Option(
         "--mmsi", help="Print this vessel's dossier instead of the list.")] = None,
-    lookback_days: Annotated[int, typer.Option("--lookback-days")] = s.DEFAULT_LOOKBACK_DAYS,
+    lookback_days: Annotated[int, typer.Option("--lookback-days", min=1)] = w.DEFAULT_LOOKBACK_DAYS,
     registry: RegistryOpt = None,
 ) -> None:
     """Print a day's risk list (default: the latest), or one vessel's dossier."""
-    from vessel_risk import storage, views
+    with _user_errors():
+        from vessel_risk import storage, views
 
-    try:
         chosen = _day(day) or views.latest_day(out, storage.RISK_LISTS)
         if mmsi is None:
             views.print_risk_list(console, out, chosen, top)
@@ -156,33 +368,29 @@ def show(
 
         views.print_dossier(console, dossier_for(out, chosen, mmsi, lookback_days,
                                                  _registry_vessels(registry)))
-    except VesselRiskError as exc:
-        _fail(exc)
 
 
 @app.command()
 def report(
     day: DateOpt = None,
-    out: OutOpt = s.DEFAULT_OUT,
-    top: Annotated[int, typer.Option("--top", help="Vessels with a section and a map.")] = 50,
-    lookback_days: Annotated[int, typer.Option("--lookback-days")] = s.DEFAULT_LOOKBACK_DAYS,
+    out: OutOpt = w.DEFAULT_OUT,
+    top: Annotated[int, typer.Option("--top", min=0, help="Vessels with a section and a map.")] = 50,
+    lookback_days: Annotated[int, typer.Option("--lookback-days", min=1)] = w.DEFAULT_LOOKBACK_DAYS,
     model: Annotated[Path, typer.Option(
         "--model", help="Model folder whose card describes the model (if it scored the day).")
-    ] = s.DEFAULT_MODEL,
+    ] = w.DEFAULT_MODEL,
     registry: RegistryOpt = None,
 ) -> None:
     """Write the day's self-contained HTML report for officers."""
-    from vessel_risk import report as report_mod
-    from vessel_risk import storage, views
+    with _user_errors():
+        from vessel_risk import report as report_mod
+        from vessel_risk import storage, views
 
-    try:
         chosen = _day(day) or views.latest_day(out, storage.RISK_LISTS)
         written = report_mod.write_report(
             out, chosen, lookback_days, report_mod.card_of_folder(model),
             _registry_vessels(registry), report_mod.ReportParams(map_top=top))
-    except VesselRiskError as exc:
-        _fail(exc)
-    console.print(Text(f"report written to {written.path}"))
+        console.print(Text(f"report written to {written.path}"))
 
 
 def _registry_vessels(registry: Path | None):  # type: ignore[no-untyped-def]
@@ -198,19 +406,41 @@ def _registry_vessels(registry: Path | None):  # type: ignore[no-untyped-def]
 def serve(
     ais: AisOpt = None,
     registry: RegistryOpt = None,
-    cron: Annotated[str, typer.Option("--cron", help="When to run (cron, UTC).")] = "0 5 * * *",
-    model: ModelOpt = s.DEFAULT_MODEL,
-    out: OutOpt = s.DEFAULT_OUT,
-    lookback_days: Annotated[int, typer.Option("--lookback-days")] = s.DEFAULT_LOOKBACK_DAYS,
+    cron: Annotated[str, typer.Option("--cron", help="When to run (cron, in --time-zone).")] = "0 5 * * *",
+    time_zone: Annotated[str, typer.Option("--time-zone", help="IANA time zone of the cron and of the day a run screens (the day that ended before the run's scheduled start).")] = "UTC",
+    name: Annotated[str, typer.Option("--name", help="Deployment name.")] = "daily-screening",
+    model: ModelOpt = w.DEFAULT_MODEL,
+    out: OutOpt = w.DEFAULT_OUT,
+    lookback_days: LookbackOpt = None,
+    config: ConfigOpt = None,
 ) -> None:
-    """Serve the daily flow as a Prefect deployment on a cron schedule.
+    """Serve the daily flow as a Prefect deployment on a cron schedule (until SIGTERM/Ctrl-C).
 
-    Schedules need a Prefect server: start one with `prefect server start` and set
+    Schedules need a running Prefect server: start one with `prefect server start` and set
     PREFECT_API_URL (see the README).
     """
-    s.prefect_environment()
-    from flows.serve import serve_daily
+    with _user_errors():
+        if not ais:
+            ais = [w.SAMPLE_AIS]
+            registry = registry or w.SAMPLE_REGISTRY
+        preflight.ais_paths(ais)
+        preflight.registry_dir(registry)
+        preflight.model_dir(model)
+        preflight.out_dir(out)
+        preflight.cron(cron)
+        from vessel_risk.days import time_zone as check_zone
 
-    serve_daily(ais=[str(p) for p in (ais or [s.SAMPLE_AIS])],
-                registry=str(registry) if registry else (None if ais else str(s.SAMPLE_REGISTRY)),
-                cron=cron, model=str(model), out=str(out), lookback_days=lookback_days)
+        check_zone(time_zone)
+        if not name.strip():
+            raise ConfigError("--name must not be empty")
+        _settings_checked(config, lookback_days)
+        preflight.prefect_server(os.environ.get("PREFECT_API_URL"))
+        _start_prefect(console_level="INFO", warm_server=False)
+        from flows.serve import serve_daily
+
+        console.print(f"Serving deployment {escape(name)!r} on cron {escape(cron)!r} "
+                      f"({escape(time_zone)}) at {escape(os.environ['PREFECT_API_URL'])}")
+        serve_daily(cron=cron, name=name, time_zone=time_zone, ais=[str(p) for p in ais],
+                    registry=str(registry) if registry else None, model=str(model),
+                    out=str(out), config=str(config) if config else None,
+                    lookback_days=lookback_days)

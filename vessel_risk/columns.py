@@ -162,3 +162,8 @@ ANCHORAGE_EVIDENCE_COLUMNS = [MMSI, LAT, LON, FIRST_SEEN, LAST_SEEN, STATIONARY_
 ANCHORAGE_COLUMNS = [LAT, LON, VESSELS, FIRST_SEEN, LAST_SEEN]
 # coverage: one row per coverage cell (centre) and hour
 COVERAGE_COLUMNS = [LAT, LON, HOUR, FIXES, VESSELS, MEDIAN_INTERVAL_MIN, HEARD_SHARE]
+
+# --- runs (one row per screened day: what the run did and the settings it used) ----------------
+SUMMARY_JSON = "summary_json"  # the run summary (counts, quarantine by reason, events by type)
+SETTINGS_JSON = "settings_json"  # every setting's value, as the run used it
+RUN_COLUMNS = [SUMMARY_JSON, SETTINGS_JSON]

@@ -118,7 +118,7 @@ def test_mmsis_seen_raises_naming_missing_column():
 # --- detect_identity_changes ----------------------------------------------------------------------
 
 
-def test_detect_identity_changes_lists_changed_name_and_imo_with_first_and_last_times():
+def test_detect_identity_changes_starts_when_the_change_is_heard_and_ends_with_the_last_value():
     found = detect_identity_changes(
         statics(
             (244123456, 1.0, "NORDIC STAR", 9123456, "PD12"),
@@ -131,7 +131,7 @@ def test_detect_identity_changes_lists_changed_name_and_imo_with_first_and_last_
     event = found.iloc[0]
     assert event[c.EVENT_TYPE] == c.IDENTITY_CHANGE and event[c.MMSI] == 244123456
     assert event[c.DETAIL] == "name: NORDIC STAR -> NORD STAR; IMO 9123456 -> 9234567"
-    assert event[c.START] == DAY + pd.Timedelta(hours=1)
+    assert event[c.START] == DAY + pd.Timedelta(hours=7)  # NORD STAR first heard: the change
     assert event[c.END] == DAY + pd.Timedelta(hours=9)
 
 

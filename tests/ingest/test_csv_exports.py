@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ingest.ais import AisTables, ingest_ais
-from ingest.csv_exports import BAD_ROW
+from ingest.ais import AisTables, IngestParams, ingest_ais
+from ingest.csv_exports import BAD_ROW, FORMAT_MISMATCH
 from tests.support import shared_file
 from vessel_risk import columns as c
 
@@ -215,3 +215,13 @@ def test_gzip_export_cut_off_mid_write_keeps_rows_before_the_cut(tmp_path: Path)
     assert len(result.positions) > 500
     cut = result.quarantine[result.quarantine[c.REASON] == "file_cut_off"]
     assert cut[c.LINE_NO].iloc[0] == result.summary.lines_read
+
+
+def test_ingest_csv_quarantines_every_line_when_forced_format_does_not_fit(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, [mc_row(), "", mc_row(mmsi=366899261)])
+    tables = ingest_ais([path], IngestParams(format="dma_csv"))
+    assert tables.positions.empty and tables.statics.empty
+    assert list(tables.quarantine[c.LINE_NO]) == [1, 2, 4]  # header and both rows; blank skipped
+    assert set(tables.quarantine[c.REASON]) == {FORMAT_MISMATCH}
+    assert tables.quarantine[c.SOURCE_FILE].eq(str(path)).all()
+    assert tables.summary.quarantined == {FORMAT_MISMATCH: 3} and tables.summary.balanced

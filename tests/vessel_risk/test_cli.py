@@ -36,6 +36,14 @@ def test_run_without_arguments_screens_the_sample_and_prints_the_top_ten(
     for mmsi in top10[c.MMSI]:
         assert str(mmsi) in output
     assert top10[c.REASONS].str.len().gt(20).all()
+    assert "Quarantined by reason: bad_checksum" in output
+
+
+def test_run_shows_progress_of_ingest_screening_and_scoring(sample_run: tuple[Path, str]) -> None:
+    _, output = sample_run
+    assert "Ingest: " in output and "lines read" in output
+    assert "Screening 2026-11-22: 200 vessels" in output
+    assert "Scoring: 200 vessels" in output
 
 
 def test_run_ranks_vessels_with_injected_behaviour_at_the_top(sample_run: tuple[Path, str]) -> None:

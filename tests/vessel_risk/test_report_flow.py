@@ -29,16 +29,19 @@ def test_daily_flow_publishes_the_summary_and_top_list_as_a_markdown_artifact(
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
+    from flows.artifacts import SUMMARY_KEY
+
     out, summary = sample_store
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["risk-report"])))
-    assert artifacts, "no risk-report artifact"
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[SUMMARY_KEY])))
+    assert artifacts, "no run summary artifact"
     mine = [a for a in artifacts if summary["report"] in str(a.data)]
     assert len(mine) == 1 and mine[0].type == "markdown"
     text = str(mine[0].data)
     assert f"# Vessel risk list, {summary['date']}" in text
     assert f"**{summary['vessels']} vessels screened**" in text
+    assert "## Quarantine by reason" in text  # and the run's own accounts below the report's
     listed = storage.read_partition(out, storage.RISK_LISTS, date.fromisoformat(summary["date"]))
     for mmsi in listed.nsmallest(10, c.RISK_RANK)[c.MMSI]:
         assert f"| {mmsi} |" in text

@@ -15,7 +15,9 @@ from vessel_risk import columns as c
 from vessel_risk.report import words
 from vessel_risk.report.summary import DaySummary
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+# Every character Markdown gives a meaning to somewhere (emphasis, links, headings, lists, tables,
+# quotes): escaped, feed text can never become markup.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 
 def md_text(value: object) -> str:
