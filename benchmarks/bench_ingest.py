@@ -6,8 +6,9 @@
     .venv/bin/python benchmarks/bench_ingest.py --file feed.nmea.gz   # your own file
 
 Without --file, the input is built from the bundled simulator sample (data/sample/ais): its lines
-are repeated with every tag-block time shifted by whole weeks until N sentences are written, so the
-mix of message types is the simulator's and no copy is a duplicate of another.
+are repeated with every tag-block time shifted by whole weeks (and the tag checksum recomputed)
+until N sentences are written, so the mix of message types is the simulator's and no copy is a
+duplicate of another.
 
 The pyais baseline decodes each message (pyais' own stream reader, which joins fragments), calls
 ``asdict()`` and builds one DataFrame, on at most --baseline-sentences lines of the same input
@@ -38,7 +39,21 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_AIS = ROOT / "data" / "sample" / "ais"
 _TAG_TIME = re.compile(rb"c:(\d+)")
+_TAG_BLOCK = re.compile(rb"^\\(?P<body>[^*\\]*)\*[0-9A-Fa-f]{2}\\")
 _WEEK_S = 7 * 86400
+
+
+def _shifted(line: bytes, shift_s: int) -> bytes:
+    """The line with its tag-block time moved by ``shift_s`` and the tag checksum recomputed
+    (ingest verifies it)."""
+    match = _TAG_BLOCK.match(line)
+    if match is None:
+        return line
+    body = _TAG_TIME.sub(lambda m: b"c:%d" % (int(m.group(1)) + shift_s), match["body"])
+    checksum = 0
+    for byte in body:
+        checksum ^= byte
+    return b"\\%s*%02X\\%s" % (body, checksum, line[match.end():])
 
 
 def build_input(n_sentences: int, out: Path, position_heavy: bool = False) -> Path:
@@ -58,8 +73,7 @@ def build_input(n_sentences: int, out: Path, position_heavy: bool = False) -> Pa
             shift = copy * _WEEK_S
             chunk = lines[: n_sentences - written]
             if shift:
-                chunk = [_TAG_TIME.sub(lambda m, s=shift: b"c:%d" % (int(m.group(1)) + s), line)
-                         for line in chunk]
+                chunk = [_shifted(line, shift) for line in chunk]
             handle.write(b"\n".join(chunk) + b"\n")
             written += len(chunk)
             copy += 1

@@ -1,17 +1,12 @@
-"""AIS ingest: files in, ``positions``, ``statics`` and ``quarantine`` tables out.
-
-Every line read ends in exactly one place, and :class:`IngestSummary` counts them so they add up::
-
-    lines_read + extra_sentences = blank_or_comment + time_only + quarantined
-                                   + decoded_sentences + duplicate_sentences
-"""
+"""AIS ingest: files in, ``positions``, ``statics`` and ``quarantine`` tables out
+(:class:`~ingest.results.AisTables`, whose summary accounts for every line read)."""
 
 from __future__ import annotations
 
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -19,10 +14,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ingest import chunks, fast_framing, files, messages, tables, workers
+from ingest import chunks, csv_exports, fast_framing, files, messages, tables, workers
+from ingest.decode import POSITION_OUT_OF_RANGE
 from ingest.fast_framing import to_items
 from ingest.fragments import FragmentParams, Message, assemble
 from ingest.framing import FramingParams, Rejected
+from ingest.results import AisTables, IngestSummary
 from vessel_risk import columns as c
 from vessel_risk.errors import ConfigError
 
@@ -50,64 +47,10 @@ class IngestParams:
             raise ConfigError(f"unknown AIS format {self.format!r}; one of {', '.join(files.FORMATS)}")
 
 
-@dataclass
-class IngestSummary:
-    """Counts of what happened to every line read."""
-
-    files: int = 0
-    lines_read: int = 0
-    extra_sentences: int = 0  # second and later sentences sharing one line
-    blank_or_comment: int = 0
-    time_only: int = 0  # $PGHP lines: they only carry a time
-    quarantined: Counter[str] = field(default_factory=Counter)
-    decoded_sentences: int = 0
-    duplicate_sentences: int = 0
-    messages_by_type: Counter[int] = field(default_factory=Counter)
-
-    def add(self, other: IngestSummary) -> None:
-        self.files += other.files
-        self.lines_read += other.lines_read
-        self.extra_sentences += other.extra_sentences
-        self.blank_or_comment += other.blank_or_comment
-        self.time_only += other.time_only
-        self.quarantined.update(other.quarantined)
-        self.decoded_sentences += other.decoded_sentences
-        self.duplicate_sentences += other.duplicate_sentences
-        self.messages_by_type.update(other.messages_by_type)
-
-    @property
-    def balanced(self) -> bool:
-        left = self.lines_read + self.extra_sentences
-        right = (self.blank_or_comment + self.time_only + sum(self.quarantined.values())
-                 + self.decoded_sentences + self.duplicate_sentences)
-        return left == right
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "files": self.files,
-            "lines_read": self.lines_read,
-            "extra_sentences": self.extra_sentences,
-            "blank_or_comment": self.blank_or_comment,
-            "time_only": self.time_only,
-            "quarantined": dict(sorted(self.quarantined.items())),
-            "decoded_sentences": self.decoded_sentences,
-            "duplicate_sentences": self.duplicate_sentences,
-            "messages_by_type": {str(k): v for k, v in sorted(self.messages_by_type.items())},
-        }
-
-
 # Typical size of NMEA text over its gzip size, to tell from a file's size how many chunks it makes.
 _GZIP_RATIO = 3
 
 TYPE_POSITION_AND_STATIC = 19  # a type 19 report yields a position row and a static row
-
-
-@dataclass
-class AisTables:
-    positions: pd.DataFrame
-    statics: pd.DataFrame
-    quarantine: pd.DataFrame
-    summary: IngestSummary
 
 
 def ingest_ais(paths: Iterable[Path], params: IngestParams = IngestParams(),
@@ -129,8 +72,6 @@ def ingest_ais(paths: Iterable[Path], params: IngestParams = IngestParams(),
             summary.files += 1
             nmea_files.append(path)
             continue
-        from ingest import csv_exports  # imported lazily: most runs are NMEA only
-
         csv_parts.append(csv_exports.ingest_csv(path, *chunks.read_whole(path), fmt=fmt))
         lines_done += csv_parts[-1].summary.lines_read
         if on_progress:
@@ -154,9 +95,12 @@ def ingest_ais(paths: Iterable[Path], params: IngestParams = IngestParams(),
     statics = _merge_copies(parts["statics"], summary, params, count_types=False)
     _merge_copies(parts["others"], summary, params, count_types=True)
     quarantine = tables.concat(parts["quarantine"], tables.empty_quarantine())
+    all_positions = tables.concat([positions, *(p.positions for p in csv_parts)],
+                                  tables.empty_positions())
+    summary.positions_not_available = int(
+        (all_positions[c.LAT].isna() | all_positions[c.LON].isna()).sum())
     return AisTables(
-        positions=tables.concat([positions, *(p.positions for p in csv_parts)],
-                                tables.empty_positions()),
+        positions=all_positions,
         statics=tables.concat([statics, *(p.statics for p in csv_parts)], tables.empty_statics()),
         quarantine=tables.concat([quarantine, *(p.quarantine for p in csv_parts)],
                                  tables.empty_quarantine()),
@@ -324,10 +268,9 @@ def frame_nmea(chunk: chunks.Chunk, params: IngestParams = IngestParams()) -> Fr
                                      params.framing)
     own = block.line_no >= chunk.first_line_no
     single = own & (block.kind == fast_framing.SENTENCE) & (block.total == 1)
-    positions, decoded, copies = messages.block_positions(block, single, chunk.source,
-                                                          params.duplicate_window_s)
+    fast = messages.block_positions(block, single, chunk.source, params.duplicate_window_s)
     rest = to_items(block, content, keep=own & ~single)
-    summary = IngestSummary(lines_read=chunk.n_lines, duplicate_sentences=copies)
+    summary = IngestSummary(lines_read=chunk.n_lines, duplicate_sentences=fast.copies)
     summary.blank_or_comment = int((own & (block.kind == fast_framing.BLANK_OR_COMMENT)).sum())
     slow_lines = set(block.line_no[own & (block.kind == fast_framing.SLOW)].tolist())
     yielded = Counter(item.line_no for item in rest)
@@ -342,6 +285,7 @@ def frame_nmea(chunk: chunks.Chunk, params: IngestParams = IngestParams()) -> Fr
             rejected.append(item)
         else:
             complete.append(item)
+    rejected.extend(_out_of_range(block, content, fast.out_of_range))
     if chunk.cut_off:  # the rest of the file is unreadable: one row for it, counted as a line
         after = chunk.first_line_no + chunk.n_lines
         rejected.append(Rejected(after, chunks.FILE_CUT_OFF,
@@ -349,7 +293,17 @@ def frame_nmea(chunk: chunks.Chunk, params: IngestParams = IngestParams()) -> Fr
         summary.lines_read += 1
     summary.extra_sentences = sum(n - 1 for n in yielded.values() if n > 1)
     summary.quarantined.update(r.reason for r in rejected)
-    singles = messages.single_sentence_frame(block, content, single & ~decoded, chunk.source)
+    singles = messages.single_sentence_frame(block, content, single & ~fast.handled, chunk.source)
     table = pd.concat([singles, messages.messages_frame(complete, chunk.source)],
                       ignore_index=True).sort_values(c.LINE_NO, kind="mergesort")
-    return Framed(positions, table.reset_index(drop=True), rejected, summary)
+    return Framed(fast.positions, table.reset_index(drop=True), rejected, summary)
+
+
+def _out_of_range(
+    block: fast_framing.FramedBlock, content: bytes, rows: np.ndarray
+) -> list[Rejected]:
+    """A quarantine row for each position report ``rows`` marks (its position is out of range)."""
+    return [Rejected(int(block.line_no[i]), POSITION_OUT_OF_RANGE,
+                     content[block.text_start[i] : block.text_end[i]].decode("latin-1"),
+                     float(block.received_s[i]))
+            for i in np.flatnonzero(rows).tolist()]

@@ -3,7 +3,8 @@
 Each row is a position report that also repeats the vessel's static data. Positions become one
 row each; statics one row whenever a vessel's name, IMO, call sign, type or destination changes.
 Rows whose time or MMSI cannot be read, or whose field count differs from the header's, are
-quarantined with their line number and raw text.
+quarantined with their line number and raw text; so are rows whose latitude or longitude is out of
+range (``position_out_of_range``, as in NMEA: the whole row, its static columns too).
 """
 
 from __future__ import annotations
@@ -12,17 +13,23 @@ import io
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ingest import files, tables
 from ingest.chunks import FILE_CUT_OFF
-from ingest.decode import COG_NA_DEG, HEADING_NA_DEG, NAV_STATUS_NA, SOG_NA_KNOTS
+from ingest.decode import (
+    COG_NA_DEG,
+    HEADING_NA_DEG,
+    LAT_NA,
+    LON_NA,
+    NAV_STATUS_NA,
+    POSITION_OUT_OF_RANGE,
+    SOG_NA_KNOTS,
+    position_out_of_range,
+)
+from ingest.results import AisTables, IngestSummary
 from vessel_risk import columns as c
-
-if TYPE_CHECKING:
-    from ingest.ais import AisTables
 
 BAD_ROW = "bad_csv_row"
 # The file's header lacks columns its (forced) format needs: every line is quarantined.
@@ -82,8 +89,6 @@ _MARINECADASTRE = _Columns("basedatetime", None, "mmsi", "lat", "lon", "sog", "c
 def ingest_csv(path: Path, content: bytes, cut_off: str | None = None, *, fmt: str) -> AisTables:
     """Positions and statics of one CSV export. ``cut_off`` says why the file could not be read
     past ``content``, if it could not: the rest gets one quarantine row, counted as a line."""
-    from ingest.ais import AisTables, IngestSummary
-
     spec = _DMA if fmt == files.DMA_CSV else _MARINECADASTRE
     text = content.decode("utf-8-sig", errors="replace")
     raw_lines = text.splitlines()
@@ -94,14 +99,18 @@ def ingest_csv(path: Path, content: bytes, cut_off: str | None = None, *, fmt: s
     stamp = pd.to_datetime(frame[spec.time], format=spec.time_format, utc=True, errors="coerce")
     mmsi = pd.to_numeric(frame[spec.mmsi], errors="coerce")
     good = stamp.notna() & mmsi.notna()
-    bad_lines = data_lines - set(frame.index[good.to_numpy()])
+    lat, lon = _na(_num(frame[spec.lat]), LAT_NA), _na(_num(frame[spec.lon]), LON_NA)
+    outside = good & position_out_of_range(lat, lon)  # the whole row is quarantined
+    outside_lines = dict(zip(frame.index[outside.to_numpy()], stamp[outside]))
+    good &= ~outside
+    bad_lines = data_lines - set(frame.index[good.to_numpy()]) - outside_lines.keys()
     frame, stamp, mmsi = frame[good], stamp[good], mmsi[good].astype("int64")
     klass = frame[spec.klass].str.strip().str.lower()
     msg_types = klass.map(lambda k: _CLASS_MSG_TYPE.get(k, (1, 5)))
     source = str(path)
     positions = tables.typed(pd.DataFrame({
         c.MMSI: mmsi, c.TIMESTAMP: stamp,
-        c.LAT: _na(_num(frame[spec.lat]), 91.0), c.LON: _na(_num(frame[spec.lon]), 181.0),
+        c.LAT: lat[good], c.LON: lon[good],
         c.SOG_KNOTS: _na(_num(frame[spec.sog]), SOG_NA_KNOTS),
         c.COG_DEG: _na(_num(frame[spec.cog]), COG_NA_DEG),
         c.HEADING_DEG: _na(_num(frame[spec.heading]), HEADING_NA_DEG),
@@ -110,17 +119,19 @@ def ingest_csv(path: Path, content: bytes, cut_off: str | None = None, *, fmt: s
         c.LINE_NO: frame.index.to_numpy(),
     }), tables.POSITION_DTYPES)
     statics = _statics(frame, spec, stamp, mmsi, msg_types.str[1], source)
-    rows = sorted(bad_lines)
-    reasons, raws = [BAD_ROW] * len(rows), [raw_lines[i - 1] for i in rows]
+    rows = sorted(bad_lines | outside_lines.keys())
+    reasons = [POSITION_OUT_OF_RANGE if i in outside_lines else BAD_ROW for i in rows]
+    raws, stamps = [raw_lines[i - 1] for i in rows], [outside_lines.get(i, pd.NaT) for i in rows]
     if cut_off:
         rows.append(len(raw_lines) + 1)
         reasons.append(FILE_CUT_OFF)
         raws.append(f"file unreadable after line {len(raw_lines)}: {cut_off}")
+        stamps.append(pd.NaT)
     quarantine = tables.typed(pd.DataFrame({
-        c.SOURCE_FILE: source, c.LINE_NO: rows, c.TIMESTAMP: pd.NaT, c.REASON: reasons,
-        c.RAW: raws,
+        c.SOURCE_FILE: source, c.LINE_NO: rows,
+        c.TIMESTAMP: pd.Series(stamps, dtype="datetime64[ns, UTC]"), c.REASON: reasons, c.RAW: raws,
     }), tables.QUARANTINE_DTYPES)
-    header_and_blank = len(raw_lines) - len(frame) - len(bad_lines)
+    header_and_blank = len(raw_lines) - len(frame) - len(bad_lines) - len(outside_lines)
     summary = IngestSummary(files=1, lines_read=len(raw_lines) + bool(cut_off),
                             blank_or_comment=header_and_blank, quarantined=Counter(reasons),
                             decoded_sentences=len(frame),
@@ -130,8 +141,6 @@ def ingest_csv(path: Path, content: bytes, cut_off: str | None = None, *, fmt: s
 
 def _not_this_format(path: Path, raw_lines: list[str], cut_off: str | None) -> AisTables:
     """Every non-blank line quarantined: the file is not in the format it was read as."""
-    from ingest.ais import AisTables, IngestSummary
-
     rows = [i for i, line in enumerate(raw_lines, start=1) if line.strip()]
     blank = len(raw_lines) - len(rows)
     reasons, raws = [FORMAT_MISMATCH] * len(rows), [raw_lines[i - 1] for i in rows]

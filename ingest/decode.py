@@ -1,9 +1,12 @@
 """Decode assembled AIS messages with pyais into position and static rows.
 
 "Not available" values become None (null) here, never numbers: AIS encodes missing data as
-out-of-range sentinels (lat 91, lon 181, speed 102.3, course 360, heading 511, ...). Values outside
-a field's valid range that are not its sentinel (a heading of 480, a latitude of 109) are invalid
-and become None too.
+out-of-range sentinels (lat 91, lon 181, speed 102.3, course 360, heading 511, ...). A report whose
+position is not available is kept (the vessel was heard, not located; ingest counts such rows).
+Values outside a field's valid range that are not its sentinel (a heading of 480) are invalid and
+become None too, except the position: a latitude or longitude outside its range that is not the
+sentinel (95, -91, 200) says the transmitter is broken or lying, so the whole message is rejected
+with :data:`POSITION_OUT_OF_RANGE` and goes to quarantine, never into the positions table.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pyais
 from pyais.exceptions import AISBaseException
 
@@ -21,7 +26,6 @@ from vessel_risk import columns as c
 POSITION_TYPES = frozenset({1, 2, 3, 18, 19, 27})
 BASE_STATION_TYPE = 4
 STATIC_TYPES = frozenset({5, 24})
-STORED_TYPES = POSITION_TYPES | STATIC_TYPES | {BASE_STATION_TYPE, 19}
 
 # AIS "not available" sentinels (ITU-R M.1371).
 LAT_NA = 91.0
@@ -35,6 +39,15 @@ TYPE27_COG_NA_DEG = 511  # and 9 bits of whole degrees
 SHIP_TYPE_NA = 0
 
 DECODE_ERROR = "decode_error"
+POSITION_OUT_OF_RANGE = "position_out_of_range"
+MAX_ABS_LAT_DEG = 90.0
+MAX_ABS_LON_DEG = 180.0
+
+
+def position_out_of_range(lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+    """Where a latitude or longitude lies outside its range (NaN, "not available", is not)."""
+    lat_a, lon_a = np.asarray(lat, dtype="float64"), np.asarray(lon, dtype="float64")
+    return (np.abs(lat_a) > MAX_ABS_LAT_DEG) | (np.abs(lon_a) > MAX_ABS_LON_DEG)
 
 
 @dataclass(frozen=True)
@@ -49,7 +62,8 @@ class Decoded:
 def decode_message(sentences: Sequence[str]) -> Decoded:
     """Decode one message (its sentence strings, in fragment order) with pyais.
 
-    Raises :class:`ValueError` with a short reason when pyais cannot decode it.
+    Raises :class:`ValueError` whose text starts with the reason code (``reason: detail``) when
+    pyais cannot decode it or its position is out of range.
     """
     try:
         fields = pyais.decode(*sentences, error_if_checksum_invalid=True).asdict()
@@ -74,10 +88,8 @@ def decoded_from_fields(fields: dict[str, Any]) -> Decoded:
 def _position_row(f: dict[str, Any], msg_type: int) -> dict[str, Any]:
     lat = _na(f.get("lat"), LAT_NA)
     lon = _na(f.get("lon"), LON_NA)
-    if lat is not None and not -90.0 <= lat <= 90.0:
-        lat = None
-    if lon is not None and not -180.0 <= lon <= 180.0:
-        lon = None
+    if position_out_of_range(np.nan if lat is None else lat, np.nan if lon is None else lon):
+        raise ValueError(f"{POSITION_OUT_OF_RANGE}: lat {lat}, lon {lon}")
     if msg_type == 27:
         sog = _na(f.get("speed"), TYPE27_SOG_NA_KNOTS)
         cog = _na(f.get("course"), TYPE27_COG_NA_DEG)
@@ -117,7 +129,8 @@ def _static_row(f: dict[str, Any], msg_type: int) -> dict[str, Any]:
         c.IMO: (int(f["imo"]) or None) if f.get("imo") is not None else None,
         c.NAME: _text(f.get("shipname")),
         c.CALLSIGN: _text(f.get("callsign")),
-        c.SHIP_TYPE: None if ship_type is None else (int(ship_type) or None),
+        c.SHIP_TYPE: (None if ship_type is None or int(ship_type) == SHIP_TYPE_NA
+                      else int(ship_type)),
         c.DESTINATION: _text(f.get("destination")),
         c.DRAUGHT_M: (float(f["draught"]) or None) if f.get("draught") is not None else None,
         c.LENGTH_M: float(bow + stern) if stern and (bow or reference_unknown) else None,

@@ -11,11 +11,14 @@ parsed column-wise; the stateful rules (a ``$PGHP`` time for the next lines, the
 line just before, tag-block groups where only the first fragment carries ``c:``) are forward fills
 over line indices (``np.maximum.accumulate``); text fields are cut out of the buffer by Arrow.
 
-A line the fast path does not handle (several sentences on one line, ISO-8601 time columns,
-non-ASCII bytes, anything unusual) is ``SLOW``: :func:`frame_block` frames it with the reference's
-own code, fed the exact state the reference would have at that line, and a fast line whose result
-depends on a slow line (a time inherited from it, a group time it may have set, a ``$PGHP`` line
-only the reference reads) is made slow too. So every line gets exactly ``frame_lines``' result.
+The framing rules live in :mod:`ingest.framing`, the one state machine; this module is a faster
+way to apply them, not a second statement of them. A line the fast path does not handle (several
+sentences on one line, ISO-8601 time columns, non-ASCII bytes, anything unusual) is ``SLOW``:
+:func:`frame_block` hands it to :func:`ingest.framing.frame_line` with the
+:class:`~ingest.framing.FramingState` that state machine would have at that line, and a fast line
+whose result depends on a slow line (a time inherited from it, a group time it may have set, a
+``$PGHP`` line only the reference reads) is made slow too. So every line gets exactly
+``frame_lines``' result; the tests compare the two on every real capture and on random mixes.
 
 Using it: call :func:`frame_block` on a block of whole lines, passing ``FramedBlock.state`` on to
 the next block of the same file. Lines of kind SENTENCE and REJECTED are in the arrays; the items
@@ -25,13 +28,12 @@ by line number to get ``frame_lines``' sequence; :func:`to_items` does that (slo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from ingest import framing as ref
 from ingest.byte_columns import (
     DIGIT,
     FILL,
@@ -54,12 +56,17 @@ from ingest.byte_columns import (
 from ingest.framing import (
     BAD_CHECKSUM,
     BAD_TAG_BLOCK,
+    BAD_TAG_CHECKSUM,
     MALFORMED_SENTENCE,
     NO_RECEIVE_TIME,
     NOT_AIS,
+    PGHP_PREFIX,
+    TAG_CHECKSUM_PLACEHOLDER,
     FramingParams,
+    FramingState,
     Rejected,
     Sentence,
+    frame_line,
 )
 
 # kind of each line (int8 codes)
@@ -68,24 +75,13 @@ REJECTED = 1  # a Rejected (``reason`` says why), decided by the fast path
 PGHP = 2  # a $PGHP line that carries a time (a malformed one is REJECTED)
 BLANK_OR_COMMENT = 3  # blank line or '#' comment: yields nothing
 SLOW = 4  # framed by the reference code: its results are in FramedBlock.slow_items
-KINDS = ("sentence", "rejected", "pghp", "blank_or_comment", "slow")
-REASONS = ("", MALFORMED_SENTENCE, BAD_CHECKSUM, BAD_TAG_BLOCK, NO_RECEIVE_TIME, NOT_AIS)
-_R_MALFORMED, _R_CHECKSUM, _R_TAG, _R_NO_TIME, _R_NOT_AIS = 1, 2, 3, 4, 5
+REASONS = ("", MALFORMED_SENTENCE, BAD_CHECKSUM, BAD_TAG_BLOCK, NO_RECEIVE_TIME, NOT_AIS,
+           BAD_TAG_CHECKSUM)
+_R_MALFORMED, _R_CHECKSUM, _R_TAG, _R_NO_TIME, _R_NOT_AIS, _R_TAG_CHECKSUM = 1, 2, 3, 4, 5, 6
 
 # $PGHP years whose microsecond timestamps stay below 2**53, so float64 equals datetime's value
 _PGHP_YEARS = (1900, 2200)
 _PGHP_FIELD_CHARS = 9  # longer $PGHP number fields go to the reference
-
-
-@dataclass
-class FramingState:
-    """The reference framer's memory between lines; pass it from one block to the next."""
-
-    pghp_time_s: float | None = None
-    pghp_left: int = 0
-    last_time_s: float | None = None
-    last_time_line: int = -(10**9)
-    group_time: dict[str, tuple[float, str | None]] = field(default_factory=dict)
 
 
 @dataclass
@@ -436,17 +432,26 @@ def _parse_tags(lines: Lines, parsed: _Parsed, params: FramingParams) -> None:
         star_c = np.where(usual, star_c, found)
     shift = s0 + 1 - offsets[:-1]  # compact position + shift = position in the block
     star = star_c + shift
-    ok = (star_c >= 0) & ~extra
-    if params.strict_tag_checksum:
-        cs_ok = (p - 2 - star == 2) & HEX[buf[star + 1]] & HEX[buf[star + 2]]
-        bounds = np.empty(2 * m, dtype=np.int64)
-        bounds[0::2], bounds[1::2] = s0 + 1, np.maximum(star, s0 + 1)
-        xor = np.bitwise_xor.reduceat(buf, bounds)[0::2] if m else bounds
-        xor = np.where(star > s0 + 1, xor, 0)
-        expected = HEX_VALUE[buf[star + 1]].astype(np.int64) * 16 + HEX_VALUE[buf[star + 2]]
-        ok &= cs_ok & (xor == expected)
-    parsed.kind[rows[~ok & ~extra]] = REJECTED
-    parsed.reason[rows[~ok & ~extra]] = _R_TAG
+    has_star = (star_c >= 0) & ~extra
+    # the checksum: two hex digits between the last '*' and the closing '\\', the XOR of the
+    # content before the '*'; "00" is accepted unverified unless strict (FramingParams)
+    two = p - 2 - star == 2
+    high, low = padded[star_c + 1], padded[star_c + 2]  # the two checksum digits
+    # XOR of each body up to its '*', over the gathered bodies (not the block: ~3x fewer bytes)
+    start = offsets[:-1]
+    bounds = np.empty(2 * m, dtype=np.int64)
+    bounds[0::2], bounds[1::2] = start, np.maximum(star_c, start)
+    xor = np.bitwise_xor.reduceat(padded, bounds)[0::2] if m else bounds
+    xor = np.where(star_c > start, xor, 0)
+    cs_ok = two & HEX[high] & HEX[low] & (xor == (HEX_VALUE[high] << 4 | HEX_VALUE[low]))
+    if not params.strict_tag_checksum:
+        placeholder = np.frombuffer(TAG_CHECKSUM_PLACEHOLDER.encode(), dtype=np.uint8)
+        cs_ok |= two & (high == placeholder[0]) & (low == placeholder[1])
+    ok = has_star & cs_ok
+    parsed.kind[rows[~has_star & ~extra]] = REJECTED
+    parsed.reason[rows[~has_star & ~extra]] = _R_TAG
+    parsed.kind[rows[has_star & ~cs_ok]] = REJECTED
+    parsed.reason[rows[has_star & ~cs_ok]] = _R_TAG_CHECKSUM
 
     # the fields: split the content (before the last '*') at its commas
     comma_pos = np.flatnonzero(data == 44)
@@ -694,7 +699,7 @@ def _frame_slow(
     setters: Ints,
     setter_items: tuple[list[str], list[float], list[str | None]],
 ) -> tuple[list[Sentence | Rejected], FramingState]:
-    """Frame the slow lines in order with the reference code, each with its exact state."""
+    """Frame the slow lines in order with :func:`frame_line`, each with its exact state."""
     gids, times, stations = setter_items
     st = FramingState(group_time=dict(ctx.state.group_time))
     applied = 0
@@ -707,8 +712,8 @@ def _frame_slow(
         applied = upto
         _set_state(st, ctx, i, pghp_seen, slow_own)
         line_no = ctx.first_line_no + i
-        items.extend(_reference_line(texts[i], line_no, st, ctx.params))
-        if texts[i].strip().startswith("$PGHP"):
+        items.extend(frame_line(texts[i], line_no, st, ctx.params))
+        if texts[i].strip().startswith(PGHP_PREFIX):
             pghp_seen[i] = st.pghp_time_s
         if st.last_time_line == line_no:
             slow_own = (i, st.last_time_s)
@@ -739,37 +744,6 @@ def _set_state(
         st.last_time_s, st.last_time_line = float(ctx.own_time[j]), ctx.first_line_no + j
     else:
         st.last_time_s, st.last_time_line = ctx.state.last_time_s, ctx.state.last_time_line
-
-
-def _reference_line(
-    line: str, line_no: int, st: FramingState, params: FramingParams
-) -> list[Sentence | Rejected]:
-    """One turn of ``framing.frame_lines``' loop, its state held in ``st``.
-
-    Mirrors that loop line for line (framing.py keeps its state in local variables); the tests
-    compare every result with ``frame_lines`` itself, so a change there that is not made here fails.
-    """
-    text = line.strip()
-    if not text or text.startswith("#"):
-        return []
-    if text.startswith("$PGHP"):
-        st.pghp_time_s = ref._parse_pghp(text)
-        st.pghp_left = params.pghp_max_lines
-        return [] if st.pghp_time_s is not None else [Rejected(line_no, MALFORMED_SENTENCE, line)]
-    starts = [m.start() for m in ref._SENTENCE_START.finditer(text)]
-    if not starts:
-        return [Rejected(line_no, NOT_AIS if text[:1] in "$!" else MALFORMED_SENTENCE, line)]
-    fallback = st.pghp_time_s if st.pghp_left > 0 else None
-    st.pghp_left -= 1
-    if fallback is None and line_no - st.last_time_line <= params.inherit_time_lines:
-        fallback = st.last_time_s
-    out: list[Sentence | Rejected] = []
-    for piece in ref._split_pieces(text, len(starts)):
-        framed = ref._frame_piece(piece, line_no, fallback, params, st.group_time)
-        if isinstance(framed, Sentence) and framed.own_time:
-            st.last_time_s, st.last_time_line = framed.received_s, line_no
-        out.append(framed)
-    return out
 
 
 def _build(

@@ -1,10 +1,14 @@
 """Reassemble multi-fragment AIS messages.
 
-Fragments of one message share a key: the tag-block group id when there is one, else the channel,
-sequence id and fragment count. The talker is not part of the key: aggregators rewrite it per
-sentence (MarineTraffic feeds carry ``!ABVDM,2,1,8,A`` followed by its ``!AIVDM,2,2,8,A``).
-Sentences of different messages may interleave; a fragment that arrives out of order, or a message
-whose fragments never all arrive, is rejected.
+Fragments of one message share a key: the receiving station and the tag-block group id when there
+is one, else the station, channel, sequence id and fragment count. The station is the tag block's
+``s:`` (a group's later fragments take their first fragment's); lines without one are keyed by
+their file, because fragments are only ever assembled within one chunk of one file. So two
+receivers that use the same sequence id on one channel at once (a merged feed interleaves them)
+never have their fragments glued into one message. The talker is not part of the key:
+aggregators rewrite it per sentence (MarineTraffic feeds carry ``!ABVDM,2,1,8,A`` followed by its
+``!AIVDM,2,2,8,A``). Sentences of different messages may interleave; a fragment that arrives out of
+order, or a message whose fragments never all arrive, is rejected.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ def assemble(
     framed: Iterable[Sentence | Rejected], params: FragmentParams = FragmentParams()
 ) -> Iterator[Message | Rejected]:
     """Turn framed sentences into complete messages; pass rejections through."""
-    pending: dict[tuple[str, ...], tuple[int, list[Sentence]]] = {}
+    pending: dict[tuple[str | int | None, ...], tuple[int, list[Sentence]]] = {}
     counter = 0
     for item in framed:
         if isinstance(item, Rejected):
@@ -77,10 +81,10 @@ def assemble(
         yield from _reject_all(parts, INCOMPLETE_FRAGMENTS)
 
 
-def _key(s: Sentence) -> tuple[str, ...]:
+def _key(s: Sentence) -> tuple[str | int | None, ...]:
     if s.group is not None:
-        return ("g", s.group, str(s.total))
-    return ("s", s.channel, s.seq, str(s.total))
+        return ("g", s.station, s.group, s.total)
+    return ("s", s.station, s.channel, s.seq, s.total)
 
 
 def _message(parts: list[Sentence]) -> Message:

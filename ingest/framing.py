@@ -11,14 +11,20 @@ A receive time can come from (first match wins):
 - the caller's capture time for files that carry none.
 
 A line that holds no usable sentence becomes a :class:`Rejected` with a reason code; nothing is
-dropped silently. This is the reference framer, written for clarity; it works line by line.
+dropped silently.
+
+This module is the one statement of the framing rules: :func:`frame_line` is a state machine that
+frames one line given what the framer remembers (:class:`FramingState`), and :func:`frame_lines`
+runs it over a file. It is written for clarity, line by line; :mod:`ingest.fast_framing` frames the
+common lines as whole arrays and hands every other line to :func:`frame_line`, with the state this
+module would have at that line.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 # Reason codes (stable: they are written to the quarantine table and counted in the run summary).
@@ -27,6 +33,11 @@ BAD_CHECKSUM = "bad_checksum"
 MALFORMED_SENTENCE = "malformed_sentence"
 NOT_AIS = "not_ais_sentence"
 BAD_TAG_BLOCK = "bad_tag_block"
+BAD_TAG_CHECKSUM = "bad_tag_checksum"
+
+PGHP_PREFIX = "$PGHP"  # a Gatehouse time line
+# What many providers (AMSA, Spire) write as the tag-block checksum instead of computing it.
+TAG_CHECKSUM_PLACEHOLDER = "00"
 
 _SENTENCE = re.compile(
     r"!(?P<talker>[A-Z0-9]{2}|--)VD(?P<own>[MO]),(?P<total>\d),(?P<num>\d),(?P<seq>\d?),(?P<chan>[^,]?),"
@@ -44,11 +55,14 @@ _MS_DIGITS = 13  # a 13-digit Unix time is in milliseconds (seconds reach 13 dig
 class FramingParams:
     """How lenient framing is.
 
-    The defaults are lenient where real feeds are routinely sloppy (many providers write ``*00``
-    as the tag-block checksum) and strict where sloppiness fabricates data (a sentence with a wrong
-    checksum can decode into a plausible phantom vessel, so it is always rejected).
+    The defaults are lenient where real feeds are routinely sloppy and strict where sloppiness
+    fabricates data. A sentence with a wrong checksum can decode into a plausible phantom vessel,
+    and a tag block with a wrong checksum can carry a corrupted ``c:`` time that moves positions to
+    another day: both are always rejected. Only the tag-block checksum ``*00``, which AMSA and
+    Spire write on every line instead of computing it, is accepted unverified by default.
     """
 
+    # True: a ``*00`` tag-block checksum must be right too (for feeds known to compute them all).
     strict_tag_checksum: bool = False
     # A $PGHP time applies to the lines after it; a message has at most 9 fragments.
     pghp_max_lines: int = 9
@@ -97,9 +111,22 @@ class Rejected:
 def nmea_checksum(text: str) -> int:
     """XOR of the characters of ``text`` (the part between ``!``/``$``/``\\`` and ``*``)."""
     value = 0
-    for byte in text.encode("latin-1"):
+    for byte in text.encode("latin-1", errors="replace"):  # beyond Latin-1: never valid NMEA
         value ^= byte
     return value
+
+
+@dataclass
+class FramingState:
+    """What the framer remembers from the lines before: it is carried from line to line, and from
+    one block of a file to the next."""
+
+    pghp_time_s: float | None = None  # the last $PGHP line's time (None: unreadable or none)
+    pghp_left: int = 0  # sentence lines that time still applies to
+    last_time_s: float | None = None  # the last sentence with its own time, for lines without one
+    last_time_line: int = -(10**9)
+    # tag-block group id: (time, station) of its fragment that carried c:
+    group_time: dict[str, tuple[float, str | None]] = field(default_factory=dict)
 
 
 def frame_lines(
@@ -109,34 +136,41 @@ def frame_lines(
 
     Blank lines and ``#`` comments yield nothing (they are counted by the caller).
     """
-    pghp_time: float | None = None
-    pghp_left = 0
-    last_time: float | None = None
-    last_time_line = -(10**9)
-    group_time: dict[str, tuple[float, str | None]] = {}
+    state = FramingState()
     for line_no, line in enumerate(lines, start=first_line_no):
-        text = line.strip()
-        if not text or text.startswith("#"):
-            continue
-        if text.startswith("$PGHP"):
-            pghp_time = _parse_pghp(text)
-            pghp_left = params.pghp_max_lines
-            if pghp_time is None:
-                yield Rejected(line_no, MALFORMED_SENTENCE, line)
-            continue
-        starts = [m.start() for m in _SENTENCE_START.finditer(text)]
-        if not starts:
-            yield Rejected(line_no, NOT_AIS if text[:1] in "$!" else MALFORMED_SENTENCE, line)
-            continue
-        fallback = pghp_time if pghp_left > 0 else None
-        pghp_left -= 1
-        if fallback is None and line_no - last_time_line <= params.inherit_time_lines:
-            fallback = last_time
-        for piece in _split_pieces(text, len(starts)):
-            framed = _frame_piece(piece, line_no, fallback, params, group_time)
-            if isinstance(framed, Sentence) and framed.own_time:
-                last_time, last_time_line = framed.received_s, line_no
-            yield framed
+        yield from frame_line(line, line_no, state, params)
+
+
+def frame_line(
+    line: str, line_no: int, state: FramingState, params: FramingParams = FramingParams()
+) -> list[Sentence | Rejected]:
+    """Frame one line, as the line after those ``state`` remembers; ``state`` is updated.
+
+    A line yields nothing (blank, comment, a ``$PGHP`` time), one item, or one per sentence on it.
+    """
+    text = line.strip()
+    if not text or text.startswith("#"):
+        return []
+    if text.startswith(PGHP_PREFIX):
+        state.pghp_time_s = _parse_pghp(text)
+        state.pghp_left = params.pghp_max_lines
+        if state.pghp_time_s is None:
+            return [Rejected(line_no, MALFORMED_SENTENCE, line)]
+        return []
+    starts = [m.start() for m in _SENTENCE_START.finditer(text)]
+    if not starts:
+        return [Rejected(line_no, NOT_AIS if text[:1] in "$!" else MALFORMED_SENTENCE, line)]
+    fallback = state.pghp_time_s if state.pghp_left > 0 else None
+    state.pghp_left -= 1
+    if fallback is None and line_no - state.last_time_line <= params.inherit_time_lines:
+        fallback = state.last_time_s
+    out: list[Sentence | Rejected] = []
+    for piece in _split_pieces(text, len(starts)):
+        framed = _frame_piece(piece, line_no, fallback, params, state.group_time)
+        if isinstance(framed, Sentence) and framed.own_time:
+            state.last_time_s, state.last_time_line = framed.received_s, line_no
+        out.append(framed)
+    return out
 
 
 def _split_pieces(text: str, count: int) -> list[str]:
@@ -161,8 +195,8 @@ def _frame_piece(
     if nmea_checksum(body) != int(match["cs"], 16):
         return Rejected(line_no, BAD_CHECKSUM, text)
     tag = _parse_tag_block(text[: match.start()], params)
-    if tag is None:
-        return Rejected(line_no, BAD_TAG_BLOCK, text)
+    if isinstance(tag, str):
+        return Rejected(line_no, tag, text)
     tag_time, station, group = tag
     if group is not None:
         # In a tag-block group only the first fragment usually carries c: and s:.
@@ -199,10 +233,10 @@ def _frame_piece(
 
 def _parse_tag_block(
     before: str, params: FramingParams
-) -> tuple[float | None, str | None, str | None] | None:
+) -> tuple[float | None, str | None, str | None] | str:
     """(receive time, station, group id) from a tag block; (None, None, None) if there is none.
 
-    Returns None when a tag block is present but unusable.
+    Returns the reason code when a tag block is present but unusable.
     """
     match = _TAG_BLOCK.search(before)
     if match is None:
@@ -210,26 +244,29 @@ def _parse_tag_block(
     body = match["body"]
     content, star, cs = body.rpartition("*")
     if not star:
-        return None
-    if params.strict_tag_checksum and (
-        len(cs) != 2 or not _is_hex(cs) or nmea_checksum(content) != int(cs, 16)
-    ):
-        return None
+        return BAD_TAG_BLOCK
+    placeholder = cs == TAG_CHECKSUM_PLACEHOLDER and not params.strict_tag_checksum
+    if not placeholder and not _checksum_matches(content, cs):
+        return BAD_TAG_CHECKSUM
     time_s: float | None = None
     station: str | None = None
     group: str | None = None
-    for field in content.split(","):
-        key, _, value = field.partition(":")
+    for item in content.split(","):
+        key, _, value = item.partition(":")
         if key == "c":
             time_s = _unix_seconds(value)
             if time_s is None:
-                return None
+                return BAD_TAG_BLOCK
         elif key == "s":
             station = value or None
         elif key == "g":
             parts = value.split("-", 2)
             group = parts[2] if len(parts) == 3 else value
     return time_s, station, group
+
+
+def _checksum_matches(content: str, cs: str) -> bool:
+    return len(cs) == 2 and _is_hex(cs) and nmea_checksum(content) == int(cs, 16)
 
 
 def _is_hex(text: str) -> bool:

@@ -15,8 +15,8 @@ import pandas as pd
 import pyarrow as pa
 
 from ingest import tables
+from ingest.decode import POSITION_OUT_OF_RANGE, decode_message, position_out_of_range
 from ingest.decode import Decoded as DecodedMessage
-from ingest.decode import decode_message
 from ingest.fast_framing import FramedBlock, payload_spans
 from ingest.fast_positions import decode_position_payloads, decode_position_spans
 from ingest.fragments import Message
@@ -73,22 +73,35 @@ def single_sentence_frame(
     })
 
 
+@dataclass
+class BlockPositions:
+    """What :func:`block_positions` made of a block's single-fragment position reports."""
+
+    positions: pd.DataFrame  # rows with the private columns, copies dropped
+    handled: np.ndarray  # mask over the block: lines decoded here (kept, copies or out of range)
+    copies: int  # copies of a kept row heard by several receivers, dropped
+    out_of_range: np.ndarray  # mask over the block: reports whose position is out of range
+
+
 def block_positions(
     block: FramedBlock, rows: np.ndarray, source: str, window_s: float
-) -> tuple[pd.DataFrame, np.ndarray, int]:
+) -> BlockPositions:
     """Decode the single-fragment sentences ``rows`` marks that are position reports 1/2/3/18,
     straight from the framer's payload buffer (no string or object per message), and drop copies
     heard by several receivers (:func:`find_copies`) before any table is built.
 
-    Returns (position rows with the private columns, mask over the block of the lines decoded,
-    number of copies dropped). The lines not decoded are for pyais.
+    The lines not handled are for pyais; those out of range are for quarantine
+    (:data:`ingest.decode.POSITION_OUT_OF_RANGE`).
     """
     idx = np.flatnonzero(rows)
     data, starts, lengths = payload_spans(block.payload, idx)
     arrays = decode_position_spans(data, starts, lengths, block.fill[idx])
-    ok = arrays.ok
+    outside = arrays.ok & position_out_of_range(arrays.fields[c.LAT], arrays.fields[c.LON])
     decoded = np.zeros(len(rows), dtype=bool)
-    decoded[idx[ok]] = True
+    decoded[idx[arrays.ok]] = True
+    out_of_range = np.zeros(len(rows), dtype=bool)
+    out_of_range[idx[outside]] = True
+    ok = arrays.ok & ~outside
     key = span_keys(data, starts[ok], lengths[ok])
     received = block.received_s[idx[ok]]
     keep, receivers = find_copies(key, received, np.ones(len(key), dtype="int64"), window_s)
@@ -98,7 +111,7 @@ def block_positions(
         receivers[keep], source, block.line_no[idx[chosen]], key[keep],
         np.ones(len(chosen), dtype="int64"),
     )
-    return frame, decoded, int(len(keep) - len(chosen))
+    return BlockPositions(frame, decoded, int(len(keep) - len(chosen)), out_of_range)
 
 
 def deduplicate(msgs: pd.DataFrame, window_s: float) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -184,9 +197,11 @@ def decode(msgs: pd.DataFrame) -> Decoded:
     candidate = (msgs[N_SENTENCES].to_numpy() == 1) & first.isin(_FAST_FIRST_CHARS).to_numpy()
     fast_rows = msgs[candidate]
     arrays = decode_position_payloads(fast_rows[PAYLOAD].to_numpy(), fast_rows[FILL].to_numpy())
-    ok_rows = fast_rows[arrays.ok]
+    outside = arrays.ok & position_out_of_range(arrays.fields[c.LAT], arrays.fields[c.LON])
+    ok = arrays.ok & ~outside
+    ok_rows = fast_rows[ok]
     fast = position_rows(
-        {name: values[arrays.ok] for name, values in arrays.fields.items()},
+        {name: values[ok] for name, values in arrays.fields.items()},
         ok_rows[RECEIVED_S].to_numpy(), ok_rows[c.RECEIVERS].to_numpy(), ok_rows[c.SOURCE_FILE],
         ok_rows[c.LINE_NO].to_numpy(), ok_rows[PAYLOAD_HASH].to_numpy(),
         ok_rows[N_SENTENCES].to_numpy(),
@@ -194,9 +209,10 @@ def decode(msgs: pd.DataFrame) -> Decoded:
     slow_mask = ~candidate
     slow_mask[np.flatnonzero(candidate)[~arrays.ok]] = True
     slow = _decode_slowly(msgs[slow_mask])
+    out_of_range = _rejections(fast_rows[outside], [POSITION_OUT_OF_RANGE] * int(outside.sum()))
     return Decoded(
         positions=pd.concat([fast, slow.positions], ignore_index=True),
-        statics=slow.statics, others=slow.others, failed=slow.failed,
+        statics=slow.statics, others=slow.others, failed=out_of_range + slow.failed,
     )
 
 
@@ -213,12 +229,13 @@ def position_rows(
     n = len(lat)
     sources = pd.array(np.full(n, source, dtype=object) if isinstance(source, str)
                        else np.asarray(source, dtype=object), dtype="string")
-    # The same validity rules as ingest.decode: a value outside its range is not a measurement.
+    # The same validity rules as ingest.decode: a value outside its range is not a measurement
+    # (positions out of range never get here: they are quarantined).
     return pd.DataFrame({
         c.MMSI: fields[c.MMSI].astype("int64"),
         c.TIMESTAMP: tables.seconds_to_utc(received_s).array,
-        c.LAT: np.where(np.abs(lat) <= 90.0, lat, np.nan),
-        c.LON: np.where(np.abs(lon) <= 180.0, lon, np.nan),
+        c.LAT: lat,
+        c.LON: lon,
         c.SOG_KNOTS: fields[c.SOG_KNOTS],
         c.COG_DEG: np.where((cog >= 0.0) & (cog < 360.0), cog, np.nan),
         c.HEADING_DEG: np.where((heading >= 0.0) & (heading < 360.0), heading, np.nan),
@@ -275,13 +292,19 @@ def _decode_slowly(msgs: pd.DataFrame) -> Decoded:
         c.RECEIVERS: rows[c.RECEIVERS].to_numpy(dtype="int64"),
         **{col: rows[col].to_numpy() for col in PRIVATE},
     })
-    failed: list[tuple[str, Rejected]] = []
-    for i in np.flatnonzero([isinstance(results[k], str) for k in codes.tolist()]).tolist():
-        row = msgs.iloc[i]
-        failed.extend((row[c.SOURCE_FILE], Rejected(n, str(results[codes[i]]), text, row[RECEIVED_S]))
-                      for n, text in zip(row[RAW_LINES], row[SENTENCES]))
+    failing = np.flatnonzero([isinstance(results[k], str) for k in codes.tolist()])
+    failed = _rejections(msgs.iloc[failing], [str(results[codes[i]]) for i in failing.tolist()])
     return Decoded(
         positions=table("position", tables.POSITION_FIELDS, tables.POSITION_DTYPES),
         statics=table("static", tables.STATIC_FIELDS, tables.STATIC_DTYPES),
         others=others, failed=failed,
     )
+
+
+def _rejections(msgs: pd.DataFrame, reasons: list[str]) -> list[tuple[str, Rejected]]:
+    """(source file, rejection) for every sentence of each message, with that message's reason."""
+    failed: list[tuple[str, Rejected]] = []
+    for (_, row), reason in zip(msgs.iterrows(), reasons):
+        failed.extend((row[c.SOURCE_FILE], Rejected(n, reason, text, row[RECEIVED_S]))
+                      for n, text in zip(row[RAW_LINES], row[SENTENCES]))
+    return failed

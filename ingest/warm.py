@@ -1,6 +1,6 @@
 """Imported by the ingest workers' fork server, once: pays every first-call cost there.
 
-Workers are forked from a server process (see ``ingest.ais._worker_context``). Importing this
+Workers are forked from a server process (see :mod:`ingest.workers`). Importing this
 module imports the ingest code and runs one small chunk through it, so the modules numpy, pandas,
 pyarrow and pyais load lazily on first use are loaded, and their caches filled, in the server;
 every worker forked from it starts warm instead of paying ~0.4 s of CPU on its first chunk.
@@ -27,7 +27,7 @@ def warm_up() -> None:
 
 
 workers.keep_freed_memory()
-try:
-    warm_up()
-except Exception:  # only an optimisation: a worker that starts cold still works
-    pass
+# No exception is caught: the warm-up chunk is valid input, so a failure here is a bug in ingest
+# that every chunk would meet too; it must show (in the importer, or on the fork server's stderr),
+# not be swallowed. Tests run warm_up() so such a bug fails CI first.
+warm_up()

@@ -17,8 +17,6 @@ thresholds from the card.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -32,7 +30,7 @@ import vessel_risk
 from features import catalog
 from features.condition import CONDITION_COLUMNS
 from models import metrics, rules
-from models.card import Model, ModelCard
+from models.card import Model, ModelCard, check_calibration, model_text, with_version
 from vessel_risk import columns as c
 from vessel_risk.errors import ModelError
 
@@ -207,6 +205,8 @@ def train_model(training: pd.DataFrame, params: TrainParams = TrainParams(),
 
     booster = _fit(params.lightgbm_params(features), x, y, params)
     a, b = metrics.fit_calibration(out_of_fold_margins(x, y, vessels, params), y)
+    # a model whose calibration load_model would refuse is refused here, where it is made
+    check_calibration({"a": a, "b": b}, "training: the calibration fitted on out-of-fold margins")
     dates = data[c.DATE].astype(str)
     card = ModelCard(
         version="",
@@ -235,8 +235,6 @@ def train_model(training: pd.DataFrame, params: TrainParams = TrainParams(),
 
 
 def _with_version(card: ModelCard, booster: lgb.Booster) -> ModelCard:
-    """The version is a digest of the model and its card: same data and seed, same version."""
-    digest = hashlib.sha256(booster.model_to_string().encode())
-    digest.update(json.dumps(asdict(card), sort_keys=True, default=str).encode())
-    last = card.training_window["last_outcome_date"]
-    return ModelCard(**(asdict(card) | {"version": f"{last}-{digest.hexdigest()[:10]}"}))
+    """The version is a digest of the model and its card (models.card.model_version), the one
+    load_model checks: same data and seed, same version."""
+    return with_version(card, model_text(booster))

@@ -182,3 +182,92 @@ def test_ingest_keeps_lines_of_a_gzip_file_cut_off_mid_write(tmp_path: Path) -> 
     read = result.summary.lines_read - 1
     assert read > 1000
     assert result.summary.decoded_sentences + result.summary.duplicate_sentences >= read - 1
+
+
+def test_ingest_quarantines_corrupted_tag_block_time_instead_of_moving_positions(
+    tmp_path: Path,
+) -> None:
+    source = shared_file("ais", "nmea", "kystverket_2024-12-09_tagblock.nmea")
+    lines = source.read_text().splitlines()
+    assert lines[3].startswith(r"\s:2573515,c:1733782034*02")
+    lines[3] = lines[3].replace("c:1733782034", "c:1703782034")  # one digit: 2023-12-28
+    result = ingest_ais([write(tmp_path, "flipped.nmea", lines)])
+    assert set(result.positions[c.TIMESTAMP].dt.strftime("%Y-%m-%d")) == {"2024-12-09"}
+    (row,) = result.quarantine.to_dict("records")
+    assert (row[c.LINE_NO], row[c.REASON], row[c.RAW]) == (4, "bad_tag_checksum", lines[3])
+    assert result.summary.balanced and result.summary.quarantined == {"bad_tag_checksum": 1}
+    assert len(result.positions) == len(ingest_ais([source]).positions) - 1
+
+
+def test_ingest_keeps_fragments_of_two_stations_with_one_sequence_id_apart(tmp_path: Path) -> None:
+    source = shared_file("ais", "nmea", "kystverket_2024-12-09_tagblock.nmea")
+    lines = source.read_text().splitlines()
+    interleaved = [lines[24], lines[76], lines[25], lines[77]]  # two stations, seq 0, channel B
+    result = ingest_ais([write(tmp_path, "merged.nmea", interleaved)])
+    assert len(result.quarantine) == 0 and result.summary.balanced
+    got = result.statics.set_index(c.MMSI)[[c.NAME, c.DESTINATION]].to_dict("index")
+    assert got == {257088590: {c.NAME: "LISSHORNET", c.DESTINATION: "STEINSFLESA"},
+                   257708700: {c.NAME: "BRAFJORD 2", c.DESTINATION: "FRIUKE"}}
+
+
+def test_ingest_does_not_glue_fragments_from_two_files(tmp_path: Path) -> None:
+    # Untagged Kystverket fragments (no station): each file's dangling fragment stays its own.
+    source = shared_file("ais", "nmea", "kystverket_2024-12-09_tagblock.nmea")
+    lines = source.read_text().splitlines()
+    a = write(tmp_path, "a.nmea", [lines[70]])  # "!BSVDM,2,1,2,B,...": fragment 1 of seq 2 on B
+    b = write(tmp_path, "b.nmea", [lines[71]])  # "!BSVDM,2,2,2,B,...": a fragment 2 that fits it
+    from ingest.ais import IngestParams
+    from ingest.framing import FramingParams
+
+    params = IngestParams(framing=FramingParams(capture_time_s=1733782034.0))
+    result = ingest_ais([a, b], params)
+    assert len(result.statics) == 0 and result.summary.balanced
+    assert sorted(result.quarantine[c.REASON]) == ["fragment_out_of_order", "incomplete_fragments"]
+
+
+# A real Kystverket position report (line 1) and the same report re-encoded by pyais with an
+# impossible latitude or longitude (95, lon 200, -91), each with a valid tag block.
+OUT_OF_RANGE = [
+    r"\s:2573238,c:1733782034*0A\!BSVDM,1,1,,A,13o4g`00000I2ENRH4g83S0L088C,0*3F",
+    r"\s:2573238,c:1733782035*0B\!BSVDM,1,1,,A,13o4g`00000h4;0nG0@83S0L088C,0*08",
+    r"\s:2573238,c:1733782036*08\!BSVDM,1,1,,A,13o4g`0000>CQh0RGm483S0L088C,0*0E",
+    r"\s:2573238,c:1733782037*09\!BSVDM,1,1,,A,13o4g`00000h4;1;sNh83S0L088C,0*3E",
+]
+
+
+def test_ingest_quarantines_position_out_of_range_instead_of_blanking_it(tmp_path: Path) -> None:
+    for line in OUT_OF_RANGE[1:]:  # what each line says, as pyais reads it
+        lat, lon = (pyais.decode(line.split("\\")[2]).asdict()[k] for k in ("lat", "lon"))
+        assert abs(lat) > 90 or abs(lon) > 180
+    result = ingest_ais([write(tmp_path, "impossible.nmea", OUT_OF_RANGE)])
+    assert result.positions[c.LINE_NO].tolist() == [1]
+    q = result.quarantine.sort_values(c.LINE_NO)
+    assert q[c.LINE_NO].tolist() == [2, 3, 4]
+    assert set(q[c.REASON]) == {"position_out_of_range"}
+    assert q[c.RAW].tolist() == OUT_OF_RANGE[1:]
+    assert q[c.TIMESTAMP].tolist() == list(pd.to_datetime([1733782035, 1733782036, 1733782037],
+                                                          unit="s", utc=True))
+    s = result.summary
+    assert s.balanced and s.quarantined == {"position_out_of_range": 3}
+    assert (s.decoded_sentences, s.messages_by_type) == (1, {1: 1})
+
+
+def test_ingest_keeps_and_counts_position_not_available(tmp_path: Path) -> None:
+    sentence = encoded({"type": 1, "mmsi": 219000001, "lat": 91, "lon": 181})
+    lines = [f"1733782034,{sentence}", TAG + "\\" + TYPE1]
+    result = ingest_ais([write(tmp_path, "na.nmea", lines)])
+    assert len(result.positions) == 2 and len(result.quarantine) == 0
+    assert result.summary.positions_not_available == 1
+    assert result.summary.as_dict()["positions_not_available"] == 1
+
+
+def test_ingest_quarantines_out_of_range_position_decoded_by_pyais(tmp_path: Path) -> None:
+    # libais' USCG example of a type 27 (long-range) report at lon 218.05: pyais' path
+    line = ("!AIVDM,1,1,,B,KEkV@caow3vMnRkg20,4*72,d-130,S0160,t080904.00,T04.28732954,"
+            "r003669959,1272442145")
+    fields = pyais.decode(line[: line.index("*") + 3]).asdict()
+    assert fields["msg_type"] == 27 and fields["lon"] > 180
+    result = ingest_ais([write(tmp_path, "t27.nmea", [line])])
+    assert result.positions.empty
+    assert result.quarantine[c.REASON].tolist() == ["position_out_of_range"]
+    assert result.summary.balanced

@@ -25,9 +25,9 @@ SANCTIONED_IMOS = {9610810: 636015565, 9018464: 374208000}  # IMO: the MMSI it b
 
 
 def mc_row(mmsi: object = 366899260, time: str = "2022-01-03T00:00:03", heading: str = "95",
-           imo: str = "IMO9307839", klass: str = "A") -> str:
+           imo: str = "IMO9307839", klass: str = "A", lat_lon: str = "34.12723,-119.44421") -> str:
     """One MarineCadastre row; the defaults are a plausible Class A position."""
-    return (f"{mmsi},{time},34.12723,-119.44421,17.9,51.5,{heading},ISLAND ADVENTURE,{imo},"
+    return (f"{mmsi},{time},{lat_lon},17.9,51.5,{heading},ISLAND ADVENTURE,{imo},"
             f"WDG9106,60,0,19,7,2.5,60,{klass}")
 
 
@@ -225,3 +225,19 @@ def test_ingest_csv_quarantines_every_line_when_forced_format_does_not_fit(tmp_p
     assert set(tables.quarantine[c.REASON]) == {FORMAT_MISMATCH}
     assert tables.quarantine[c.SOURCE_FILE].eq(str(path)).all()
     assert tables.summary.quarantined == {FORMAT_MISMATCH: 3} and tables.summary.balanced
+
+
+def test_csv_row_with_position_out_of_range_is_quarantined_whole(tmp_path: Path) -> None:
+    # MarineCadastre 2023-01-11, its second row with LAT 95.0 instead of 26.09241.
+    real = ("636021061,2023-01-11T00:00:00,26.09241,-80.04806,8.8,272.7,270.0,MSC NAISHA III,"
+            "IMO9307839,5LCB4,70,8.0,208.0,30.0,8.0,70.0,A")
+    broken = real.replace(",26.09241,", ",95.0,")
+    result = ingest_ais([write_csv(tmp_path, [mc_row(), broken, mc_row(lat_lon="91,181")])])
+    assert result.positions[c.LINE_NO].tolist() == [2, 4]
+    assert result.positions[[c.LAT, c.LON]].iloc[1].isna().all()  # "not available": kept, null
+    assert 636021061 not in set(result.statics[c.MMSI])
+    (row,) = result.quarantine.to_dict("records")
+    assert (row[c.LINE_NO], row[c.REASON], row[c.RAW]) == (3, "position_out_of_range", broken)
+    assert row[c.TIMESTAMP] == pd.Timestamp("2023-01-11", tz="UTC")
+    assert result.summary.balanced and result.summary.quarantined == {"position_out_of_range": 1}
+    assert result.summary.positions_not_available == 1

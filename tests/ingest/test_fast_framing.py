@@ -17,18 +17,20 @@ from ingest.fast_framing import (
     REJECTED,
     SENTENCE,
     SLOW,
-    FramingState,
     frame_block,
     to_items,
 )
 from ingest.framing import (
     BAD_CHECKSUM,
     BAD_TAG_BLOCK,
+    BAD_TAG_CHECKSUM,
     NO_RECEIVE_TIME,
     FramingParams,
+    FramingState,
     Rejected,
     Sentence,
     frame_lines,
+    nmea_checksum,
 )
 from tests.support import SHARED_DATA, shared_file
 
@@ -45,7 +47,7 @@ USCG_DBM = ("!AIVDM,1,1,,A,402u=TiuaA000r5UJ`H4`?7000S:,0*75,d-093,S2212,t235959
 GROUP_1 = (r"\g:1-2-1278,s:66,c:1661782369*43\!AIVDM,2,1,3,A,"
            r"56=nR7D00003A<I@E=@TmDh637OS60mA:222220N1@6427?P00888888,0*66")
 GROUP_2 = r"\g:2-2-1278*51\!AIVDM,2,2,3,A,888888888888880,2*27"
-MS_TAG = r"\c:1599239526500,s:sdr-experiments*5D\!AIVDM,1,1,,A,B>cSnNP00FVur7UaC7WQ3wS1jCJJ,0*73"
+MS_TAG = r"\c:1599239526500,s:sdr-experiments*3E\!AIVDM,1,1,,A,B>cSnNP00FVur7UaC7WQ3wS1jCJJ,0*73"
 LIBAIS = (r"\s:rORBCOMM104,q:u,c:1418172113,T:2014-12-10 00.41.53*55\!AIVDM,1,1,,B,"
           r"13F?Vv700<DJuLEtvep`iToV0<00,0*78")
 TWO_ON_ONE = TAGGED + TAGGED_2
@@ -187,13 +189,16 @@ def retime(line: str, seconds: int, style: int) -> str:
         return f"{sentence},rSTATION,{stamp}"
     if style < 12:  # a tag-block group: the first fragment carries the time, the next one not
         return rf"\g:1-2-1278,c:{stamp}*00" + "\\" + sentence
-    return rf"\g:2-2-1278,s:{seconds % 7}*00" + "\\" + sentence
+    if style < 14:
+        return rf"\g:2-2-1278,s:{seconds % 7}*00" + "\\" + sentence
+    body = f"s:{seconds % 7},c:{stamp}"  # a computed tag-block checksum, right or one bit off
+    return f"\\{body}*{nmea_checksum(body) ^ (style - 14):02X}\\{sentence}"
 
 
 one_line = st.one_of(
     st.sampled_from(REAL_LINES),
     st.builds(retime, st.sampled_from(REAL_LINES[:3] + [PGHP_SENTENCE, USCG]),
-              st.integers(100_000_000, 2_000_000_000), st.integers(0, 13)),
+              st.integers(100_000_000, 2_000_000_000), st.integers(0, 15)),
 )
 line_strategy = st.one_of(
     st.sampled_from(REAL_LINES),
@@ -201,7 +206,7 @@ line_strategy = st.one_of(
     st.builds(damage, st.sampled_from(REAL_LINES), st.integers(0, 4), st.integers(0, 200),
               st.binary(min_size=1, max_size=4)),
     st.builds(retime, st.sampled_from(REAL_LINES[:3] + [PGHP_SENTENCE, USCG]),
-              st.integers(100_000_000, 2_000_000_000), st.integers(0, 13)),
+              st.integers(100_000_000, 2_000_000_000), st.integers(0, 15)),
     st.sampled_from(["", "   ", "\r", "#", "$PGHP,1,2010,13,11,11,46,11,390*00", "$PGHP,1,2010",
                      "$PGHP,1, 2010,6,11,11,46,11,390*00", r"\g:2-2-1278*51\!AIVDM,2,2,3,A,,2*27",
                      "!AIVDM", "!AIVDM,1,1,,A,0*25", "\\" + BARE, r"\c:abc*00\!" + BARE[1:], r"\s:x,c:1*00\!" + BARE[1:]]),
@@ -321,3 +326,20 @@ def test_frame_block_takes_time_of_pghp_line_only_the_reference_reads() -> None:
     (sentence,) = fast(content)
     assert isinstance(sentence, Sentence) and sentence.received_s == 1276256771.390
     assert fast(content) == reference(content)
+
+
+def test_frame_block_rejects_tag_block_with_wrong_checksum_without_the_reference() -> None:
+    # Kystverket line 4 with one digit of its c: time flipped (2024-12-09 would become 2023-12-28)
+    capture = head(read_capture("kystverket_2024-12-09_tagblock.nmea"), 8)
+    flipped = capture.replace(b"c:1733782034*02", b"c:1703782034*02", 1)
+    block = frame_block(flipped)
+    assert block.kind[3] == REJECTED and REASONS[block.reason[3]] == BAD_TAG_CHECKSUM
+    assert block.received_s[4] == 1733782034  # the untagged line 5 inherits line 3's time
+    assert fast(flipped) == reference(flipped)
+
+
+def test_frame_block_rejects_placeholder_tag_checksum_only_when_strict() -> None:
+    amsa = head(read_capture("amsa_2014-12-31_tagblock.nmea"), 5)  # "*00" on every tag block
+    assert (frame_block(amsa).kind == SENTENCE).all()
+    strict = frame_block(amsa, 1, FramingParams(strict_tag_checksum=True))
+    assert {REASONS[r] for r in strict.reason.tolist()} == {BAD_TAG_CHECKSUM}

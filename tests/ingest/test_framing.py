@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from ingest.framing import (
     BAD_CHECKSUM,
+    BAD_TAG_CHECKSUM,
     MALFORMED_SENTENCE,
     NO_RECEIVE_TIME,
     NOT_AIS,
     FramingParams,
+    FramingState,
     Rejected,
     Sentence,
+    frame_line,
     frame_lines,
     nmea_checksum,
 )
@@ -18,6 +21,13 @@ BARE = "!BSVDM,1,1,,A,13oUhr70000E=S4S4Aunw@@J06hL,0*17"
 PGHP = "$PGHP,1,2010,6,11,11,46,11,390,231,45,992190934,1,2B*5B"
 PGHP_SENTENCE = "!AIVDM,1,1,,B,402=481uaUcf;OQ55JS9ITi025Jp,0*2B"
 USCG = "!AIVDM,1,1,,B,13F?Vv700<DJuLEtvep`iToV0<00,0*78,rORBCOMM104,1418172113"
+# Kystverket lines 3 to 5: a tagged line, the next one with one digit of its c: time flipped
+# (1733782034 -> 1703782034: 2023-12-28 instead of 2024-12-09), and an untagged line.
+KYST_3 = r"\s:2573238,c:1733782034*0A\!BSVDM,1,1,,B,13m@:d00000GfBhRSqCet@6L088C,0*1D"
+KYST_4_FLIPPED = r"\s:2573515,c:1703782034*02\!BSVDM,1,1,,A,344e>40si312t6TWq:M`d7@L0BwC,0*47"
+KYST_5 = BARE
+# AMSA line 1: AMSA writes "*00" on every tag block instead of a checksum.
+AMSA = r"\c:1420030798*00\!ABVDM,1,1,4,B,17P;HV?P008F98Il;EC1mOwL0@KP,0*22"
 
 
 def frame(*lines: str, **params: object) -> list[Sentence | Rejected]:
@@ -34,7 +44,8 @@ def test_frame_reads_receive_time_from_tag_block() -> None:
 
 
 def test_frame_reads_millisecond_tag_block_time() -> None:
-    line = r"\c:1599239526500,s:sdr-experiments*5D\!AIVDM,1,1,,A,B>cSnNP00FVur7UaC7WQ3wS1jCJJ,0*73"
+    # gfw ais-tools sample, line 1, with its T: field taken out (tag checksum recomputed)
+    line = r"\c:1599239526500,s:sdr-experiments*3E\!AIVDM,1,1,,A,B>cSnNP00FVur7UaC7WQ3wS1jCJJ,0*73"
     (s,) = frame(line)
     assert isinstance(s, Sentence)
     assert s.received_s == 1599239526.5
@@ -130,3 +141,34 @@ def test_frame_accepts_binary_garbage_without_crashing() -> None:
 def test_nmea_checksum_matches_real_sentence() -> None:
     body = BARE[1:BARE.index("*")]
     assert nmea_checksum(body) == 0x17
+
+
+def test_frame_rejects_tag_block_whose_checksum_does_not_match() -> None:
+    tagged, rejected, bare = frame(KYST_3, KYST_4_FLIPPED, KYST_5)
+    assert isinstance(rejected, Rejected)
+    assert rejected.reason == BAD_TAG_CHECKSUM
+    assert rejected.raw == KYST_4_FLIPPED
+    # the untagged line after it takes the time of the last line that could be trusted
+    assert isinstance(tagged, Sentence) and isinstance(bare, Sentence)
+    assert bare.received_s == tagged.received_s == 1733782034
+
+
+def test_frame_rejects_tag_block_checksum_that_is_not_two_hex_digits() -> None:
+    (r,) = frame(KYST_3.replace("*0A", "*0G"))
+    assert isinstance(r, Rejected) and r.reason == BAD_TAG_CHECKSUM
+
+
+def test_frame_accepts_placeholder_tag_checksum_unless_strict() -> None:
+    (lenient,) = frame(AMSA)
+    assert isinstance(lenient, Sentence) and lenient.received_s == 1420030798
+    (strict,) = frame(AMSA, strict_tag_checksum=True)
+    assert isinstance(strict, Rejected) and strict.reason == BAD_TAG_CHECKSUM
+
+
+def test_frame_line_carries_state_from_line_to_line() -> None:
+    state = FramingState()
+    assert frame_line(PGHP, 1, state) == []
+    assert state.pghp_time_s == 1276256771.390 and state.pghp_left == FramingParams().pghp_max_lines
+    (s,) = frame_line(PGHP_SENTENCE, 2, state)
+    assert isinstance(s, Sentence) and s.received_s == 1276256771.390 and not s.own_time
+    assert state.pghp_left == FramingParams().pghp_max_lines - 1

@@ -174,13 +174,20 @@ def test_ingest_decodes_every_message_type_gpsd_decodes(
     # gpsd reports two merged type 24 pairs; we count their four parts and two parts heard alone.
     assert expected[24] == 2
     expected[24] = 2 * 2 + 2
+    # gpsd decodes the broken base station report of line 1026 (year 10196, lat 109.3, lon 205.1);
+    # we quarantine it (position_out_of_range).
+    expected[4] -= 1
     assert dict(ingested.summary.messages_by_type) == dict(expected)
 
 
-def test_ingest_quarantines_only_the_sentence_gpsd_also_skips(ingested: AisTables) -> None:
-    (row,) = ingested.quarantine.to_dict("records")
-    assert row[c.RAW] == "AIVDM,2,2,1,B,00000000000,2*26"  # no leading '!': not a sentence
-    assert row[c.REASON] == "malformed_sentence"
+def test_ingest_quarantines_sentence_gpsd_skips_and_report_with_impossible_position(
+    ingested: AisTables,
+) -> None:
+    skipped, impossible = ingested.quarantine.sort_values(c.LINE_NO).to_dict("records")
+    assert skipped[c.RAW] == "AIVDM,2,2,1,B,00000000000,2*26"  # no leading '!': not a sentence
+    assert skipped[c.REASON] == "malformed_sentence"
+    assert impossible[c.RAW] == "!AIVDM,1,1,,B,4>O7m7Iu@<9qUfbtm`vSnwvH20S8,0*46"
+    assert (impossible[c.LINE_NO], impossible[c.REASON]) == (1026, "position_out_of_range")
 
 
 # --- positions ----------------------------------------------------------------------------------
@@ -189,15 +196,16 @@ def test_positions_agree_with_gpsd_field_by_field(
     ingested: AisTables, unscaled: list[dict[str, Any]]
 ) -> None:
     pairs, left = _pair(ingested.positions, unscaled, POSITION_TYPES)
-    assert len(pairs) == len(ingested.positions) == 15
+    assert len(pairs) == len(ingested.positions) == 14
     wrong = {
         (row[c.LINE_NO], row[c.MSG_TYPE]): diff
         for row, report in pairs
         if (diff := _disagreements(row, expected_position(report)))
     }
     assert wrong == {}
-    # The one gpsd report left over is the repeat of line 1098's message (line 1099).
-    assert left == Counter({(1, 244740981): 1})
+    # The gpsd reports left over: the repeat of line 1098's message (line 1099), and the base
+    # station report with an impossible position, which we quarantine.
+    assert left == Counter({(1, 244740981): 1, (4, 972158237): 1})
 
 
 def test_repeated_position_is_kept_once_and_counts_its_copies(ingested: AisTables) -> None:
@@ -215,9 +223,10 @@ def test_position_not_available_sentinels_become_nan_where_gpsd_reports_them(
     # Base station 2470052 reports lat 91, lon 181 (raw 54600000, 108600000): not available.
     assert (gpsd[(4, 2470052)]["lat"], gpsd[(4, 2470052)]["lon"]) == (54_600_000, 108_600_000)
     assert by_mmsi.loc[2470052, [c.LAT, c.LON]].isna().all()
-    # Base station 972158237 reports lat 109.3, lon 205.1: impossible, so NaN as well.
+    # Base station 972158237 reports lat 109.3, lon 205.1: impossible, so not a position at all
+    # (quarantined: see above).
     assert gpsd[(4, 972158237)]["lat"] / LATLON_SCALE == pytest.approx(109.332, abs=1e-3)
-    assert by_mmsi.loc[972158237, [c.LAT, c.LON]].isna().all()
+    assert 972158237 not in by_mmsi.index
     # Class B (18) and base stations (4) have no navigational status: gpsd omits it, we give NaN.
     assert "status" not in gpsd[(18, 338087471)]
     assert math.isnan(by_mmsi.loc[338087471, c.NAV_STATUS])

@@ -65,3 +65,14 @@ def test_merge_copies_chains_copies_by_time_when_input_is_not_in_time_order() ->
     assert kept[messages.RECEIVED_S].tolist() == [500.0, 1.0, 0.0]
     assert kept[c.RECEIVERS].tolist() == [1, 1, 2]
     assert dropped[messages.RECEIVED_S].tolist() == [5.0]
+
+
+def test_decode_quarantines_position_report_out_of_range() -> None:
+    # A real Kystverket report (row 2) and the same report re-encoded at latitude 95 (row 1).
+    frame = message_rows(["13o4g`00000h4;0nG0@83S0L088C", "13o4g`00000I2ENRH4g83S0L088C"],
+                         [0.0, 1.0])
+    frame[messages.FILL] = 0
+    decoded = messages.decode(frame)
+    assert decoded.positions[c.LINE_NO].tolist() == [2]
+    assert [(source, r.line_no, r.reason, r.received_s) for source, r in decoded.failed] == [
+        ("feed.nmea", 1, "position_out_of_range", 0.0)]

@@ -30,11 +30,11 @@ def test_day_markdown_gives_the_summary_the_top_rows_and_the_report_path(markdow
 
 def test_day_markdown_writes_names_as_text_not_markup(markdown: str) -> None:
     assert "| 1 | \\[/\\] | 219000001 |" in markdown
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markdown and "<script>" not in markdown
+    assert "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in markdown and "<script>" not in markdown
     assert "BLUE $EXPRESS$ \\[bold\\]" in markdown
 
 
 def test_md_text_escapes_table_pipes_emphasis_and_links() -> None:
     assert md_text("a|b *c* _d_ [e](f) `g` ~~h~~") == \
-        "a\\|b \\*c\\* \\_d\\_ \\[e\\](f) \\`g\\` \\~\\~h\\~\\~"
+        "a\\|b \\*c\\* \\_d\\_ \\[e\\]\\(f\\) \\`g\\` \\~\\~h\\~\\~"
     assert md_text(None) == "" and md_text("two\nlines") == "two lines"
