@@ -11,7 +11,7 @@ from tests.features import builders as b
 from vessel_risk import columns as c
 
 H = pd.Timedelta(hours=1)
-HOLE = (55.60, 6.00)
+HOLE = (55.70, 6.10)  # a cell centre: no position of the test sits on a cell edge
 US_PER_H = 3_600_000_000
 
 
