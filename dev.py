@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
+import tomllib
 import venv
 from pathlib import Path
 
@@ -47,6 +49,24 @@ def setup() -> None:
     STAMP.write_text(_digest())
 
 
+def typing_tree() -> Path:
+    """The package as installed, for mypy: ``.workspace/typing/vessel_risk`` links each folder
+    that pyproject.toml maps to a subpackage (an editable install maps them with an import hook,
+    which mypy cannot follow). Rebuilt before every type check, so new files are always seen."""
+    mapping = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-dir"]
+    tree = ROOT / ".workspace" / "typing"
+    shutil.rmtree(tree, ignore_errors=True)
+    package = tree / "vessel_risk"
+    package.mkdir(parents=True)
+    for name, folder in mapping.items():
+        if name == "vessel_risk":
+            for source in (ROOT / folder).glob("*.py"):
+                (package / source.name).symlink_to(source)
+        else:
+            (package / name.split(".", 1)[1]).symlink_to(ROOT / folder, target_is_directory=True)
+    return tree
+
+
 def run(*args: str) -> int:
     return subprocess.run([str(BIN / args[0]), *args[1:]], cwd=ROOT).returncode
 
@@ -60,6 +80,7 @@ def main(argv: list[str]) -> int:
     if command == "demo":
         return run("vessel-risk", "run", *argv[1:])
     if command == "test":
+        typing_tree()
         for step in (["ruff", "check", "."], ["mypy"]):
             code = run(*step)
             if code:

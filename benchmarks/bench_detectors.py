@@ -32,19 +32,19 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, uninstalled
 
-from features.context import situate
-from features.encounters import detect_encounters
-from features.gaps import detect_gaps
-from features.geo import load_ports
-from features.identity_shared import detect_identity_shared
-from features.land import load_land_mask
-from features.loitering import detect_loitering
-from features.port_visits import detect_port_visits
-from features.spoofing import detect_spoofing
-from features.tracks import build_tracks
 from tests.features.builders import random_fleet
-from vessel_risk import columns as c
-from vessel_risk.settings import CACHE_DIR
+from vessel_risk.common import columns as c
+from vessel_risk.features.context import situate
+from vessel_risk.features.encounters import detect_encounters
+from vessel_risk.features.gaps import detect_gaps
+from vessel_risk.features.geo import load_ports
+from vessel_risk.features.identity_shared import detect_identity_shared
+from vessel_risk.features.land import load_land_mask
+from vessel_risk.features.loitering import detect_loitering
+from vessel_risk.features.port_visits import detect_port_visits
+from vessel_risk.features.spoofing import detect_spoofing
+from vessel_risk.features.tracks import build_tracks
+from vessel_risk.flows.settings import CACHE_DIR
 
 
 def best_of(repeat: int, work: Callable[[], Any]) -> tuple[float, Any]:

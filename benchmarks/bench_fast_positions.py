@@ -28,7 +28,7 @@ from pyais.encode import encode_dict
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, uninstalled
 
-from ingest.fast_positions import decode_position_payloads
+from vessel_risk.ingest.fast_positions import decode_position_payloads
 
 
 def random_reports(n: int, seed: int) -> list[dict[str, Any]]:

@@ -29,8 +29,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, uninstalled
 
-from ingest.fast_framing import SENTENCE, SLOW, frame_block
-from ingest.framing import FramingState, frame_lines, nmea_checksum
+from vessel_risk.ingest.fast_framing import SENTENCE, SLOW, frame_block
+from vessel_risk.ingest.framing import FramingState, frame_lines, nmea_checksum
 
 ROOT = Path(__file__).resolve().parents[1]
 CAPTURE = ROOT.parent / "shared" / "data" / "ais" / "nmea" / "kystverket_2024-12-09_tagblock.nmea"

@@ -99,7 +99,7 @@ def pyais_baseline(path: Path, limit: int) -> tuple[int, float]:
 
 def product_ingest(path: Path) -> dict[str, float]:
     """Run the product's ingest in this process; report lines, seconds and peak RSS."""
-    from ingest.ais import ingest_ais
+    from vessel_risk.ingest.ais import ingest_ais
 
     began = time.perf_counter()
     result = ingest_ais([path])

@@ -25,9 +25,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from features.events import make_events
-from vessel_risk import columns as c
 from vessel_risk import storage
+from vessel_risk.common import columns as c
+from vessel_risk.features.events import make_events
 from vessel_risk.report import ReportParams, write_report
 
 DAY = date(2026, 11, 22)
@@ -127,7 +127,7 @@ def risk_list(pos: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
 def load_ms(report: Path) -> float | None:
     """Load time of the report in headless Chromium, or None without it."""
     try:
-        from tests.vessel_risk.browser import CHROMEDRIVER, CHROMIUM, chromium
+        from tests.report.browser import CHROMEDRIVER, CHROMIUM, chromium
     except ImportError:
         return None
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):

@@ -37,7 +37,7 @@ _TAG = re.compile(r"^\\s:([^,\\]*),c:(\d+)\*[0-9A-Fa-f]{2}\\")
 
 def write_days(folder: Path, days: list[date]) -> Path:
     """The sample's last day, as if received on each of ``days`` (tag blocks rewritten)."""
-    from simulator.encode import tag_block
+    from vessel_risk.simulator.encode import tag_block
 
     with gzip.open(ROOT / "data" / "sample" / "ais" / f"{SAMPLE_LAST_DAY}.nmea.gz", "rt") as f:
         lines = f.read().splitlines()

@@ -29,14 +29,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from features.build import Reference, Window, screen
-from features.events import per_vessel_events
-from features.land import load_land_mask
-from ingest.ais import ingest_ais
-from ingest.registry import read_registry
-from simulator.generate import generate
-from vessel_risk import columns as c
-from vessel_risk.settings import CACHE_DIR
+from vessel_risk.common import columns as c
+from vessel_risk.features.build import Reference, Window, screen
+from vessel_risk.features.events import per_vessel_events
+from vessel_risk.features.land import load_land_mask
+from vessel_risk.flows.settings import CACHE_DIR
+from vessel_risk.ingest.ais import ingest_ais
+from vessel_risk.ingest.registry import read_registry
+from vessel_risk.simulator.generate import generate
 
 SLACK = pd.Timedelta(hours=1)
 # Event types the simulator injects (port and area visits are facts, not injected behaviour).

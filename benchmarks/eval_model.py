@@ -32,17 +32,17 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from features import catalog  # noqa: E402
-from ingest.ais import ingest_ais  # noqa: E402
-from ingest.outcomes import read_outcomes  # noqa: E402
-from ingest.registry import read_registry  # noqa: E402
-from models import metrics, rules  # noqa: E402
-from models.dataset import training_table  # noqa: E402
-from models.score import score_features  # noqa: E402
-from models.train import train_model  # noqa: E402
-from simulator.outcomes import PROBABILITY_FILE, TRUE_PROBABILITY  # noqa: E402
-from vessel_risk import columns as c  # noqa: E402
-from vessel_risk.settings import DEFAULT_LOOKBACK_DAYS  # noqa: E402
+from vessel_risk.common import columns as c  # noqa: E402
+from vessel_risk.features import catalog  # noqa: E402
+from vessel_risk.flows.settings import DEFAULT_LOOKBACK_DAYS  # noqa: E402
+from vessel_risk.ingest.ais import ingest_ais  # noqa: E402
+from vessel_risk.ingest.outcomes import read_outcomes  # noqa: E402
+from vessel_risk.ingest.registry import read_registry  # noqa: E402
+from vessel_risk.models import metrics, rules  # noqa: E402
+from vessel_risk.models.dataset import training_table  # noqa: E402
+from vessel_risk.models.score import score_features  # noqa: E402
+from vessel_risk.models.train import train_model  # noqa: E402
+from vessel_risk.simulator.outcomes import PROBABILITY_FILE, TRUE_PROBABILITY  # noqa: E402
 
 DEFAULT_SEEDS = (707, 202, 303)  # not the sample's seed (20261123); the first trains
 
@@ -50,7 +50,7 @@ DEFAULT_SEEDS = (707, 202, 303)  # not the sample's seed (20261123); the first t
 def make_world(seed: int, out: Path, vessels: int, days: int) -> Path:
     folder = out / f"world-{seed}-{vessels}x{days}"
     if not (folder / "outcomes.csv").exists():
-        subprocess.run([sys.executable, "-m", "simulator", "--seed", str(seed), "--out",
+        subprocess.run([sys.executable, "-m", "vessel_risk.simulator", "--seed", str(seed), "--out",
                         str(folder), "--vessels", str(vessels), "--days", str(days)],
                        check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     return folder

@@ -27,14 +27,14 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from features.build import Window, screen  # noqa: E402
-from ingest.ais import ingest_ais  # noqa: E402
-from ingest.outcomes import read_outcomes  # noqa: E402
-from ingest.registry import read_registry  # noqa: E402
-from models.dataset import training_table  # noqa: E402
-from models.train import train_model  # noqa: E402
-from vessel_risk import columns as c  # noqa: E402
-from vessel_risk.settings import DEFAULT_LOOKBACK_DAYS  # noqa: E402
+from vessel_risk.common import columns as c  # noqa: E402
+from vessel_risk.features.build import Window, screen  # noqa: E402
+from vessel_risk.flows.settings import DEFAULT_LOOKBACK_DAYS  # noqa: E402
+from vessel_risk.ingest.ais import ingest_ais  # noqa: E402
+from vessel_risk.ingest.outcomes import read_outcomes  # noqa: E402
+from vessel_risk.ingest.registry import read_registry  # noqa: E402
+from vessel_risk.models.dataset import training_table  # noqa: E402
+from vessel_risk.models.train import train_model  # noqa: E402
 
 
 def per_date_table(positions: pd.DataFrame, statics: pd.DataFrame, registry, outcomes: pd.DataFrame
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         world = (args.keep or Path(tmp)) / f"world-{args.seed}-{args.vessels}x{args.days}"
         t0 = time.perf_counter()
         if not (world / "outcomes.csv").exists():
-            subprocess.run([sys.executable, "-m", "simulator", "--seed", str(args.seed), "--out",
+            subprocess.run([sys.executable, "-m", "vessel_risk.simulator", "--seed", str(args.seed), "--out",
                             str(world), "--vessels", str(args.vessels), "--days", str(args.days)],
                            check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
         t1 = time.perf_counter()

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from features import grid
-from features.tracks import require_columns, speed_for_rules_knots, timestamp_us
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.features import grid
+from vessel_risk.features.tracks import require_columns, speed_for_rules_knots, timestamp_us
 
 _CELL = "_cell"
 _DAY = "_day"

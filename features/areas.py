@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from features.events import empty_events, make_events
-from features.tracks import US_PER_H, require_columns, require_track_order, timestamp_us
-from ingest.areas import Area
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.features.events import empty_events, make_events
+from vessel_risk.features.tracks import US_PER_H, require_columns, require_track_order, timestamp_us
+from vessel_risk.ingest.areas import Area
 
 
 @dataclass(frozen=True)

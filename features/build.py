@@ -12,14 +12,15 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from features import catalog, evidence, geo, mmsi
-from features.areas import AreaVisitParams, detect_area_visits
-from features.condition import ConditionParams, condition_features
-from features.context import Context, ContextParams, situate
-from features.encounters import EncounterParams, detect_encounters
-from features.events import empty_events, make_events, per_vessel_events
-from features.gaps import GapParams, detect_gaps
-from features.identity import (
+from vessel_risk.common import columns as c
+from vessel_risk.features import catalog, evidence, geo, mmsi
+from vessel_risk.features.areas import AreaVisitParams, detect_area_visits
+from vessel_risk.features.condition import ConditionParams, condition_features
+from vessel_risk.features.context import Context, ContextParams, situate
+from vessel_risk.features.encounters import EncounterParams, detect_encounters
+from vessel_risk.features.events import empty_events, make_events, per_vessel_events
+from vessel_risk.features.gaps import GapParams, detect_gaps
+from vessel_risk.features.identity import (
     FlagMismatchParams,
     IdentityChangeParams,
     InvalidMmsiParams,
@@ -30,15 +31,14 @@ from features.identity import (
     link_vessels,
     mmsis_seen,
 )
-from features.identity_shared import IdentitySharedParams, detect_identity_shared
-from features.land import LandMask
-from features.loitering import LoiteringParams, detect_loitering
-from features.port_visits import PortVisitParams, detect_port_visits
-from features.spoofing import SpoofingParams, detect_spoofing
-from features.vessel_info import vessel_info
-from ingest.areas import Area
-from ingest.registry import Registry, build_year_warnings
-from vessel_risk import columns as c
+from vessel_risk.features.identity_shared import IdentitySharedParams, detect_identity_shared
+from vessel_risk.features.land import LandMask
+from vessel_risk.features.loitering import LoiteringParams, detect_loitering
+from vessel_risk.features.port_visits import PortVisitParams, detect_port_visits
+from vessel_risk.features.spoofing import SpoofingParams, detect_spoofing
+from vessel_risk.features.vessel_info import vessel_info
+from vessel_risk.ingest.areas import Area
+from vessel_risk.ingest.registry import Registry, build_year_warnings
 
 BASE_STATION_MSG_TYPE = 4
 # Transmitters that are not vessels, when their number is well formed (a placeholder such as

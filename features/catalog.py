@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
 
 
 @dataclass(frozen=True)

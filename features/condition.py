@@ -11,7 +11,7 @@ dates to filter on.) When ``as_of`` is the day of a labelled inspection, pass th
 that inspection does not describe itself.
 
 Flag risk uses the Paris MoU White-Grey-Black (WGB) lists of 2023 (adopted June 2024, used for the
-ship risk profile from 1 July 2024 to 30 June 2025), shipped as ``vessel_risk/reference/
+ship risk profile from 1 July 2024 to 30 June 2025), shipped as ``features/reference/
 flag_risk.csv`` (columns ``iso2, paris_mou_list, list_year, checked, note``). The table was first
 written from memory, then checked (2026-12) against what public reports of the Paris MoU's
 announcements say; ``checked`` tells how far each row is confirmed:
@@ -41,7 +41,8 @@ from io import StringIO
 import numpy as np
 import pandas as pd
 
-from features.catalog import (
+from vessel_risk.common import columns as c
+from vessel_risk.features.catalog import (
     AGE_YEARS,
     DAYS_SINCE_LAST_INSPECTION,
     DEFICIENCIES_36M,
@@ -57,10 +58,9 @@ from features.catalog import (
     SHIP_TYPE_GROUP,
     UNCLASSED,
 )
-from features.identity import linked_registry
-from features.tracks import require_columns
-from ingest.registry import Registry
-from vessel_risk import columns as c
+from vessel_risk.features.identity import linked_registry
+from vessel_risk.features.tracks import require_columns
+from vessel_risk.ingest.registry import Registry
 
 # Feature names come from the catalog. Values: REGISTRY_MATCH 1 when the linked vessel is in
 # vessels.csv, 0 when not, NaN without a registry; SHIP_TYPE_GROUP one of the SHIP_TYPE_* codes
@@ -114,7 +114,7 @@ class ConditionParams:
 
 @lru_cache(maxsize=1)
 def _flag_lists() -> pd.Series:
-    path = resources.files("vessel_risk").joinpath("reference/flag_risk.csv")
+    path = resources.files("vessel_risk.features").joinpath("reference/flag_risk.csv")
     table = pd.read_csv(StringIO(path.read_text("utf-8")), dtype=str, keep_default_na=False)
     return table.set_index("iso2")["paris_mou_list"].map(FLAG_LIST_RISK).astype("float64")
 

@@ -34,18 +34,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from features import grid
-from features.anchorages import (
+from vessel_risk.common import columns as c
+from vessel_risk.features import grid
+from vessel_risk.features.anchorages import (
     AnchorageParams,
     anchorage_cells,
     anchorage_evidence,
     learn_anchorages,
 )
-from features.coverage import Coverage, CoverageParams, learn_coverage
-from features.geo import haversine_nm, nearest_port_index, port_tree
-from features.land import LandMask, deep_land
-from features.tracks import build_tracks, speed_for_rules_knots, timestamp_us
-from vessel_risk import columns as c
+from vessel_risk.features.coverage import Coverage, CoverageParams, learn_coverage
+from vessel_risk.features.geo import haversine_nm, nearest_port_index, port_tree
+from vessel_risk.features.land import LandMask, deep_land
+from vessel_risk.features.tracks import build_tracks, speed_for_rules_knots, timestamp_us
 
 # AIS navigational status codes (ITU-R M.1371).
 STATUS_AT_ANCHOR = 1

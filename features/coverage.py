@@ -29,9 +29,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from features import grid
-from features.tracks import US_PER_H, require_columns, timestamp_us
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.features import grid
+from vessel_risk.features.tracks import US_PER_H, require_columns, timestamp_us
 
 FloatArray = npt.NDArray[np.float64]
 # Class B position reports (AIS types 18 and 19); every other position report is class A.

@@ -31,10 +31,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from features.events import empty_events, make_events
-from features.geo import describe_places, haversine_nm
-from features.tracks import US_PER_H, require_columns, speed_for_rules_knots, timestamp_us
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.features.events import empty_events, make_events
+from vessel_risk.features.geo import describe_places, haversine_nm
+from vessel_risk.features.tracks import (
+    US_PER_H,
+    require_columns,
+    speed_for_rules_knots,
+    timestamp_us,
+)
 
 REQUIRED_COLUMNS = [
     c.MMSI,

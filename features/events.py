@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
 
 _REQUIRED = [c.MMSI, c.EVENT_TYPE, c.START, c.END, c.LAT, c.LON]
 

@@ -29,17 +29,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from features import catalog
-from features.condition import (
+from vessel_risk.common import columns as c
+from vessel_risk.features import catalog
+from vessel_risk.features.condition import (
     SHIP_TYPE_CARGO,
     SHIP_TYPE_PASSENGER,
     SHIP_TYPE_TANKER,
     ship_type_group,
 )
-from features.events import per_vessel_events
-from features.identity import linked_registry
-from ingest.registry import Registry
-from vessel_risk import columns as c
+from vessel_risk.features.events import per_vessel_events
+from vessel_risk.features.identity import linked_registry
+from vessel_risk.ingest.registry import Registry
 
 AS_OF = "as_of"  # the key's screening day (datetime.date): the window's last day
 DAY = "day"  # a UTC day (datetime.date) of daily activity

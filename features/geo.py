@@ -1,7 +1,7 @@
 """Geography: great-circle distances, the reference port list, nearest port, places in words.
 
 Everything here is vectorised over numpy arrays and reads reference data lazily (on first call,
-never at import): the port list is the NGA World Port Index shipped in ``vessel_risk/reference``
+never at import): the port list is the NGA World Port Index shipped in ``features/reference``
 (see its README). Nothing downloads.
 """
 
@@ -15,8 +15,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from features import grid
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.features import grid
 
 # Mean Earth radius in nautical miles (6,371.0088 km / 1.852 km per nm): the IUGG mean radius, which
 # keeps haversine errors below ~0.5 % anywhere, far below what any detector threshold resolves.
@@ -53,7 +53,7 @@ _COMPASS = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
 
 @lru_cache(maxsize=1)
 def _ports_cached() -> pd.DataFrame:
-    with (resources.files("vessel_risk") / "reference" / PORTS_FILE).open("rb") as fh:
+    with (resources.files("vessel_risk.features") / "reference" / PORTS_FILE).open("rb") as fh:
         ports = pd.read_csv(fh, dtype={c.NAME: "string", c.COUNTRY: "string"})
     return ports[c.PORT_COLUMNS].reset_index(drop=True)
 

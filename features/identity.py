@@ -19,10 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from features import mmsi as m
-from features.events import empty_events, make_events
-from features.tracks import require_columns
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.features import mmsi as m
+from vessel_risk.features.events import empty_events, make_events
+from vessel_risk.features.tracks import require_columns
 
 # Values of the ``link`` column: how an MMSI was linked to an IMO.
 LINK_REGISTRY_MMSI = "registry_mmsi"  # the registry lists this MMSI for the vessel

@@ -17,12 +17,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from features.events import empty_events, make_events
-from features.geo import format_position, haversine_nm
-from features.spoofing import REQUIRED_COLUMNS, SpoofingParams, implausible_jumps
-from features.tracks import US_PER_H, require_columns, require_track_order, timestamp_us
-from vessel_risk import columns as c
-from vessel_risk.errors import ConfigError
+from vessel_risk.common import columns as c
+from vessel_risk.common.errors import ConfigError
+from vessel_risk.features.events import empty_events, make_events
+from vessel_risk.features.geo import format_position, haversine_nm
+from vessel_risk.features.spoofing import REQUIRED_COLUMNS, SpoofingParams, implausible_jumps
+from vessel_risk.features.tracks import US_PER_H, require_columns, require_track_order, timestamp_us
 
 _JUMP_DEFAULTS = SpoofingParams()
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from vessel_risk.errors import VesselRiskError
+from vessel_risk.common.errors import VesselRiskError
 
 # Bearings (degrees) of the ring of points checked round a position: 8 points, 45 degrees apart,
 # leave no gap wider than ~0.8 x margin through which a waterway could pass unseen.

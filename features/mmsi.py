@@ -18,7 +18,7 @@ format                kind           meaning
 ====================  =============  ==========================================
 
 The MID table (ITU Maritime Identification Digits, 201..775) is package data in
-``vessel_risk/reference/mid.csv`` with columns ``mid, iso2, country, area, sovereign_iso2``
+``features/reference/mid.csv`` with columns ``mid, iso2, country, area, sovereign_iso2``
 (``area`` names the part of a country a MID is allocated to, e.g. Azores; ``sovereign_iso2`` is the
 state a territory belongs to, e.g. HK -> CN).
 """
@@ -71,7 +71,7 @@ _PLACEHOLDERS = frozenset({"123456789", "012345678", "987654321", "001193046"})
 
 @lru_cache(maxsize=1)
 def _mid_table() -> pd.DataFrame:
-    text = resources.files("vessel_risk").joinpath("reference/mid.csv").read_text("utf-8")
+    text = resources.files("vessel_risk.features").joinpath("reference/mid.csv").read_text("utf-8")
     # keep_default_na=False: "NA" is Namibia, not a missing value.
     table = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
     return table.set_index("mid")

@@ -1,8 +1,8 @@
 """Build the shipped port reference from the NGA World Port Index, without its inland entries.
 
-    .venv/bin/python -m features.port_reference ../shared/data/geo/world_port_index.csv
+    .venv/bin/python -m vessel_risk.features.port_reference ../shared/data/geo/world_port_index.csv
 
-writes ``vessel_risk/reference/world_port_index.csv`` (see the README beside it). The index lists
+writes ``features/reference/world_port_index.csv`` (see the README beside it). The index lists
 ports on lakes and far up rivers (the Great Lakes, the Danube, Lake Malaren); a port is dropped
 when no sea water lies within ``inland_min_sea_nm`` of it by the 1 km land mask. The mask counts
 lakes and narrow rivers as land, so river seaports are measured to where their estuary widens:
@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from features.land import LandMask, load_land_mask
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.features.land import LandMask, load_land_mask
 
-REFERENCE_FILE = Path(__file__).resolve().parents[1] / "vessel_risk" / "reference" / (
+REFERENCE_FILE = Path(__file__).resolve().parent / "reference" / (
     "world_port_index.csv")
 # The index's own column names (the copy in ../shared/data/geo).
 WPI_COLUMNS = ["iso3", "label", "sublabel", "latitude", "longitude"]

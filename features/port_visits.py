@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from features.events import empty_events, make_events
-from features.tracks import require_columns, require_track_order, speed_for_rules_knots
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.features.events import empty_events, make_events
+from vessel_risk.features.tracks import require_columns, require_track_order, speed_for_rules_knots
 
 REQUIRED_COLUMNS = [c.MMSI, c.TIMESTAMP, c.LAT, c.LON, c.DT_H, c.IMPLIED_SPEED_KNOTS,
                     c.PLACE, c.PORT_NAME]

@@ -16,10 +16,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from features.events import empty_events, make_events
-from features.geo import format_position, haversine_nm
-from features.tracks import US_PER_H, require_columns, require_track_order, timestamp_us
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.features.events import empty_events, make_events
+from vessel_risk.features.geo import format_position, haversine_nm
+from vessel_risk.features.tracks import US_PER_H, require_columns, require_track_order, timestamp_us
 
 REQUIRED_COLUMNS = [c.MMSI, c.TIMESTAMP, c.LAT, c.LON, c.DT_H, c.DIST_NM, c.IMPLIED_SPEED_KNOTS]
 

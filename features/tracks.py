@@ -18,9 +18,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from features.geo import haversine_nm
-from vessel_risk import columns as c
-from vessel_risk.errors import DetectionError
+from vessel_risk.common import columns as c
+from vessel_risk.common.errors import DetectionError
+from vessel_risk.features.geo import haversine_nm
 
 # What build_tracks needs from positions; every other column is carried through unchanged.
 REQUIRED_POSITION_COLUMNS = [c.MMSI, c.TIMESTAMP, c.LAT, c.LON]

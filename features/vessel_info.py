@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from features import mmsi
-from features.identity import linked_registry
-from ingest.registry import Registry
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.features import mmsi
+from vessel_risk.features.identity import linked_registry
+from vessel_risk.ingest.registry import Registry
 
 # AIS ship-and-cargo type codes (ITU-R M.1371, table 53) grouped as an officer names them.
 _AIS_TYPE_EXACT = {

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
 from vessel_risk.report.markdown import md_text
 
 TOP_N = 20

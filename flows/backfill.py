@@ -13,9 +13,12 @@ from typing import Any
 from prefect import flow, get_run_logger
 from prefect.futures import as_completed
 
-from features.build import Window
-from flows import artifacts
-from flows.daily import (
+from vessel_risk.common import progress
+from vessel_risk.common.days import day_range
+from vessel_risk.common.errors import InputError
+from vessel_risk.features.build import Window
+from vessel_risk.flows import artifacts
+from vessel_risk.flows.daily import (
     ingest,
     ingest_counts,
     load_registry,
@@ -27,14 +30,11 @@ from flows.daily import (
     screen_window,
     store_ingested,
 )
-from flows.engine import one_at_a_time
-from flows.retry import compute_task
-from ingest.registry import Registry
-from models.card import load_model
-from vessel_risk import progress
-from vessel_risk.errors import InputError
-from vessel_risk.preflight import day_range
-from vessel_risk.settings import Settings
+from vessel_risk.flows.engine import one_at_a_time
+from vessel_risk.flows.retry import compute_task
+from vessel_risk.flows.settings import Settings
+from vessel_risk.ingest.registry import Registry
+from vessel_risk.models.card import load_model
 
 
 @compute_task

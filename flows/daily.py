@@ -14,22 +14,23 @@ from typing import Any
 import pandas as pd
 from prefect import flow, get_run_logger
 
-from features.build import Reference, Screening, Window, screen
-from features.coverage import coverage_table
-from features.land import load_land_mask
-from flows import artifacts
-from flows.retry import compute_task, io_task
-from ingest.ais import AisTables, ingest_ais
-from ingest.areas import read_areas
-from ingest.registry import Registry, read_registry_or_none
-from models.card import Model, load_model
-from models.score import risk_list
-from vessel_risk import columns as c
-from vessel_risk import progress, storage
-from vessel_risk.days import day_that_ended, default_day
-from vessel_risk.errors import InputError, StorageError
+from vessel_risk import storage
+from vessel_risk.common import columns as c
+from vessel_risk.common import progress
+from vessel_risk.common.days import day_that_ended, default_day
+from vessel_risk.common.errors import InputError, StorageError
+from vessel_risk.features.build import Reference, Screening, Window, screen
+from vessel_risk.features.coverage import coverage_table
+from vessel_risk.features.land import load_land_mask
+from vessel_risk.flows import artifacts
+from vessel_risk.flows.retry import compute_task, io_task
+from vessel_risk.flows.settings import Settings, load_settings, settings_record
+from vessel_risk.ingest.ais import AisTables, ingest_ais
+from vessel_risk.ingest.areas import read_areas
+from vessel_risk.ingest.registry import Registry, read_registry_or_none
+from vessel_risk.models.card import Model, load_model
+from vessel_risk.models.score import risk_list
 from vessel_risk.report import WrittenReport, write_report
-from vessel_risk.settings import Settings, load_settings, settings_record
 
 RUNS = "runs"  # one row per screened day: the run summary and the settings it used
 

@@ -12,7 +12,7 @@ from typing import Any, ParamSpec, TypeVar
 from prefect import Task, task
 from prefect.cache_policies import NO_CACHE
 
-from vessel_risk.errors import VesselRiskError
+from vessel_risk.common.errors import VesselRiskError
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -10,8 +10,8 @@ from typing import Any
 
 from prefect.schedules import Cron, Schedule
 
-from flows.daily import daily_screening
-from vessel_risk.days import UTC_NAME
+from vessel_risk.common.days import UTC_NAME
+from vessel_risk.flows.daily import daily_screening
 
 DEPLOYMENT_NAME = "daily-screening"
 

@@ -12,18 +12,18 @@ from typing import Any
 import pandas as pd
 from prefect import flow, get_run_logger
 
-from features.build import Reference
-from features.land import load_land_mask
-from flows.daily import ingest, load_registry, run_settings
-from flows.engine import one_at_a_time
-from flows.retry import compute_task, io_task
-from ingest.outcomes import read_outcomes
-from ingest.registry import Registry
-from models.card import ModelCard, save_model
-from models.dataset import TrainingTable, training_table
-from models.train import train_model
-from vessel_risk import columns as c
-from vessel_risk.settings import Settings, settings_record
+from vessel_risk.common import columns as c
+from vessel_risk.features.build import Reference
+from vessel_risk.features.land import load_land_mask
+from vessel_risk.flows.daily import ingest, load_registry, run_settings
+from vessel_risk.flows.engine import one_at_a_time
+from vessel_risk.flows.retry import compute_task, io_task
+from vessel_risk.flows.settings import Settings, settings_record
+from vessel_risk.ingest.outcomes import read_outcomes
+from vessel_risk.ingest.registry import Registry
+from vessel_risk.models.card import ModelCard, save_model
+from vessel_risk.models.dataset import TrainingTable, training_table
+from vessel_risk.models.train import train_model
 
 
 @io_task

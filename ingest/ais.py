@@ -14,14 +14,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ingest import chunks, csv_exports, fast_framing, files, messages, tables, workers
-from ingest.decode import POSITION_OUT_OF_RANGE
-from ingest.fast_framing import to_items
-from ingest.fragments import FragmentParams, Message, assemble
-from ingest.framing import FramingParams, Rejected
-from ingest.results import AisTables, IngestSummary
-from vessel_risk import columns as c
-from vessel_risk.errors import ConfigError
+from vessel_risk.common import columns as c
+from vessel_risk.common.errors import ConfigError
+from vessel_risk.ingest import chunks, csv_exports, fast_framing, files, messages, tables, workers
+from vessel_risk.ingest.decode import POSITION_OUT_OF_RANGE
+from vessel_risk.ingest.fast_framing import to_items
+from vessel_risk.ingest.fragments import FragmentParams, Message, assemble
+from vessel_risk.ingest.framing import FramingParams, Rejected
+from vessel_risk.ingest.results import AisTables, IngestSummary
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 A FeatureCollection (or a single Feature) whose geometries are Polygons or MultiPolygons in WGS84
 longitude/latitude (RFC 7946), each with a ``name`` property: the approaches to a port, a stretch
 of coast where landings happen. A file that is not such a collection stops the run with an
-:class:`~vessel_risk.errors.InputError` naming the file and the feature; a feature without a name
+:class:`~vessel_risk.common.errors.InputError` naming the file and the feature; a feature without a name
 is called "area N" (its 1-based place in the file).
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 import shapely
 from shapely.geometry import shape
 
-from vessel_risk.errors import InputError
+from vessel_risk.common.errors import InputError
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
 

@@ -19,7 +19,7 @@ from typing import IO, cast
 
 from isal import isal_zlib
 
-from ingest import files
+from vessel_risk.ingest import files
 
 # A sentence that continues a message: fragment number 2..9 of a sentence, or a tag-block group.
 _CONTINUATION = re.compile(rb"![A-Z0-9-]{2}VD[MO],[2-9],[2-9],|\\g:[2-9]-")

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ingest import files, tables
-from ingest.chunks import FILE_CUT_OFF
-from ingest.decode import (
+from vessel_risk.common import columns as c
+from vessel_risk.ingest import files, tables
+from vessel_risk.ingest.chunks import FILE_CUT_OFF
+from vessel_risk.ingest.decode import (
     COG_NA_DEG,
     HEADING_NA_DEG,
     LAT_NA,
@@ -28,8 +29,7 @@ from ingest.decode import (
     SOG_NA_KNOTS,
     position_out_of_range,
 )
-from ingest.results import AisTables, IngestSummary
-from vessel_risk import columns as c
+from vessel_risk.ingest.results import AisTables, IngestSummary
 
 BAD_ROW = "bad_csv_row"
 # The file's header lacks columns its (forced) format needs: every line is quarantined.

@@ -21,7 +21,7 @@ import numpy.typing as npt
 import pyais
 from pyais.exceptions import AISBaseException
 
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
 
 POSITION_TYPES = frozenset({1, 2, 3, 18, 19, 27})
 BASE_STATION_TYPE = 4

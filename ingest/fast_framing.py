@@ -34,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from ingest.byte_columns import (
+from vessel_risk.ingest.byte_columns import (
     DIGIT,
     FILL,
     HEX,
@@ -53,7 +53,7 @@ from ingest.byte_columns import (
     window,
     with_nulls,
 )
-from ingest.framing import (
+from vessel_risk.ingest.framing import (
     BAD_CHECKSUM,
     BAD_TAG_BLOCK,
     BAD_TAG_CHECKSUM,

@@ -31,9 +31,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
 
-# --- field names not in the product tables (so not in vessel_risk/columns.py) ---------------------
+# --- field names not in the product tables (so not in common/columns.py) ---------------------
 REPEAT = "repeat"  # repeat indicator 0..3
 ROT_DEG_PER_MIN = "rot_deg_per_min"  # rate of turn, scaled as pyais scales it; NaN for type 18
 ACCURACY = "accuracy"  # position accuracy flag (True: better than 10 m)

@@ -8,7 +8,7 @@ from typing import IO, cast
 
 from isal import igzip
 
-from vessel_risk.errors import InputError
+from vessel_risk.common.errors import InputError
 
 NMEA = "nmea"
 DMA_CSV = "dma_csv"

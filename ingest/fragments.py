@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ingest.framing import Rejected, Sentence
+from vessel_risk.ingest.framing import Rejected, Sentence
 
 INCOMPLETE_FRAGMENTS = "incomplete_fragments"
 FRAGMENT_OUT_OF_ORDER = "fragment_out_of_order"

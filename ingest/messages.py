@@ -14,15 +14,15 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ingest import tables
-from ingest.decode import POSITION_OUT_OF_RANGE, decode_message, position_out_of_range
-from ingest.decode import Decoded as DecodedMessage
-from ingest.fast_framing import FramedBlock, payload_spans
-from ingest.fast_positions import decode_position_payloads, decode_position_spans
-from ingest.fragments import Message
-from ingest.framing import Rejected
-from ingest.keys import payload_keys, span_keys
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.ingest import tables
+from vessel_risk.ingest.decode import POSITION_OUT_OF_RANGE, decode_message, position_out_of_range
+from vessel_risk.ingest.decode import Decoded as DecodedMessage
+from vessel_risk.ingest.fast_framing import FramedBlock, payload_spans
+from vessel_risk.ingest.fast_positions import decode_position_payloads, decode_position_spans
+from vessel_risk.ingest.fragments import Message
+from vessel_risk.ingest.framing import Rejected
+from vessel_risk.ingest.keys import payload_keys, span_keys
 
 # Columns of the messages table (internal to ingest).
 PAYLOAD = "payload"

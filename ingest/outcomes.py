@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from vessel_risk import columns as c
-from vessel_risk.errors import RegistryError
+from vessel_risk.common import columns as c
+from vessel_risk.common.errors import RegistryError
 
 _LABELS = {"0": 0, "1": 1}
 # The AIS MMSI field is 30 bits: a mis-set transponder can send a 10-digit number, and a boarding

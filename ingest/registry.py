@@ -7,7 +7,7 @@ absent, so that downstream features can tell "no data" (NaN) from "none recorded
 Every file is read as text first (UTF-8, with the standard library's csv reader, so that a ragged
 row or a byte that is not UTF-8 is reported by file, line and column) and validated with a pandera
 schema in lazy mode, so that a bad value is reported rather than coerced away. A file that breaks
-its contract raises one :class:`~vessel_risk.errors.RegistryError` naming the file, the CSV line
+its contract raises one :class:`~vessel_risk.common.errors.RegistryError` naming the file, the CSV line
 (header = line 1) and the column of the first failure, and how many more failures there are.
 Extra columns are ignored.
 
@@ -37,8 +37,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from vessel_risk import columns as c
-from vessel_risk.errors import RegistryError
+from vessel_risk.common import columns as c
+from vessel_risk.common.errors import RegistryError
 
 VESSELS_FILE = "vessels.csv"
 INSPECTIONS_FILE = "inspections.csv"

@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ingest.framing import Rejected
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.ingest.framing import Rejected
 
 _COMMON = [c.TIMESTAMP, c.RECEIVERS, c.SOURCE_FILE, c.LINE_NO]
 POSITION_FIELDS = [col for col in c.POSITION_COLUMNS if col not in _COMMON]

@@ -9,7 +9,7 @@ It also tunes the server's allocator (``workers.keep_freed_memory``), which the 
 
 from __future__ import annotations
 
-from ingest import ais, chunks, workers
+from vessel_risk.ingest import ais, chunks, workers
 
 _LINES = b"".join(line + b"\n" for line in (
     rb"\s:2573238,c:1733782034*0A\!BSVDM,1,1,,A,13o4g`00000I2ENRH4g83S0L088C,0*3F",

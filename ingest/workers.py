@@ -25,7 +25,7 @@ import multiprocessing.forkserver
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
-_WARM_MODULE = "ingest.warm"
+_WARM_MODULE = "vessel_risk.ingest.warm"
 # glibc's mallopt parameters, and the values ingest sets: arrays up to 32 MB (glibc's largest
 # mmap threshold) come from the heap, and up to 1 GB freed stays there for the next chunk, instead
 # of every chunk's arrays being mapped, page-faulted and unmapped again. Measured on 3M lines:

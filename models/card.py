@@ -20,8 +20,8 @@ from typing import Any
 
 import lightgbm as lgb
 
-from models.model_text import check_model_text
-from vessel_risk.errors import ModelError
+from vessel_risk.common.errors import ModelError
+from vessel_risk.models.model_text import check_model_text
 
 MODEL_FILE = "model.txt"
 CARD_FILE = "model_card.json"

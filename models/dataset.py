@@ -22,11 +22,11 @@ from datetime import timedelta
 
 import pandas as pd
 
-from features import catalog, evidence
-from features.build import DetectionParams, Reference, Window, screen
-from features.condition import condition_features
-from ingest.registry import Registry
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.features import catalog, evidence
+from vessel_risk.features.build import DetectionParams, Reference, Window, screen
+from vessel_risk.features.condition import condition_features
+from vessel_risk.ingest.registry import Registry
 
 
 @dataclass(frozen=True)

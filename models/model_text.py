@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from vessel_risk.errors import ModelError
+from vessel_risk.common.errors import ModelError
 
 _INT = re.compile(r"-?\d+")
 _FLOAT = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")

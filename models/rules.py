@@ -21,10 +21,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from features import catalog
-from features.condition import SHIP_TYPE_PASSENGER, SHIP_TYPE_TANKER
+from vessel_risk.features import catalog
+from vessel_risk.features.condition import SHIP_TYPE_PASSENGER, SHIP_TYPE_TANKER
 
-SRP_HIGH_RISK_POINTS = 5  # the Paris MoU's threshold for a high-risk ship
 SRP_AGE_YEARS = 12  # "older than 12 years"
 SRP_DETENTIONS = 2  # "two or more detentions in the last 36 months"
 _SRP_TYPES = (SHIP_TYPE_TANKER, SHIP_TYPE_PASSENGER)

@@ -8,12 +8,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from features import catalog
-from features.events import per_vessel_events
-from models import metrics
-from models.card import Model
-from vessel_risk import columns as c
-from vessel_risk.errors import ModelError
+from vessel_risk.common import columns as c
+from vessel_risk.common.errors import ModelError
+from vessel_risk.features import catalog
+from vessel_risk.features.events import per_vessel_events
+from vessel_risk.models import metrics
+from vessel_risk.models.card import Model
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ thresholds from the card.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from importlib import metadata
 from typing import Any
 
 import lightgbm as lgb
@@ -26,13 +27,12 @@ import pandas as pd
 import sklearn
 from sklearn.model_selection import GroupKFold
 
-import vessel_risk
-from features import catalog
-from features.condition import CONDITION_COLUMNS
-from models import metrics, rules
-from models.card import Model, ModelCard, check_calibration, model_text, with_version
-from vessel_risk import columns as c
-from vessel_risk.errors import ModelError
+from vessel_risk.common import columns as c
+from vessel_risk.common.errors import ModelError
+from vessel_risk.features import catalog
+from vessel_risk.features.condition import CONDITION_COLUMNS
+from vessel_risk.models import metrics, rules
+from vessel_risk.models.card import Model, ModelCard, check_calibration, model_text, with_version
 
 # Every feature the registry decides: its condition features, and the events judged against it.
 REGISTRY_FEATURES = (*CONDITION_COLUMNS[1:], catalog.FLAG_MISMATCH, catalog.WATCHLIST_HIT,
@@ -225,7 +225,7 @@ def train_model(training: pd.DataFrame, params: TrainParams = TrainParams(),
         params={"train": asdict(params), "lightgbm": params.lightgbm_params(features),
                 "calibration": "logistic fit on out-of-fold margins (folds grouped by vessel)"},
         seed=params.seed,
-        versions={"vessel_risk": vessel_risk.__version__, "lightgbm": lgb.__version__,
+        versions={"vessel_risk": metadata.version("vessel-risk"), "lightgbm": lgb.__version__,
                   "scikit-learn": sklearn.__version__},
         notes=list(notes),
         demonstration=demonstration,

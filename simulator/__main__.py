@@ -1,4 +1,4 @@
-"""Command line: ``python -m simulator --seed N --out DIR [--vessels N] [--days N] [--start DATE]``."""
+"""Command line: ``python -m vessel_risk.simulator --seed N --out DIR [--vessels N] [--days N] [--start DATE]``."""
 
 from __future__ import annotations
 
@@ -6,13 +6,19 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from simulator.generate import DEFAULT_DAYS, DEFAULT_SEED, DEFAULT_START, DEFAULT_VESSELS, generate
+from vessel_risk.simulator.generate import (
+    DEFAULT_DAYS,
+    DEFAULT_SEED,
+    DEFAULT_START,
+    DEFAULT_VESSELS,
+    generate,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, generate the sample, print a one-line summary."""
     parser = argparse.ArgumentParser(
-        prog="python -m simulator", description="Generate the synthetic AIS + registry sample."
+        prog="python -m vessel_risk.simulator", description="Generate the synthetic AIS + registry sample."
     )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
     parser.add_argument("--out", type=Path, default=Path("data/sample"), help="output folder")

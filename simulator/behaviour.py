@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from simulator import ports as pt
-from simulator.fleet import MERCHANT_ROLES, Vessel
-from simulator.geo import haversine_nm, is_sea, offset_nm
-from simulator.plans import SeaActivity
-from simulator.reception import impaired
-from simulator.routes import sea_route
-from vessel_risk.errors import ConfigError
+from vessel_risk.common.errors import ConfigError
+from vessel_risk.simulator import ports as pt
+from vessel_risk.simulator.fleet import MERCHANT_ROLES, Vessel
+from vessel_risk.simulator.geo import haversine_nm, is_sea, offset_nm
+from vessel_risk.simulator.plans import SeaActivity
+from vessel_risk.simulator.reception import impaired
+from vessel_risk.simulator.routes import sea_route
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 from pyais import decode
 
-from simulator.encode import BROKEN_KINDS, checksum
-from simulator.geo import haversine_nm, is_sea
-from simulator.ports import COVERAGE_HOLE, any_port_distance_nm, port_distance_nm
-from simulator.reception import impaired
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.simulator.encode import BROKEN_KINDS, checksum
+from vessel_risk.simulator.geo import haversine_nm, is_sea
+from vessel_risk.simulator.ports import COVERAGE_HOLE, any_port_distance_nm, port_distance_nm
+from vessel_risk.simulator.reception import impaired
 
 _TAG = re.compile(r"^\\s:([^,*\\]+),c:(\d+)\*([0-9A-F]{2})\\(.*)$")
 FAR_FROM_PORT_NM = 15.0  # normal vessels are never slow this far out, nor silent

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 from pyais.encode import encode_dict
 
-from simulator import ports as pt
-from simulator.geo import haversine_nm
+from vessel_risk.simulator import ports as pt
+from vessel_risk.simulator.geo import haversine_nm
 
 BROKEN_KINDS = ("bad_checksum", "truncated", "no_tag_block", "lone_fragment")
 

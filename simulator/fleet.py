@@ -12,7 +12,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from simulator import ports as pt
+from vessel_risk.simulator import ports as pt
 
 T = TypeVar("T")
 

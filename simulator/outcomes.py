@@ -31,8 +31,8 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from simulator.fleet import POOR_FLAGS, Vessel
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.simulator.fleet import POOR_FLAGS, Vessel
 
 AT_SEA = (c.GAP, c.LOITERING, c.ENCOUNTER)
 MESSAGE = (c.SPOOFING, c.IDENTITY_SHARED, c.IDENTITY_CHANGE)

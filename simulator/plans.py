@@ -12,11 +12,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from simulator import ports as pt
-from simulator.fleet import TANKER_ROLES, Vessel
-from simulator.geo import is_sea, offset_nm
-from simulator.routes import Route, make_route, sea_route
-from simulator.tracks import AT_ANCHOR, MOORED, UNDER_WAY, ApproachParams, TrackBuilder, leg_seconds
+from vessel_risk.simulator import ports as pt
+from vessel_risk.simulator.fleet import TANKER_ROLES, Vessel
+from vessel_risk.simulator.geo import is_sea, offset_nm
+from vessel_risk.simulator.routes import Route, make_route, sea_route
+from vessel_risk.simulator.tracks import (
+    AT_ANCHOR,
+    MOORED,
+    UNDER_WAY,
+    ApproachParams,
+    TrackBuilder,
+    leg_seconds,
+)
 
 APPROACH = ApproachParams()
 

@@ -12,8 +12,8 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from simulator.geo import nearest_distance_nm
-from simulator.routes import sea_route
+from vessel_risk.simulator.geo import nearest_distance_nm
+from vessel_risk.simulator.routes import sea_route
 
 # The simulated region: North Sea, English Channel, Skagerrak/Kattegat, western Baltic.
 REGION_LAT = (48.5, 61.0)
@@ -85,9 +85,6 @@ OFFSHORE_CENTRES = (
     (55.2, 18.3),
     (56.4, 17.2),
     (54.9, 14.8),
-)
-MIN_OFFSHORE_PORT_NM = (
-    30.0  # behaviour points this far from any port stay > 15 nm away while drifting
 )
 
 # Receiving stations: name, lat, lon (coastal sites; each message goes to the nearest).
@@ -204,7 +201,7 @@ def anchorage_point(code: str) -> tuple[float, float]:
 def reference_ports() -> pd.DataFrame:
     """The product's shipped World Port Index (lat, lon): behaviour is injected away from any
     port a user's list has, as well as from the simulator's own."""
-    with (resources.files("vessel_risk") / "reference" / "world_port_index.csv").open("rb") as fh:
+    with (resources.files("vessel_risk.features") / "reference" / "world_port_index.csv").open("rb") as fh:
         wpi = pd.read_csv(fh)
     return wpi[["lat", "lon"]]
 

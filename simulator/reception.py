@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulator import ports as pt
-from simulator.encode import nearest_stations
-from simulator.geo import haversine_nm
+from vessel_risk.simulator import ports as pt
+from vessel_risk.simulator.encode import nearest_stations
+from vessel_risk.simulator.geo import haversine_nm
 
 
 def in_hole(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:

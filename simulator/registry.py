@@ -12,9 +12,10 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from simulator import ports as pt
-from simulator.behaviour import Assignment
-from simulator.fleet import (
+from vessel_risk.common import columns as c
+from vessel_risk.simulator import ports as pt
+from vessel_risk.simulator.behaviour import Assignment
+from vessel_risk.simulator.fleet import (
     FLAGS,
     MERCHANT_FLAG_WEIGHTS,
     POOR_FLAGS,
@@ -23,7 +24,6 @@ from simulator.fleet import (
     _owner,
     make_imo,
 )
-from vessel_risk import columns as c
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from functools import cache
 
 import numpy as np
 
-from simulator.geo import haversine_nm
+from vessel_risk.simulator.geo import haversine_nm
 
 DENSIFY_STEP_NM = 2.0  # polyline vertices at most this far apart, so interpolation follows the lane
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulator.fleet import Vessel, _name, make_imo
-from simulator.plans import Plan
+from vessel_risk.simulator.fleet import Vessel, _name, make_imo
+from vessel_risk.simulator.plans import Plan
 
 STATIC_INTERVAL_MIN = (60.0, 120.0)  # archive keeps a static report every 1-2 h per vessel
 PART_B_DELAY_S = 7  # class B sends part B a few seconds after part A

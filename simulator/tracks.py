@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from simulator.geo import bearing_deg, haversine_nm, is_sea, offset_nm
-from simulator.routes import Route
+from vessel_risk.simulator.geo import bearing_deg, haversine_nm, is_sea, offset_nm
+from vessel_risk.simulator.routes import Route
 
 UNDER_WAY, AT_ANCHOR, MOORED, FISHING = 0, 1, 5, 7  # AIS navigational status codes
 

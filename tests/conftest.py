@@ -10,6 +10,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,6 +45,21 @@ LAND_CACHE = Path(__file__).resolve().parents[1] / ".workspace" / "cache"
 @pytest.fixture(scope="session")
 def land_mask():  # type: ignore[no-untyped-def]
     """The 1 km land mask, packed and memory-mapped (features.land)."""
-    from features.land import load_land_mask
+    from vessel_risk.features.land import load_land_mask
 
     return load_land_mask(LAND_CACHE)
+
+
+@pytest.fixture(scope="session")
+def sample_store(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory
+                 ) -> tuple[Path, dict[str, Any]]:
+    """The bundled sample screened once per test session by the daily flow (which writes the
+    report): (out folder, run summary) of the daily flow on data/sample."""
+    from vessel_risk.common.workspace import DEFAULT_MODEL, SAMPLE_AIS, SAMPLE_REGISTRY
+    from vessel_risk.flows.daily import daily_screening
+
+    out = tmp_path_factory.mktemp("sample-out")
+    summary = daily_screening(ais=[str(SAMPLE_AIS)], registry=str(SAMPLE_REGISTRY), out=str(out),
+                              model=str(DEFAULT_MODEL))
+    return out, summary
+

@@ -23,8 +23,9 @@ from rich.markup import escape
 from rich.text import Text
 
 from vessel_risk import preflight
-from vessel_risk import workspace as w
-from vessel_risk.errors import ConfigError, VesselRiskError
+from vessel_risk.common import workspace as w
+from vessel_risk.common.days import day_range
+from vessel_risk.common.errors import ConfigError, VesselRiskError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Daily AIS + registry screening: a ranked, explained vessel risk list.")
@@ -128,7 +129,7 @@ def _start_prefect(console_level: str = "WARNING", warm_server: bool = True) -> 
 
 
 def _reporting() -> Any:
-    from vessel_risk import progress
+    from vessel_risk.common import progress
     from vessel_risk.console_progress import RichReporter
 
     @contextmanager
@@ -141,7 +142,7 @@ def _reporting() -> Any:
 
 def _settings_checked(config: Path | None, lookback_days: int | None = None,
                       ais_format: str | None = None) -> None:
-    from vessel_risk.settings import load_settings
+    from vessel_risk.flows.settings import load_settings
 
     preflight.existing_file(config, "--config")
     load_settings(config, {"lookback_days": lookback_days, "ingest.format": ais_format})
@@ -189,13 +190,13 @@ def run(
             preflight.existing_file(areas, "--areas")
         _settings_checked(config, lookback_days, ais_format)
         server_ready = _start_prefect()
-        from ingest import workers
+        from vessel_risk.ingest import workers
 
         # The flow runs ingest in a Prefect thread, so its workers come from a fork server: start
         # it now, and it is warm by the time Prefect has started.
         workers.start_fork_server()
-        from flows.daily import daily_screening
         from vessel_risk import views
+        from vessel_risk.flows.daily import daily_screening
 
         server_ready()
         with _reporting():
@@ -232,7 +233,7 @@ def backfill(
         if not ais:
             ais = [w.SAMPLE_AIS]
             registry = registry or w.SAMPLE_REGISTRY
-        days = preflight.day_range(first.date(), last.date())
+        days = day_range(first.date(), last.date())
         preflight.ais_paths(ais)
         preflight.registry_dir(registry)
         preflight.model_dir(model)
@@ -241,11 +242,11 @@ def backfill(
             raise ConfigError(f"--dask-workers must be at least 1, got {dask_workers}")
         _settings_checked(config, lookback_days, ais_format)
         server_ready = _start_prefect()
-        from ingest import workers
+        from vessel_risk.ingest import workers
 
         workers.start_fork_server()
-        from flows import engine
-        from flows.backfill import backfill as backfill_flow
+        from vessel_risk.flows import engine
+        from vessel_risk.flows.backfill import backfill as backfill_flow
 
         server_ready()
         flow_ = backfill_flow
@@ -307,11 +308,11 @@ def train(
         preflight.out_dir(model_out)
         _settings_checked(config, lookback_days)
         server_ready = _start_prefect()
-        from ingest import workers
+        from vessel_risk.ingest import workers
 
         workers.start_fork_server()
-        from flows import engine
-        from flows.train import train as train_flow
+        from vessel_risk.flows import engine
+        from vessel_risk.flows.train import train as train_flow
 
         server_ready()
         flow_ = train_flow
@@ -396,7 +397,7 @@ def report(
 def _registry_vessels(registry: Path | None):  # type: ignore[no-untyped-def]
     if registry is None:
         return None
-    from ingest.registry import read_registry_or_none
+    from vessel_risk.ingest.registry import read_registry_or_none
 
     found = read_registry_or_none(registry)
     return found.vessels if found is not None else None
@@ -428,7 +429,7 @@ def serve(
         preflight.model_dir(model)
         preflight.out_dir(out)
         preflight.cron(cron)
-        from vessel_risk.days import time_zone as check_zone
+        from vessel_risk.common.days import time_zone as check_zone
 
         check_zone(time_zone)
         if not name.strip():
@@ -436,7 +437,7 @@ def serve(
         _settings_checked(config, lookback_days)
         preflight.prefect_server(os.environ.get("PREFECT_API_URL"))
         _start_prefect(console_level="INFO", warm_server=False)
-        from flows.serve import serve_daily
+        from vessel_risk.flows.serve import serve_daily
 
         console.print(f"Serving deployment {escape(name)!r} on cron {escape(cron)!r} "
                       f"({escape(time_zone)}) at {escape(os.environ['PREFECT_API_URL'])}")

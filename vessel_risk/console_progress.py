@@ -1,4 +1,4 @@
-"""A :class:`vessel_risk.progress.Reporter` that draws Rich progress lines on the console."""
+"""A :class:`vessel_risk.common.progress.Reporter` that draws Rich progress lines on the console."""
 
 from __future__ import annotations
 

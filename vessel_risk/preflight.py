@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date
 from pathlib import Path
 
-from vessel_risk.errors import ConfigError, InputError
+from vessel_risk.common.errors import ConfigError, InputError
 
-MAX_BACKFILL_DAYS = 366
 SERVER_TIMEOUT_S = 5.0
 START_SERVER_HINT = (
     "start one with `prefect server start --host 127.0.0.1` (with the same PREFECT_HOME) and "
@@ -45,7 +43,7 @@ def registry_dir(path: Path | None) -> Path | None:
 
 
 def model_dir(path: Path) -> Path:
-    from models.card import CARD_FILE, MODEL_FILE
+    from vessel_risk.models.card import CARD_FILE, MODEL_FILE
 
     if not path.is_dir():
         raise InputError(f"--model: not a folder: {path}")
@@ -73,17 +71,6 @@ def out_dir(path: Path) -> Path:
     if parent is None or not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
         raise InputError(f"--out: cannot create {path} ({parent} is not a writable folder)")
     return path
-
-
-def day_range(first: date, last: date) -> list[date]:
-    from datetime import timedelta
-
-    if last < first:
-        raise ConfigError(f"--to {last.isoformat()} is before --from {first.isoformat()}")
-    count = (last - first).days + 1
-    if count > MAX_BACKFILL_DAYS:
-        raise ConfigError(f"--from/--to span {count} days; at most {MAX_BACKFILL_DAYS} at once")
-    return [first + timedelta(days=i) for i in range(count)]
 
 
 def cron(expression: str) -> str:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from models.card import load_model
-from models.score import risk_list
-from vessel_risk import columns as c
 from vessel_risk import storage
+from vessel_risk.common import columns as c
+from vessel_risk.models.card import load_model
+from vessel_risk.models.score import risk_list
 from vessel_risk.views import latest_day
 
 RESCORES = "rescores"

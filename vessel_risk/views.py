@@ -18,9 +18,9 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from vessel_risk import columns as c
 from vessel_risk import storage
-from vessel_risk.errors import StorageError
+from vessel_risk.common import columns as c
+from vessel_risk.common.errors import StorageError
 from vessel_risk.report import words
 from vessel_risk.report.dossier import Dossier, split_reasons
 

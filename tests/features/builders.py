@@ -23,10 +23,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from features.context import Context, situate
-from features.geo import EARTH_RADIUS_NM, unit_vectors
-from features.tracks import build_tracks
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.features.context import Context, situate
+from vessel_risk.features.geo import EARTH_RADIUS_NM, unit_vectors
+from vessel_risk.features.tracks import build_tracks
 
 T0 = pd.Timestamp("2024-05-01 00:00", tz="UTC")
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from features.anchorages import (
+from tests.features import builders as b
+from vessel_risk.common import columns as c
+from vessel_risk.common.errors import DetectionError
+from vessel_risk.features.anchorages import (
     AnchorageParams,
     anchorage_cells,
     anchorage_evidence,
     learn_anchorages,
 )
-from features.grid import cell_keys, member
-from tests.features import builders as b
-from vessel_risk import columns as c
-from vessel_risk.errors import DetectionError
+from vessel_risk.features.grid import cell_keys, member
 
 ROADS = (55.30, 7.90)
 H = pd.Timedelta(hours=1)

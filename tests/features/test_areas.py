@@ -6,11 +6,11 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from features.areas import AreaVisitParams, detect_area_visits
-from ingest.areas import Area
 from tests.features import builders as b
-from vessel_risk import columns as c
-from vessel_risk.errors import DetectionError
+from vessel_risk.common import columns as c
+from vessel_risk.common.errors import DetectionError
+from vessel_risk.features.areas import AreaVisitParams, detect_area_visits
+from vessel_risk.ingest.areas import Area
 
 H = pd.Timedelta(hours=1)
 BOX = Area("Approaches to Esbjerg", box(7.9, 55.3, 8.3, 55.5))  # lon/lat

@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from features.catalog import (
+from vessel_risk.common import columns as c
+from vessel_risk.common.errors import DetectionError
+from vessel_risk.features.catalog import (
     AGE_YEARS,
     DAYS_SINCE_LAST_INSPECTION,
     DEFICIENCIES_36M,
@@ -22,7 +24,7 @@ from features.catalog import (
     SHIP_TYPE_GROUP,
     UNCLASSED,
 )
-from features.condition import (
+from vessel_risk.features.condition import (
     CONDITION_COLUMNS,
     SHIP_TYPE_CARGO,
     SHIP_TYPE_FISHING,
@@ -35,9 +37,7 @@ from features.condition import (
     flag_risk,
     ship_type_group,
 )
-from ingest.registry import Registry
-from vessel_risk import columns as c
-from vessel_risk.errors import DetectionError
+from vessel_risk.ingest.registry import Registry
 
 AS_OF = date(2024, 1, 1)
 OLD_TANKER, NEW_BULKER, UNKNOWN_SHIP = 9187629, 9074729, 9176187

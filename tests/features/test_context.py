@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from features.context import ContextParams, situate
-from features.land import LandMask
 from tests.features import builders as b
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.features.context import ContextParams, situate
+from vessel_risk.features.land import LandMask
 
 ESBJERG_BERTH = (55.465, 8.44)
 ROADS = (55.30, 7.90)  # 9 nm off the coast, no port within 3 nm

@@ -6,9 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from features.coverage import CoverageParams, coverage_table, learn_coverage, nominal_interval_s
 from tests.features import builders as b
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.features.coverage import (
+    CoverageParams,
+    coverage_table,
+    learn_coverage,
+    nominal_interval_s,
+)
 
 H = pd.Timedelta(hours=1)
 HOLE = (55.70, 6.10)  # a cell centre: no position of the test sits on a cell edge

@@ -7,10 +7,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from features import catalog
-from features.events import empty_events, make_events
-from features.evidence import AS_OF, DAY, daily_activity, window_features
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.features import catalog
+from vessel_risk.features.events import empty_events, make_events
+from vessel_risk.features.evidence import AS_OF, DAY, daily_activity, window_features
 
 AS_OF_DAY = date(2026, 11, 22)  # window: 2026-11-16 .. 2026-11-22 (7 days)
 TANKER, TUG, LISTED = 244000001, 244000002, 244000003

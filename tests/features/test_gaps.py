@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from features.gaps import GapParams, detect_gaps
 from tests.features import builders as b
-from vessel_risk import columns as c
-from vessel_risk.errors import DetectionError
+from vessel_risk.common import columns as c
+from vessel_risk.common.errors import DetectionError
+from vessel_risk.features.gaps import GapParams, detect_gaps
 
 H = pd.Timedelta(hours=1)
 ESBJERG_BERTH = (55.465, 8.44)

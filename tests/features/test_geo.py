@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from features.geo import (
+from tests.features import builders as b
+from vessel_risk.common import columns as c
+from vessel_risk.features.geo import (
     EARTH_RADIUS_NM,
     describe_places,
     format_position,
@@ -17,8 +19,6 @@ from features.geo import (
     nearest_port,
     nearest_port_index,
 )
-from tests.features import builders as b
-from vessel_risk import columns as c
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 ONE_DEGREE_NM = EARTH_RADIUS_NM * np.pi / 180.0

@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from features.identity import (
+from vessel_risk.common import columns as c
+from vessel_risk.common.errors import DetectionError
+from vessel_risk.features.identity import (
     LINK_BROADCAST_IMO,
     LINK_NONE,
     LINK_REGISTRY_MMSI,
@@ -23,8 +25,6 @@ from features.identity import (
     linked_registry,
     mmsis_seen,
 )
-from vessel_risk import columns as c
-from vessel_risk.errors import DetectionError
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 CADASTRE = DATA / "ais" / "csv" / "marinecadastre_2022-01-03_subset.csv"

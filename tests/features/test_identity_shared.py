@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from features.identity_shared import IdentitySharedParams, detect_identity_shared
-from features.spoofing import implausible_jumps
 from tests.features import builders as b
-from vessel_risk import columns as c
-from vessel_risk.errors import ConfigError, DetectionError
+from vessel_risk.common import columns as c
+from vessel_risk.common.errors import ConfigError, DetectionError
+from vessel_risk.features.identity_shared import IdentitySharedParams, detect_identity_shared
+from vessel_risk.features.spoofing import implausible_jumps
 
 M = pd.Timedelta(minutes=1)
 H = pd.Timedelta(hours=1)

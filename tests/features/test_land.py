@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from features.land import LandMask, deep_land, load_land_mask
 from tests.features import builders as b
+from vessel_risk.features.land import LandMask, deep_land, load_land_mask
 
 pytestmark = pytest.mark.slow  # the first session of a checkout packs the 1 km mask (~6 s)
 

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from features.loitering import LoiteringParams, detect_loitering
 from tests.features import builders as b
-from vessel_risk import columns as c
-from vessel_risk.errors import DetectionError
+from vessel_risk.common import columns as c
+from vessel_risk.common.errors import DetectionError
+from vessel_risk.features.loitering import LoiteringParams, detect_loitering
 
 H = pd.Timedelta(hours=1)
 MIN = pd.Timedelta(minutes=1)

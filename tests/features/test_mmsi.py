@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from features import mmsi as m
+from vessel_risk.features import mmsi as m
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 OFAC = DATA / "registry" / "ofac_sdn_vessels_2024-05-03.csv"

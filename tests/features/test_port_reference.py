@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from features.land import LandMask
-from features.port_reference import REFERENCE_FILE, build_port_reference, port_name
 from tests.conftest import SHARED_DATA
+from vessel_risk.features.land import LandMask
+from vessel_risk.features.port_reference import REFERENCE_FILE, build_port_reference, port_name
 
 WPI = SHARED_DATA / "geo" / "world_port_index.csv"
 

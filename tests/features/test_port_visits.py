@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from features.port_visits import PortVisitParams, detect_port_visits
 from tests.features import builders as b
-from vessel_risk import columns as c
-from vessel_risk.errors import DetectionError
+from vessel_risk.common import columns as c
+from vessel_risk.common.errors import DetectionError
+from vessel_risk.features.port_visits import PortVisitParams, detect_port_visits
 
 H = pd.Timedelta(hours=1)
 ESBJERG_BERTH = (55.465, 8.44)

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from features.spoofing import SpoofingParams, detect_spoofing
 from tests.features import builders as b
-from vessel_risk import columns as c
-from vessel_risk.errors import DetectionError
+from vessel_risk.common import columns as c
+from vessel_risk.common.errors import DetectionError
+from vessel_risk.features.spoofing import SpoofingParams, detect_spoofing
 
 M = pd.Timedelta(minutes=1)
 FAR_AWAY = (56.50, 5.00)  # 122 nm from OPEN_SEA

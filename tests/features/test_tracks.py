@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from features.geo import haversine_nm
-from features.tracks import DERIVED_COLUMNS, build_tracks, require_track_order
 from tests.features import builders as b
-from vessel_risk import columns as c
-from vessel_risk.errors import DetectionError
+from vessel_risk.common import columns as c
+from vessel_risk.common.errors import DetectionError
+from vessel_risk.features.geo import haversine_nm
+from vessel_risk.features.tracks import DERIVED_COLUMNS, build_tracks, require_track_order
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 MARINECADASTRE = DATA / "ais" / "csv" / "marinecadastre_2022-01-03_subset.csv"

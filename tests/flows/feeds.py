@@ -11,8 +11,8 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
-from simulator.encode import tag_block
 from tests.support import SAMPLE
+from vessel_risk.simulator.encode import tag_block
 
 SAMPLE_LAST_DAY = date(2026, 11, 22)
 _TAG = re.compile(r"^\\s:([^,\\]*),c:(\d+)\*[0-9A-Fa-f]{2}\\")

@@ -6,8 +6,8 @@ from datetime import date
 
 import pandas as pd
 
-from flows.artifacts import TOP_N, md_text, summary_markdown, top_table
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.flows.artifacts import TOP_N, md_text, summary_markdown, top_table
 
 HOSTILE_NAME = "[bold red]EVIL[/] <img src=x onerror=alert(1)> **LOUD** | pipe"
 

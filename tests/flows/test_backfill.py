@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from flows.backfill import backfill
-from flows.engine import api_for_workers, dask_runner
 from vessel_risk import storage
-from vessel_risk.errors import InputError
-from vessel_risk.settings import DEFAULT_MODEL, SAMPLE_AIS
+from vessel_risk.common.errors import InputError
+from vessel_risk.flows.backfill import backfill
+from vessel_risk.flows.engine import api_for_workers, dask_runner
+from vessel_risk.flows.settings import DEFAULT_MODEL, SAMPLE_AIS
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from flows.daily import daily_screening
-from vessel_risk import columns as c
 from vessel_risk import storage
-from vessel_risk.settings import DEFAULT_MODEL, SAMPLE_AIS, SAMPLE_REGISTRY
+from vessel_risk.common import columns as c
+from vessel_risk.flows.daily import daily_screening
+from vessel_risk.flows.settings import DEFAULT_MODEL, SAMPLE_AIS, SAMPLE_REGISTRY
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -95,7 +95,7 @@ def run_one_day(out: Path, **options: object) -> object:
 
 def test_daily_screening_fails_and_writes_nothing_for_a_date_outside_the_data(
         tmp_path: Path) -> None:
-    from vessel_risk.errors import InputError
+    from vessel_risk.common.errors import InputError
 
     with pytest.raises(InputError, match="no AIS positions for 2026-11-25"):
         daily_screening(ais=[str(ONE_DAY)], registry=None, out=str(tmp_path / "out"),
@@ -110,9 +110,9 @@ def test_scheduled_run_screens_the_day_before_its_scheduled_start_and_records_it
 
     from prefect.artifacts import Artifact
 
-    import flows.daily
+    import vessel_risk.flows.daily
 
-    monkeypatch.setattr(flows.daily, "scheduled_start",
+    monkeypatch.setattr(vessel_risk.flows.daily, "scheduled_start",
                         lambda: datetime(2026, 11, 23, 5, 0, tzinfo=UTC))
     config = tmp_path / "settings.toml"
     config.write_text("[scoring]\ndaily_capacity = 0\n")
@@ -123,7 +123,7 @@ def test_scheduled_run_screens_the_day_before_its_scheduled_start_and_records_it
     assert summary["settings_changed"] == {"scoring.daily_capacity": 0}
     assert summary["bands"]["high"] == 0  # no room on the shortlist, and no watchlist to hit
 
-    record = storage.read_partition(tmp_path, flows.daily.RUNS, date(2026, 11, 22))
+    record = storage.read_partition(tmp_path, vessel_risk.flows.daily.RUNS, date(2026, 11, 22))
     settings = json.loads(record[c.SETTINGS_JSON].iloc[0])
     assert settings["scoring"]["daily_capacity"] == 0
     assert json.loads(record[c.SUMMARY_JSON].iloc[0])["vessels"] == summary["vessels"]
@@ -145,9 +145,9 @@ def test_scheduled_run_on_a_stalled_feed_fails_with_a_clear_message(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from datetime import UTC, datetime
 
-    import flows.daily
+    import vessel_risk.flows.daily
 
-    monkeypatch.setattr(flows.daily, "scheduled_start",
+    monkeypatch.setattr(vessel_risk.flows.daily, "scheduled_start",
                         lambda: datetime(2026, 11, 25, 5, 0, tzinfo=UTC))
     state = run_one_day(tmp_path / "out", scheduled_day_tz="UTC")
     assert state.is_failed()  # type: ignore[attr-defined]

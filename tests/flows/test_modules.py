@@ -42,14 +42,14 @@ def test_daily_flow_validates_its_parameters_after_cloudpickle_by_value() -> Non
     that has not imported the flow's module, validate a run's parameters there."""
     import cloudpickle
 
-    import flows.daily
-    from flows.daily import daily_screening
+    import vessel_risk.flows.daily
+    from vessel_risk.flows.daily import daily_screening
 
-    cloudpickle.register_pickle_by_value(flows.daily)
+    cloudpickle.register_pickle_by_value(vessel_risk.flows.daily)
     try:
         payload = cloudpickle.dumps(daily_screening)
     finally:
-        cloudpickle.unregister_pickle_by_value(flows.daily)
+        cloudpickle.unregister_pickle_by_value(vessel_risk.flows.daily)
     child = subprocess.run([sys.executable, "-c", CHILD], input=payload, capture_output=True,
                            cwd=REPO, timeout=120)
     assert child.returncode == 0, child.stderr.decode()[-2000:]

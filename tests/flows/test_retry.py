@@ -7,8 +7,8 @@ import errno
 import pytest
 from prefect.states import Completed, Failed
 
-from flows.retry import is_transient, retry_if_transient
-from vessel_risk.errors import InputError, RegistryError, StorageError
+from vessel_risk.common.errors import InputError, RegistryError, StorageError
+from vessel_risk.flows.retry import is_transient, retry_if_transient
 
 
 def caused(outer: Exception, cause: BaseException) -> Exception:

@@ -16,12 +16,12 @@ import httpx
 import pytest
 import yaml
 
-from flows.daily import daily_screening
-from flows.serve import DEPLOYMENT_NAME, build_deployment
 from tests.flows.feeds import write_days
 from tests.support import REPO
 from vessel_risk import storage
-from vessel_risk.settings import DEFAULT_MODEL
+from vessel_risk.flows.daily import daily_screening
+from vessel_risk.flows.serve import DEPLOYMENT_NAME, build_deployment
+from vessel_risk.flows.settings import DEFAULT_MODEL
 
 
 @pytest.mark.usefixtures("prefect_harness")

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.train import train
-from models.card import load_model
-from vessel_risk.settings import SAMPLE_AIS, SAMPLE_OUTCOMES, SAMPLE_REGISTRY
+from vessel_risk.flows.settings import SAMPLE_AIS, SAMPLE_OUTCOMES, SAMPLE_REGISTRY
+from vessel_risk.flows.train import train
+from vessel_risk.models.card import load_model
 
 pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.slow]
 
@@ -26,11 +26,11 @@ def test_training_table_built_one_date_per_task_equals_one_build_over_every_date
     rows one call over all dates gives."""
     import pandas as pd
 
-    from flows.train import build_table, join_tables
-    from ingest.ais import ingest_ais
-    from ingest.outcomes import read_outcomes
-    from vessel_risk import columns as c
-    from vessel_risk.settings import Settings
+    from vessel_risk.common import columns as c
+    from vessel_risk.flows.settings import Settings
+    from vessel_risk.flows.train import build_table, join_tables
+    from vessel_risk.ingest.ais import ingest_ais
+    from vessel_risk.ingest.outcomes import read_outcomes
 
     tables = ingest_ais([SAMPLE_AIS / f"2026-11-{d}.nmea.gz" for d in (18, 19, 20)])
     outcomes = read_outcomes(SAMPLE_OUTCOMES)
@@ -44,7 +44,7 @@ def test_training_table_built_one_date_per_task_equals_one_build_over_every_date
     assert len(whole.rows) > 20
     # what the model reads must agree; context-only columns (port visits, days heard) may differ
     # a little, the places of a longer span being learned from more ships
-    from features import catalog
+    from vessel_risk.features import catalog
 
     model_columns = [c.DATE, c.MMSI, c.LABEL, *catalog.MODEL_FEATURES]
     pd.testing.assert_frame_equal(joined.rows[model_columns], whole.rows[model_columns])

@@ -9,9 +9,9 @@ import pandas as pd
 import pyais
 import pytest
 
-from ingest.ais import ingest_ais
 from tests.support import shared_file
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.ingest.ais import ingest_ais
 
 TAG = r"\s:2573238,c:1733782034*0A"
 TYPE1 = "!BSVDM,1,1,,A,13o4g`00000I2ENRH4g83S0L088C,0*3F"
@@ -143,8 +143,8 @@ def test_ingest_survives_fuzzed_real_lines_and_keeps_good_ones(tmp_path: Path) -
                                   "gfw_ais_tools_multi-part.nmea",
                                   "kystverket_2024-12-09_tagblock.nmea"])
 def test_ingest_in_small_chunks_on_two_workers_matches_one_chunk(name: str) -> None:
-    from ingest.ais import IngestParams
-    from ingest.framing import FramingParams
+    from vessel_risk.ingest.ais import IngestParams
+    from vessel_risk.ingest.framing import FramingParams
 
     path = shared_file("ais", "nmea", name)
     framing = FramingParams(capture_time_s=1_700_000_000.0)
@@ -216,8 +216,8 @@ def test_ingest_does_not_glue_fragments_from_two_files(tmp_path: Path) -> None:
     lines = source.read_text().splitlines()
     a = write(tmp_path, "a.nmea", [lines[70]])  # "!BSVDM,2,1,2,B,...": fragment 1 of seq 2 on B
     b = write(tmp_path, "b.nmea", [lines[71]])  # "!BSVDM,2,2,2,B,...": a fragment 2 that fits it
-    from ingest.ais import IngestParams
-    from ingest.framing import FramingParams
+    from vessel_risk.ingest.ais import IngestParams
+    from vessel_risk.ingest.framing import FramingParams
 
     params = IngestParams(framing=FramingParams(capture_time_s=1733782034.0))
     result = ingest_ais([a, b], params)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.areas import read_areas
-from vessel_risk.errors import InputError
+from vessel_risk.common.errors import InputError
+from vessel_risk.ingest.areas import read_areas
 
 SQUARE = [[[1.7, 50.9], [1.9, 50.9], [1.9, 51.1], [1.7, 51.1], [1.7, 50.9]]]
 

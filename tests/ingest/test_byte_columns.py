@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ingest.byte_columns import Lines, bytes_of, field_spans, parse_unix, substrings
+from vessel_risk.ingest.byte_columns import Lines, bytes_of, field_spans, parse_unix, substrings
 
 CONTENT = b"  abc \r\n\n1733782034,x\n1733782034123\n1733782034.5\nnot-a-time"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-from ingest.chunks import read_chunks
+from vessel_risk.ingest.chunks import read_chunks
 
 PART1 = "!AIVDM,2,1,3,B,55?MbV02;H;s<HtKR20EHE:0@T4@Dn2222222216L961O5Gf0NSQEp6ClRp8,0*1C"
 PART2 = "!AIVDM,2,2,3,B,88888888880,2*25"

@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ingest.ais import AisTables, IngestParams, ingest_ais
-from ingest.csv_exports import BAD_ROW, FORMAT_MISMATCH
 from tests.support import shared_file
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.ingest.ais import AisTables, IngestParams, ingest_ais
+from vessel_risk.ingest.csv_exports import BAD_ROW, FORMAT_MISMATCH
 
 MC_HEADER = (
     "MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,VesselType,Status,"

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ingest.decode import POSITION_OUT_OF_RANGE, decode_message, position_out_of_range
+from vessel_risk.ingest.decode import POSITION_OUT_OF_RANGE, decode_message, position_out_of_range
 
 # gpsd's test sample, line 1026: a base station report with year 10196, lat 109.3 and lon 205.1.
 IMPOSSIBLE_BASE_STATION = "!AIVDM,1,1,,B,4>O7m7Iu@<9qUfbtm`vSnwvH20S8,0*46"

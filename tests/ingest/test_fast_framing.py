@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.fast_framing import (
+from tests.support import SHARED_DATA, shared_file
+from vessel_risk.ingest.fast_framing import (
     BLANK_OR_COMMENT,
     PGHP,
     REASONS,
@@ -20,7 +21,7 @@ from ingest.fast_framing import (
     frame_block,
     to_items,
 )
-from ingest.framing import (
+from vessel_risk.ingest.framing import (
     BAD_CHECKSUM,
     BAD_TAG_BLOCK,
     BAD_TAG_CHECKSUM,
@@ -32,7 +33,6 @@ from ingest.framing import (
     frame_lines,
     nmea_checksum,
 )
-from tests.support import SHARED_DATA, shared_file
 
 # Real lines: Kystverket (tag blocks, untagged lines between), DMA ($PGHP), USCG (trailing columns),
 # GFW ais-tools (tag-block groups, two sentences on one line), libais (T: field with spaces).

@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 from pyais.encode import encode_dict
 from pyais.exceptions import AISBaseException
 
-from ingest import fast_positions as fp
-from ingest.fast_positions import PositionArrays, decode_position_payloads
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.ingest import fast_positions as fp
+from vessel_risk.ingest.fast_positions import PositionArrays, decode_position_payloads
 
 NMEA_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "ais" / "nmea"
 

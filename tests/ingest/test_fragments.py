@@ -1,7 +1,12 @@
 from __future__ import annotations
 
-from ingest.fragments import FRAGMENT_OUT_OF_ORDER, INCOMPLETE_FRAGMENTS, Message, assemble
-from ingest.framing import FramingParams, Rejected, frame_lines
+from vessel_risk.ingest.fragments import (
+    FRAGMENT_OUT_OF_ORDER,
+    INCOMPLETE_FRAGMENTS,
+    Message,
+    assemble,
+)
+from vessel_risk.ingest.framing import FramingParams, Rejected, frame_lines
 
 # A real two-part type 5 (gfw ais-tools sample) and a real single type 1 (Kystverket).
 PART1 = "!AIVDM,2,1,3,A,56=nR7D00003A<I@E=@TmDh637OS60mA:222220N1@6427?P00888888,0*66"

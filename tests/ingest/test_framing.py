@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ingest.framing import (
+from vessel_risk.ingest.framing import (
     BAD_CHECKSUM,
     BAD_TAG_CHECKSUM,
     MALFORMED_SENTENCE,

@@ -18,12 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.ais import IngestParams, ingest_ais
-from ingest.fast_framing import frame_block, to_items
-from ingest.fragments import assemble
-from ingest.framing import FramingParams, frame_lines
 from tests.support import shared_file
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.ingest.ais import IngestParams, ingest_ais
+from vessel_risk.ingest.fast_framing import frame_block, to_items
+from vessel_risk.ingest.fragments import assemble
+from vessel_risk.ingest.framing import FramingParams, frame_lines
 
 pytestmark = pytest.mark.slow  # 200 ingests: ~40 s of CPU
 

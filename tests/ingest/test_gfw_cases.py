@@ -28,10 +28,12 @@ import pandas as pd
 import pyais
 import pytest
 
-from ingest.ais import AisTables, IngestParams, ingest_ais
-from ingest.decode import DECODE_ERROR
-from ingest.fragments import FRAGMENT_OUT_OF_ORDER, INCOMPLETE_FRAGMENTS
-from ingest.framing import (
+from tests.support import shared_file
+from vessel_risk.common import columns as c
+from vessel_risk.ingest.ais import AisTables, IngestParams, ingest_ais
+from vessel_risk.ingest.decode import DECODE_ERROR
+from vessel_risk.ingest.fragments import FRAGMENT_OUT_OF_ORDER, INCOMPLETE_FRAGMENTS
+from vessel_risk.ingest.framing import (
     BAD_CHECKSUM,
     BAD_TAG_BLOCK,
     MALFORMED_SENTENCE,
@@ -39,8 +41,6 @@ from ingest.framing import (
     NOT_AIS,
     FramingParams,
 )
-from tests.support import shared_file
-from vessel_risk import columns as c
 
 CAPTURE_TIME_S = 1_700_000_000.0  # for the files that carry no receive time
 WITH_CAPTURE_TIME = IngestParams(framing=FramingParams(capture_time_s=CAPTURE_TIME_S))

@@ -34,10 +34,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from ingest.ais import AisTables, IngestParams, ingest_ais
-from ingest.framing import FramingParams
 from tests.support import shared_file
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.ingest.ais import AisTables, IngestParams, ingest_ais
+from vessel_risk.ingest.framing import FramingParams
 
 # The sample carries no receive time: stamp it with one fixed capture time.
 CAPTURE_TIME_S = 1_700_000_000.0

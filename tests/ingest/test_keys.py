@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ingest.keys import payload_keys, span_keys
+from vessel_risk.ingest.keys import payload_keys, span_keys
 
 TYPE1 = "13o4g`00000I2ENRH4g83S0L088C"
 TYPE5_PART = "55?MbV02;H;s<HtKR20EHE:0@T4@Dn2222222216L961O5Gf0NSQEp6ClRp8"

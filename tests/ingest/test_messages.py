@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ingest import messages
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.ingest import messages
 
 
 def message_rows(payloads: list[str], received: list[float]) -> pd.DataFrame:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ingest.outcomes import read_outcomes
-from vessel_risk import columns as c
-from vessel_risk.errors import RegistryError
+from vessel_risk.common import columns as c
+from vessel_risk.common.errors import RegistryError
+from vessel_risk.ingest.outcomes import read_outcomes
 
 
 def write(tmp_path: Path, *rows: str) -> Path:

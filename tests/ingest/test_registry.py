@@ -7,15 +7,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ingest.registry import (
+from vessel_risk.common import columns as c
+from vessel_risk.common.errors import RegistryError
+from vessel_risk.ingest.registry import (
     Registry,
     build_year_warnings,
     imo_check_digit_ok,
     read_registry,
     read_registry_or_none,
 )
-from vessel_risk import columns as c
-from vessel_risk.errors import RegistryError
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 OFAC = DATA / "registry" / "ofac_sdn_vessels_2024-05-03.csv"

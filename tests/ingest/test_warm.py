@@ -4,7 +4,7 @@ import importlib
 
 import pytest
 
-from ingest import ais, warm
+from vessel_risk.ingest import ais, warm
 
 
 def test_warm_up_frames_and_decodes_its_chunk_without_error() -> None:

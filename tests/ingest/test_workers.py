@@ -6,11 +6,11 @@ from collections.abc import Iterator
 import pandas as pd
 import pytest
 
-from ingest import workers
-from ingest.ais import IngestParams, ingest_ais
-from ingest.framing import FramingParams
 from tests.support import shared_file
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.ingest import workers
+from vessel_risk.ingest.ais import IngestParams, ingest_ais
+from vessel_risk.ingest.framing import FramingParams
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from features import catalog
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.features import catalog
 
 
 def training_rows(n: int = 400, seed: int = 1, days: int = 6) -> pd.DataFrame:

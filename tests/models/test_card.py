@@ -12,8 +12,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from models import card as card_module
-from models.card import (
+from tests.models.builders import training_rows
+from vessel_risk.common.errors import ModelError
+from vessel_risk.flows.settings import DEFAULT_MODEL
+from vessel_risk.models import card as card_module
+from vessel_risk.models.card import (
     CARD_FILE,
     MODEL_FILE,
     ModelCard,
@@ -22,11 +25,8 @@ from models.card import (
     model_version,
     save_model,
 )
-from models.score import score_features
-from models.train import TrainParams, train_model
-from tests.models.builders import training_rows
-from vessel_risk.errors import ModelError
-from vessel_risk.settings import DEFAULT_MODEL
+from vessel_risk.models.score import score_features
+from vessel_risk.models.train import TrainParams, train_model
 
 DEFAULT_TEXT = (DEFAULT_MODEL / MODEL_FILE).read_text(encoding="utf-8")
 DEFAULT_CARD = json.loads((DEFAULT_MODEL / CARD_FILE).read_text(encoding="utf-8"))

@@ -6,15 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from features.build import Reference
-from features.land import LandMask
-from ingest.ais import ingest_ais
-from ingest.outcomes import read_outcomes
-from ingest.registry import read_registry
-from models.card import CARD_FILE, MODEL_FILE, load_model, save_model
-from models.dataset import training_table
-from models.train import train_model
-from vessel_risk.settings import (
+from vessel_risk.features.build import Reference
+from vessel_risk.features.land import LandMask
+from vessel_risk.flows.settings import (
     DEFAULT_LOOKBACK_DAYS,
     DEFAULT_MODEL,
     SAMPLE_AIS,
@@ -22,6 +16,12 @@ from vessel_risk.settings import (
     SAMPLE_OUTCOMES,
     SAMPLE_REGISTRY,
 )
+from vessel_risk.ingest.ais import ingest_ais
+from vessel_risk.ingest.outcomes import read_outcomes
+from vessel_risk.ingest.registry import read_registry
+from vessel_risk.models.card import CARD_FILE, MODEL_FILE, load_model, save_model
+from vessel_risk.models.dataset import training_table
+from vessel_risk.models.train import train_model
 
 pytestmark = pytest.mark.slow
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from models import metrics
+from vessel_risk.models import metrics
 
 
 def test_ranking_metrics_are_perfect_for_a_perfect_ranking_and_none_with_one_class() -> None:

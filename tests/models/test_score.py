@@ -5,13 +5,13 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from features import catalog
-from features.events import make_events
-from models.score import ScoreParams, risk_list, value_reason
-from models.train import train_model
 from tests.models.builders import training_rows
-from vessel_risk import columns as c
-from vessel_risk.errors import ModelError
+from vessel_risk.common import columns as c
+from vessel_risk.common.errors import ModelError
+from vessel_risk.features import catalog
+from vessel_risk.features.events import make_events
+from vessel_risk.models.score import ScoreParams, risk_list, value_reason
+from vessel_risk.models.train import train_model
 
 DAY = date(2026, 11, 22)
 

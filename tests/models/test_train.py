@@ -6,19 +6,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from features import catalog
-from models.card import CARD_FILE, MODEL_FILE, load_model, save_model
-from models.score import score_features
-from models.train import (
+from tests.models.builders import training_rows
+from vessel_risk.common import columns as c
+from vessel_risk.common.errors import ModelError
+from vessel_risk.features import catalog
+from vessel_risk.models.card import CARD_FILE, MODEL_FILE, load_model, save_model
+from vessel_risk.models.score import score_features
+from vessel_risk.models.train import (
     TrainParams,
     out_of_fold_margins,
     split_by_time,
     split_by_time_and_vessel,
     train_model,
 )
-from tests.models.builders import training_rows
-from vessel_risk import columns as c
-from vessel_risk.errors import ModelError
 
 
 def test_train_model_learns_that_behaviour_raises_risk() -> None:

@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from simulator.check import Archive, read_archive, read_truth
-from simulator.generate import Manifest, generate
+from vessel_risk.simulator.check import Archive, read_archive, read_truth
+from vessel_risk.simulator.generate import generate
+from vessel_risk.simulator.manifest import Manifest
 
 TINY_SEED = 7
 TINY_VESSELS = 24

@@ -7,11 +7,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator.behaviour import BehaviourParams, shared_transmitter, spoof
-from simulator.check import Archive, check_at_sea, check_gaps, check_normal_vessels, check_slow_far
-from simulator.generate import INVALID_MMSIS, Manifest
-from simulator.geo import haversine_nm
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.simulator.behaviour import BehaviourParams, shared_transmitter, spoof
+from vessel_risk.simulator.check import (
+    Archive,
+    check_at_sea,
+    check_gaps,
+    check_normal_vessels,
+    check_slow_far,
+)
+from vessel_risk.simulator.generate import INVALID_MMSIS
+from vessel_risk.simulator.geo import haversine_nm
+from vessel_risk.simulator.manifest import Manifest
 
 TinyArchive = tuple[Archive, pd.DataFrame]
 

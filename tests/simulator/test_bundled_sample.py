@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.check import (
+from vessel_risk.common import columns as c
+from vessel_risk.simulator.check import (
     check_at_sea,
     check_gaps,
     check_normal_vessels,
@@ -15,8 +16,7 @@ from simulator.check import (
     read_archive,
     read_truth,
 )
-from simulator.generate import DEFAULT_SEED
-from vessel_risk import columns as c
+from vessel_risk.simulator.generate import DEFAULT_SEED
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 MAX_SAMPLE_BYTES = 4_200_000  # the sample is committed to git: keep it a few MB

@@ -8,7 +8,13 @@ import numpy as np
 import pandas as pd
 from pyais import decode
 
-from simulator.encode import checksum, inject_broken, position_sentences, records, tag_block
+from vessel_risk.simulator.encode import (
+    checksum,
+    inject_broken,
+    position_sentences,
+    records,
+    tag_block,
+)
 
 
 def test_tag_block_matches_a_real_kystverket_line() -> None:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.fleet import FLAGS, imo_check_digit, is_valid_imo, make_fleet, make_imo, role_counts
+from vessel_risk.simulator.fleet import (
+    FLAGS,
+    imo_check_digit,
+    is_valid_imo,
+    make_fleet,
+    make_imo,
+    role_counts,
+)
 
 
 def test_imo_check_digit_of_a_known_number() -> None:

@@ -11,17 +11,18 @@ import pandas as pd
 import pytest
 from pyais import decode
 
-from simulator.__main__ import main
-from simulator.check import Archive
-from simulator.generate import Manifest, generate
-from simulator.outcomes import (
+from vessel_risk.common import columns as c
+from vessel_risk.common.errors import ConfigError
+from vessel_risk.simulator.__main__ import main
+from vessel_risk.simulator.check import Archive
+from vessel_risk.simulator.generate import generate
+from vessel_risk.simulator.manifest import Manifest
+from vessel_risk.simulator.outcomes import (
     BOARDING_PROBABILITY,
     PROBABILITY_COLUMNS,
     PROBABILITY_FILE,
     TRUE_PROBABILITY,
 )
-from vessel_risk import columns as c
-from vessel_risk.errors import ConfigError
 
 TinyArchive = tuple[Archive, pd.DataFrame]
 

@@ -7,9 +7,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from simulator.fleet import make_fleet
-from simulator.outcomes import label_probability
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.simulator.fleet import make_fleet
+from vessel_risk.simulator.outcomes import label_probability
 
 VESSEL = next(v for v in make_fleet(30, np.random.default_rng(1)) if v.role == "cargo")
 

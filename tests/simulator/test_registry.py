@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulator.fleet import FLAGS, is_valid_imo
-from simulator.generate import Manifest
-from vessel_risk import columns as c
+from vessel_risk.common import columns as c
+from vessel_risk.simulator.fleet import FLAGS, is_valid_imo
+from vessel_risk.simulator.manifest import Manifest
 
 
 def _read(folder: Path, name: str) -> pd.DataFrame:

@@ -6,10 +6,10 @@ import itertools
 
 import numpy as np
 
-from simulator import ports as pt
-from simulator.check import PORT_AREA_NM
-from simulator.geo import haversine_nm, is_sea
-from simulator.routes import make_route, sea_route
+from vessel_risk.simulator import ports as pt
+from vessel_risk.simulator.check import PORT_AREA_NM
+from vessel_risk.simulator.geo import haversine_nm, is_sea
+from vessel_risk.simulator.routes import make_route, sea_route
 
 
 def test_make_route_densifies_and_measures_distance() -> None:

@@ -5,9 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from simulator.geo import haversine_nm
-from simulator.routes import make_route
-from simulator.tracks import MOORED, UNDER_WAY, CadenceParams, TrackBuilder, sample_track
+from vessel_risk.simulator.geo import haversine_nm
+from vessel_risk.simulator.routes import make_route
+from vessel_risk.simulator.tracks import (
+    MOORED,
+    UNDER_WAY,
+    CadenceParams,
+    TrackBuilder,
+    sample_track,
+)
 
 T0 = 1_794_787_200.0  # 2026-11-16 00:00 UTC
 

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from vessel_risk import columns as c
 from vessel_risk import storage
 from vessel_risk.cli import app
-from vessel_risk.settings import SAMPLE_DIR
+from vessel_risk.common import columns as c
+from vessel_risk.flows.settings import SAMPLE_DIR
 
 pytestmark = [pytest.mark.usefixtures("prefect_harness"), pytest.mark.slow]
 DAY = date(2026, 11, 22)

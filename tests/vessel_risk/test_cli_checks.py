@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 import vessel_risk.cli as cli
-from vessel_risk.settings import SAMPLE_AIS
+from vessel_risk.flows.settings import SAMPLE_AIS
 
 runner = CliRunner()
 WIDE = {"COLUMNS": "400"}

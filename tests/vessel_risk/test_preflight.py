@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import socket
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from vessel_risk import preflight
-from vessel_risk.errors import ConfigError, InputError
-from vessel_risk.settings import DEFAULT_MODEL, SAMPLE_REGISTRY
+from vessel_risk.common.errors import ConfigError, InputError
+from vessel_risk.flows.settings import DEFAULT_MODEL, SAMPLE_REGISTRY
 
 
 @pytest.mark.parametrize("expression", ["0 5 * * *", "*/15 * * * *", "0 5 * * MON-FRI",
@@ -27,13 +26,6 @@ def test_cron_accepts_usual_expressions(expression: str) -> None:
 def test_cron_names_what_is_wrong(expression: str, named: str) -> None:
     with pytest.raises(ConfigError, match=named):
         preflight.cron(expression)
-
-
-def test_day_range_lists_every_day_and_refuses_a_reversed_range() -> None:
-    assert preflight.day_range(date(2026, 11, 21), date(2026, 11, 23)) == [
-        date(2026, 11, 21), date(2026, 11, 22), date(2026, 11, 23)]
-    with pytest.raises(ConfigError, match="before --from"):
-        preflight.day_range(date(2026, 11, 23), date(2026, 11, 21))
 
 
 def test_paths_are_checked_with_the_option_named(tmp_path: Path) -> None:

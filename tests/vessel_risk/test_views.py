@@ -8,7 +8,7 @@ import re
 import pytest
 from rich.console import Console
 
-from tests.vessel_risk import report_builders as rb
+from tests.report import report_builders as rb
 from vessel_risk import views
 from vessel_risk.report import dossier_for
 
@@ -87,7 +87,7 @@ def test_print_dossier_prints_the_section_without_the_map(scenario: rb.Scenario,
 
 
 def test_dossier_for_names_an_mmsi_that_is_not_listed(scenario: rb.Scenario) -> None:
-    from vessel_risk.errors import ConfigError
+    from vessel_risk.common.errors import ConfigError
 
     with pytest.raises(ConfigError, match="123456789"):
         dossier_for(scenario.out, rb.DAY, 123456789, rb.LOOKBACK_DAYS)

@@ -1,0 +1,74 @@
+"""Which day a run screens: the schedule's day that ended, or the data's last real day."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pandas as pd
+import pytest
+
+from vessel_risk.common.days import DayParams, day_range, day_that_ended, default_day, time_zone
+from vessel_risk.common.errors import ConfigError, InputError
+
+
+def stamps(per_day: dict[str, int]) -> pd.Series:
+    values = []
+    for day, count in per_day.items():
+        start = pd.Timestamp(day, tz="UTC")
+        values += [start + pd.Timedelta(seconds=30 * i) for i in range(count)]
+    return pd.Series(values, dtype="datetime64[ns, UTC]")
+
+
+def test_day_that_ended_is_the_utc_day_before_the_scheduled_start() -> None:
+    assert day_that_ended(datetime(2026, 11, 23, 5, 0, tzinfo=UTC)) == date(2026, 11, 22)
+    assert day_that_ended(datetime(2026, 11, 23, 0, 0, tzinfo=UTC)) == date(2026, 11, 22)
+
+
+def test_day_that_ended_follows_the_configured_time_zone() -> None:
+    # 23:30 UTC on the 22nd is already the 23rd in Oslo (UTC+1 in November)
+    late = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
+    assert day_that_ended(late) == date(2026, 11, 21)
+    assert day_that_ended(late, "Europe/Oslo") == date(2026, 11, 22)
+    west = datetime(2026, 11, 23, 3, 0, tzinfo=timezone(timedelta(hours=0)))
+    assert day_that_ended(west, "America/New_York") == date(2026, 11, 21)
+
+
+def test_day_that_ended_refuses_a_naive_time() -> None:
+    with pytest.raises(ConfigError):
+        day_that_ended(datetime(2026, 11, 23, 5, 0))
+
+
+def test_time_zone_names_an_unknown_zone() -> None:
+    with pytest.raises(ConfigError, match="Mars/Olympus"):
+        time_zone("Mars/Olympus")
+
+
+def test_default_day_is_the_last_day_with_data() -> None:
+    assert default_day(stamps({"2026-11-21": 100, "2026-11-22": 90})) == date(2026, 11, 22)
+
+
+def test_default_day_ignores_a_handful_of_outlying_timestamps() -> None:
+    data = stamps({"2026-11-21": 1000, "2026-11-22": 900, "2031-05-01": 5, "2026-11-23": 3})
+    assert default_day(data) == date(2026, 11, 22)
+
+
+def test_default_day_takes_a_short_capture_on_its_own() -> None:
+    assert default_day(stamps({"2024-12-09": 40})) == date(2024, 12, 9)
+
+
+def test_default_day_share_is_a_named_parameter() -> None:
+    data = stamps({"2026-11-21": 1000, "2026-11-22": 50})
+    assert default_day(data) == date(2026, 11, 21)
+    assert default_day(data, DayParams(min_share_of_busiest=0.01)) == date(2026, 11, 22)
+
+
+def test_default_day_without_any_timed_position_asks_for_a_capture_time() -> None:
+    with pytest.raises(InputError, match="--capture-time"):
+        default_day(pd.Series([pd.NaT], dtype="datetime64[ns, UTC]"))
+
+
+def test_day_range_lists_every_day_and_refuses_a_reversed_range() -> None:
+    assert day_range(date(2026, 11, 21), date(2026, 11, 23)) == [
+        date(2026, 11, 21), date(2026, 11, 22), date(2026, 11, 23)]
+    with pytest.raises(ConfigError, match="before --from"):
+        day_range(date(2026, 11, 23), date(2026, 11, 21))
