@@ -17,14 +17,17 @@ written from memory, then checked (2026-12) against what public reports of the P
 announcements say; ``checked`` tells how far each row is confirmed:
 
 * ``2023``: confirmed for the 2023 lists (Tanzania and Cameroon "very high risk" on the Black
-  List; Denmark at the top of the White List);
-* ``2022``: the 2022 lists had the same colour (Italy, Greece, the Netherlands, Norway,
-  Singapore and Finland white; Ukraine grey; Moldova black); 2023 not confirmed;
-* ``no``: not confirmed. Where the 2022 lists differ, ``note`` says how (Panama and Croatia were
-  grey in 2022, Albania and Algeria black).
+  List; Denmark, the Netherlands, Norway, Singapore, Italy, Finland and Japan the top seven of the
+  White List: MarineLink and SWZ Maritime, June 2024);
+* ``2022``: the 2022 lists had the same colour (Greece white; Ukraine grey; Moldova black); 2023
+  not confirmed;
+* ``no``: not confirmed. ``note`` gives what is known: Panama and Croatia were grey in 2022 and
+  Panama returned to the White List only in 2025, so it is grey here; Belize and Togo are named
+  among the worst performers of the Paris, Tokyo and US Coast Guard regimes on 2021-2023 data, so
+  black; Albania and Algeria were black in 2022.
 
 Not verified, plainly: the membership of most rows, and the list is incomplete. The 2023 lists
-hold 42 White, 17 Grey and 12 Black flags; this table has 42 white, 14 grey and 6 black, so six
+hold 42 White, 17 Grey and 12 Black flags; this table has 41 white, 14 grey and 7 black, so at least five
 Black-listed and three Grey-listed flags are missing (they read as unlisted: NaN). Replace the
 file with the official table of the current Paris MoU annual report before relying on it. Flags
 on no list (too few inspections) give NaN.
