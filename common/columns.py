@@ -164,3 +164,15 @@ COVERAGE_COLUMNS = [LAT, LON, HOUR, FIXES, VESSELS, MEDIAN_INTERVAL_MIN, HEARD_S
 # --- runs (one row per screened day: what the run did and the settings it used) ----------------
 SUMMARY_JSON = "summary_json"  # the run summary (counts, quarantine by reason, events by type)
 SETTINGS_JSON = "settings_json"  # every setting's value, as the run used it
+
+# --- ingest manifest (storage.manifest: one row per input file version ingested) -----------------
+FILE_PATH = "path"  # the input file's absolute path
+FILE_SIZE_BYTES = "size_bytes"  # its size when it was read
+FILE_MTIME_NS = "mtime_ns"  # its modification time when it was read, ns since the Unix epoch
+FILE_SHA256 = "sha256"  # hex SHA-256 of its bytes (as stored: compressed for a .gz)
+LINES_READ = "lines_read"  # lines ingest read from it
+POSITIONS_BY_DAY_JSON = "positions_by_day_json"  # {"YYYY-MM-DD": positions kept} of the file
+SCREENING_DAY = "screening_day"  # the screening day of the run that ingested it (ISO date)
+
+MANIFEST_COLUMNS = [FILE_PATH, FILE_SIZE_BYTES, FILE_MTIME_NS, FILE_SHA256, LINES_READ,
+                    POSITIONS_BY_DAY_JSON, SCREENING_DAY]

@@ -66,7 +66,12 @@ def positions_per_day(timestamps: pd.Series) -> pd.Series:
 def default_day(timestamps: pd.Series, params: DayParams = DayParams()) -> date:
     """The latest UTC day holding at least ``params.min_share_of_busiest`` of the busiest day's
     positions."""
-    counts = positions_per_day(timestamps)
+    return day_of_counts(positions_per_day(timestamps), params)
+
+
+def day_of_counts(counts: pd.Series, params: DayParams = DayParams()) -> date:
+    """:func:`default_day` from the count of positions per UTC day (indexed by day)."""
+    counts = counts[counts > 0].sort_index()
     if counts.empty:
         raise InputError("no AIS position with a receive time in the input: nothing to screen "
                          "(give --capture-time for a capture whose lines carry no time)")

@@ -44,3 +44,7 @@ class ModelError(VesselRiskError):
 
 class StorageError(VesselRiskError):
     """An output partition cannot be read or written."""
+
+
+class StoreLockedError(StorageError):
+    """Another run holds the output folder's lock for longer than the lock timeout."""

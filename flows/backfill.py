@@ -22,12 +22,14 @@ from vessel_risk.flows.daily import (
     ingest,
     ingest_counts,
     load_registry,
+    record_inputs,
     record_run,
     require_data,
     run_settings,
     run_summary,
     score_and_store,
     screen_window,
+    select_inputs,
     store_ingested,
 )
 from vessel_risk.flows.engine import one_at_a_time
@@ -35,6 +37,8 @@ from vessel_risk.flows.retry import compute_task
 from vessel_risk.flows.settings import Settings
 from vessel_risk.ingest.registry import Registry
 from vessel_risk.models.card import load_model
+from vessel_risk.storage.layout import store_of
+from vessel_risk.storage.transaction import transaction
 
 
 @compute_task
@@ -69,14 +73,24 @@ def backfill(
 ) -> dict[str, Any]:
     """Screen every day from ``first_day`` to ``last_day`` (inclusive). Every day must have
     positions in the input or the store: otherwise the run fails before anything is written."""
+    settings = run_settings(config, lookback_days, capture_time, ais_format)
+    with transaction(Path(out), settings.store) as staged:  # the lock, then one commit
+        return backfill_into(staged, ais, registry, model, first_day, last_day, config, settings)
+
+
+def backfill_into(staged: Path, ais: list[str], registry: str | None, model: str,
+                  first_day: date, last_day: date, config: str | None,
+                  settings: Settings) -> dict[str, Any]:
+    """The backfill's work, written to the run's staged store."""
     log = get_run_logger()
     report = progress.current()
-    settings = run_settings(config, lookback_days, capture_time, ais_format)
     days = day_range(first_day, last_day)
-    out_dir = Path(out)
+    out_dir = staged
+    out = str(staged)
     reg = load_registry(registry)
     report.start(progress.INGEST, "Ingest: reading AIS")
-    tables = ingest(ais, settings)
+    selection = select_inputs(ais, out_dir, settings)
+    tables = ingest([str(f.path) for f in selection.new], settings)
     report.finish(progress.INGEST, f"Ingest: {tables.summary.lines_read:,} lines read, "
                   f"{len(tables.positions):,} positions, {len(tables.quarantine):,} quarantined")
     missing = []
@@ -87,12 +101,13 @@ def backfill(
             missing.append(day.isoformat())
     if missing:
         raise InputError(f"no AIS positions for {', '.join(missing)} in the input or under "
-                         f"{out_dir}; nothing was written")
+                         f"{store_of(out_dir)}; nothing was written")
     store_ingested(tables, out_dir, last_day)
+    record_inputs(selection, tables, out_dir, last_day)
     log.info("backfill: %s days from %s to %s; %s lines ingested", len(days), first_day,
              last_day, tables.summary.lines_read)
     report.start(progress.DAYS, f"Screening {len(days)} days", total=len(days))
-    counts = ingest_counts(tables)
+    counts = {**ingest_counts(tables), "files_skipped": len(selection.seen)}
     futures = [screen_day.submit(day, counts, reg, model, out, settings, config) for day in days]
     done: dict[str, dict[str, Any]] = {}
     for future in as_completed(futures):

@@ -6,6 +6,7 @@ globals its body names, and string annotations (``'date'``) cannot be resolved t
 scheduled run would fail parameter validation (tests/flows/test_modules.py keeps it out).
 """
 
+import dataclasses
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,7 +18,7 @@ from prefect import flow, get_run_logger
 from vessel_risk import storage
 from vessel_risk.common import columns as c
 from vessel_risk.common import progress
-from vessel_risk.common.days import day_that_ended, default_day
+from vessel_risk.common.days import day_of_counts, day_that_ended, positions_per_day
 from vessel_risk.common.errors import InputError, StorageError
 from vessel_risk.features.build import Reference, Screening, Window, screen
 from vessel_risk.features.coverage import coverage_table
@@ -25,12 +26,15 @@ from vessel_risk.features.land import load_land_mask
 from vessel_risk.flows import artifacts
 from vessel_risk.flows.retry import compute_task, io_task
 from vessel_risk.flows.settings import Settings, load_settings, settings_record
+from vessel_risk.ingest import files
 from vessel_risk.ingest.ais import AisTables, ingest_ais
 from vessel_risk.ingest.areas import read_areas
 from vessel_risk.ingest.registry import Registry, read_registry_or_none
 from vessel_risk.models.card import Model, load_model
 from vessel_risk.models.score import risk_list
 from vessel_risk.report import WrittenReport, write_report
+from vessel_risk.storage import layout, manifest
+from vessel_risk.storage.transaction import transaction
 
 RUNS = "runs"  # one row per screened day: the run summary and the settings it used
 
@@ -40,6 +44,13 @@ def ingest(ais: list[str], settings: Settings) -> AisTables:
     report = progress.current()
     return ingest_ais([Path(p) for p in ais], settings.ingest, on_progress=lambda lines: report.update(
         progress.INGEST, lines, f"Ingest: {lines:,} lines read"))
+
+
+@io_task
+def select_inputs(ais: list[str], out: Path, settings: Settings) -> manifest.Selection:
+    """The input files, split into those to read and those the store's manifest already has."""
+    found = files.discover([Path(p) for p in ais])
+    return manifest.select(found, out, settings.store.trust_file_stat)
 
 
 @io_task
@@ -54,15 +65,24 @@ def load_model_from(model: str) -> Model:
 
 @io_task
 def store_ingested(tables: AisTables, out: Path, screening_day: date) -> None:
-    """Positions, statics and quarantine by their own UTC day; timeless quarantine rows go to
-    the screening day."""
-    days = set(tables.positions[c.TIMESTAMP].dt.date) | set(tables.statics[c.TIMESTAMP].dt.date)
-    days.add(screening_day)
-    storage.write_by_day(tables.positions, out, storage.POSITIONS, days)
-    storage.write_by_day(tables.statics, out, storage.STATICS, days)
+    """Positions, statics and quarantine merged into the partitions of their own UTC day (the
+    store only grows); timeless quarantine rows go to the screening day."""
     quarantine = tables.quarantine.copy()
     quarantine[c.TIMESTAMP] = quarantine[c.TIMESTAMP].fillna(pd.Timestamp(screening_day, tz="UTC"))
-    storage.write_by_day(quarantine, out, storage.QUARANTINE, days)
+    days = (set(tables.positions[c.TIMESTAMP].dt.date) | set(tables.statics[c.TIMESTAMP].dt.date)
+            | set(quarantine[c.TIMESTAMP].dt.date))
+    days.add(screening_day)
+    storage.merge_by_day(tables.positions, out, storage.POSITIONS, days)
+    storage.merge_by_day(tables.statics, out, storage.STATICS, days)
+    storage.merge_by_day(quarantine, out, storage.QUARANTINE, days)
+
+
+@io_task
+def record_inputs(selection: manifest.Selection, tables: AisTables, out: Path,
+                  screening_day: date) -> None:
+    """The files just read, in the store's ingest manifest: later runs skip them."""
+    manifest.record(out, selection.new, tables.summary.lines_by_file, tables.positions,
+                    screening_day)
 
 
 @compute_task
@@ -149,8 +169,9 @@ def scheduled_start() -> datetime:
 
 
 def choose_day(day: date | None, scheduled_day_tz: str | None, tables: AisTables,
-               settings: Settings) -> tuple[date, str]:
-    """The day to screen, and how it was chosen."""
+               settings: Settings, seen: dict[date, int] | None = None) -> tuple[date, str]:
+    """The day to screen, and how it was chosen. ``seen`` counts the positions per day of input
+    files the store already holds (skipped by ingest: they count as input)."""
     if day is not None:
         return day, "the day asked for"
     if scheduled_day_tz is not None:
@@ -158,7 +179,9 @@ def choose_day(day: date | None, scheduled_day_tz: str | None, tables: AisTables
         return day_that_ended(start, scheduled_day_tz), (
             f"the day that ended before the scheduled start {start.isoformat()} "
             f"({scheduled_day_tz})")
-    return default_day(tables.positions[c.TIMESTAMP], settings.screening_day), "from the data"
+    counts = positions_per_day(tables.positions[c.TIMESTAMP])
+    counts = counts.add(pd.Series(seen or {}, dtype="int64"), fill_value=0)
+    return day_of_counts(counts, settings.screening_day), "from the data"
 
 
 def stored_positions(out: Path, day: date) -> int:
@@ -179,7 +202,7 @@ def require_data(tables: AisTables, out: Path, day: date, how: str) -> None:
             if len(stamps) else "the input has no position with a receive time (lines that "
             "carry none need --capture-time)")
     raise InputError(f"no AIS positions for {day.isoformat()} ({how}) in the input or under "
-                     f"{out}: {span}; nothing was written. A scheduled run with no data for its "
+                     f"{layout.store_of(out)}: {span}; nothing was written. A scheduled run with no data for its "
                      "day means the feed has stalled or is late.")
 
 
@@ -207,7 +230,7 @@ def run_summary(day: date, counts: dict[str, Any], result: Screening, listed: pd
         "warnings": list(result.warnings),
         "config": config,
         "settings_changed": settings_record(settings)["changed"],
-        "risk_list": str(storage.partition_dir(out, storage.RISK_LISTS, day)),
+        "risk_list": str(storage.partition_dir(layout.store_of(out), storage.RISK_LISTS, day)),
     }
 
 
@@ -235,24 +258,40 @@ def daily_screening(
     that carry no receive time) and ``ais_format`` (forces one input format) override it.
     ``areas`` is a GeoJSON file of named areas of interest; entries become ``area_visit`` events.
     """
+    settings = run_settings(config, lookback_days, capture_time, ais_format)
+    with transaction(Path(out), settings.store) as staged:  # the lock, then one commit
+        summary, listed, markdown = screen_into(staged, ais, registry, model, day, config,
+                                                scheduled_day_tz, areas, settings)
+    artifacts.publish(summary, listed, markdown)
+    return summary
+
+
+def screen_into(staged: Path, ais: list[str], registry: str | None, model: str,
+                day: date | None, config: str | None, scheduled_day_tz: str | None,
+                areas: str | None, settings: Settings) -> tuple[dict[str, Any], pd.DataFrame, str]:
+    """The daily flow's work, written to the run's staged store: (summary, list, markdown)."""
     log = get_run_logger()
     report = progress.current()
-    settings = run_settings(config, lookback_days, capture_time, ais_format)
-    out_dir = Path(out)
+    out_dir = staged
     loaded_model = load_model_from(model)
     reg = load_registry(registry)
     report.start(progress.INGEST, "Ingest: reading AIS")
-    tables = ingest(ais, settings)
+    selection = select_inputs(ais, out_dir, settings)
+    tables = ingest([str(f.path) for f in selection.new], settings)
     ingested = tables.summary
     report.finish(progress.INGEST, f"Ingest: {ingested.lines_read:,} lines read, "
-                  f"{len(tables.positions):,} positions, {len(tables.quarantine):,} quarantined")
-    log.info("ingest: %s files, %s lines read, %s positions, %s static reports, quarantined %s",
-             ingested.files, ingested.lines_read, len(tables.positions), len(tables.statics),
-             dict(sorted(ingested.quarantined.items())) or 0)
-    screening_day, how = choose_day(day, scheduled_day_tz, tables, settings)
+                  f"{len(tables.positions):,} positions, {len(tables.quarantine):,} quarantined"
+                  + (f", {len(selection.seen)} files already in the store" if selection.seen else ""))
+    log.info("ingest: %s files, %s lines read, %s positions, %s static reports, quarantined %s; "
+             "%s files already in the store", ingested.files, ingested.lines_read,
+             len(tables.positions), len(tables.statics),
+             dict(sorted(ingested.quarantined.items())) or 0, len(selection.seen))
+    screening_day, how = choose_day(day, scheduled_day_tz, tables, settings,
+                                    selection.seen_positions_by_day)
     require_data(tables, out_dir, screening_day, how)
     window = Window(screening_day, settings.lookback_days)
     store_ingested(tables, out_dir, screening_day)
+    record_inputs(selection, tables, out_dir, screening_day)
     report.start(progress.SCREENING, f"Screening {screening_day.isoformat()}")
     result = screen_window(out_dir, reg, window, settings, areas)
     events = result.events[c.EVENT_TYPE].value_counts().sort_index().to_dict()
@@ -262,14 +301,15 @@ def daily_screening(
              len(result.features), events or 0)
     report.start(progress.SCORING, "Scoring")
     listed: pd.DataFrame = score_and_store(result, loaded_model, window, out_dir, settings)
-    summary = run_summary(screening_day, ingest_counts(tables), result, listed, loaded_model,
+    counts = {**ingest_counts(tables), "files_skipped": len(selection.seen)}
+    summary = run_summary(screening_day, counts, result, listed, loaded_model,
                           settings, out_dir, config, how)
     bands = ", ".join(f"{k} {v}" for k, v in summary["bands"].items())
     report.finish(progress.SCORING, f"Scoring: {len(listed):,} vessels ({bands})")
     log.info("scoring: model %s, bands %s; risk list %s", summary["model_version"],
              summary["bands"], summary["risk_list"])
     written = publish_report(out_dir, window, loaded_model, reg, settings)
+    written = dataclasses.replace(written, path=layout.final_path(written.path, staged))
     summary["report"] = str(written.path)
     record_run(summary, settings, out_dir, screening_day)
-    artifacts.publish(summary, listed, written.markdown())
-    return summary
+    return summary, listed, written.markdown()

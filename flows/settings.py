@@ -32,6 +32,7 @@ from vessel_risk.ingest.ais import IngestParams
 from vessel_risk.models.score import ScoreParams
 from vessel_risk.models.train import TrainParams
 from vessel_risk.report.params import ReportParams
+from vessel_risk.storage.transaction import StoreParams
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class Settings:
     training: TrainParams = field(default_factory=TrainParams)
     report: ReportParams = field(default_factory=ReportParams)
     screening_day: DayParams = field(default_factory=DayParams)
+    store: StoreParams = field(default_factory=StoreParams)
 
     def __post_init__(self) -> None:
         if not 1 <= self.lookback_days <= MAX_LOOKBACK_DAYS:

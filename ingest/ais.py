@@ -73,6 +73,7 @@ def ingest_ais(paths: Iterable[Path], params: IngestParams = IngestParams(),
             nmea_files.append(path)
             continue
         csv_parts.append(csv_exports.ingest_csv(path, *chunks.read_whole(path), fmt=fmt))
+        csv_parts[-1].summary.lines_by_file[str(path)] += csv_parts[-1].summary.lines_read
         lines_done += csv_parts[-1].summary.lines_read
         if on_progress:
             on_progress(lines_done)
@@ -132,6 +133,7 @@ def process_chunk(chunk: chunks.Chunk, params: IngestParams) -> ChunkResult:
         _count_decoded(frame, summary, +1)
     summary.quarantined.update(r.reason for _, r in decoded.failed)
     rejected = framed.rejected + [r for _, r in decoded.failed]
+    summary.lines_by_file[chunk.source] += summary.lines_read
     positions = tables.concat([fast, decoded.positions], fast)
     return ChunkResult(positions, decoded.statics, decoded.others,
                        tables.quarantine_frame(rejected, chunk.source), summary)

@@ -32,6 +32,9 @@ class IngestSummary:
     # vessel was heard but not located. Not a line count (outside the balance); out-of-range
     # positions are quarantined instead (position_out_of_range).
     positions_not_available: int = 0
+    # Lines read per input file (as its path was given): the ingest manifest records them.
+    # Not in as_dict: the run summary counts lines over all files.
+    lines_by_file: Counter[str] = field(default_factory=Counter)
 
     def add(self, other: IngestSummary) -> None:
         self.files += other.files
@@ -44,6 +47,7 @@ class IngestSummary:
         self.duplicate_sentences += other.duplicate_sentences
         self.messages_by_type.update(other.messages_by_type)
         self.positions_not_available += other.positions_not_available
+        self.lines_by_file.update(other.lines_by_file)
 
     @property
     def balanced(self) -> bool:

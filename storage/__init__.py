@@ -1,16 +1,20 @@
-"""Hive-style day partitions under the output folder, written atomically.
+"""Hive-style day partitions under the output folder.
 
-``<out>/<table>/date=YYYY-MM-DD/part-0.parquet``. A partition is written to a temporary folder
-beside it and moved into place with a rename, so a crashed run never leaves half a partition, and a
-re-run of a day replaces that day's partition whole. The ``date`` column lives in the folder name,
+``<out>/<table>/date=YYYY-MM-DD/part-0.parquet``. The ``date`` column lives in the folder name,
 not in the file; readers add it back as a real date.
+
+A run writes through a *staged store* (:mod:`storage.transaction`): every partition it writes
+lands under ``<out>/.staging/<run>/`` and the whole run is committed at once, so a crash leaves
+the store as it was before the run or as it is after it. Positions, statics and quarantine rows
+*merge* into their day's partition (:func:`merge_by_day`): the store only grows. Other tables are
+recomputed and replace their day whole (:func:`write_partition`). Written straight to a store
+(not staged), a partition file is replaced in one rename, so a reader sees the old file or the new
+one, never none.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -21,6 +25,11 @@ import pyarrow.parquet as pq
 
 from vessel_risk.common import columns as c
 from vessel_risk.common.errors import StorageError
+from vessel_risk.storage import layout, merge
+from vessel_risk.storage.layout import PART_FILE, partition_dir
+
+__all__ = ["partition_dir", "write_partition", "merge_by_day", "write_by_day", "read_partition",
+           "read_days", "available_days", "read_file", "write_file"]
 
 POSITIONS = "positions"
 STATICS = "statics"
@@ -34,45 +43,74 @@ ANCHORAGE_EVIDENCE = "anchorage_evidence"  # vessels lying still, per day and ce
 ANCHORAGES = "anchorages"  # the anchorages known as of the day (all evidence up to it)
 COVERAGE = "coverage"  # fixes heard per coverage cell and hour
 
-_FILE = "part-0.parquet"
+# The tables that only grow, and the natural keys their rows are sorted by.
+GROWING_KEYS = {POSITIONS: merge.POSITION_KEYS, STATICS: merge.STATIC_KEYS,
+                QUARANTINE: merge.QUARANTINE_KEYS}
+
 _COMPRESSION = "zstd"
+_FILE = PART_FILE
 
 
-def partition_dir(out: Path, table: str, day: date) -> Path:
-    return Path(out) / table / f"{c.DATE}={day.isoformat()}"
+def write_file(frame: pd.DataFrame, path: Path, what: str) -> None:
+    """``frame`` as the Parquet file ``path``, flushed to disk, replacing it in one rename."""
+    try:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowException, TypeError, ValueError) as exc:
+        raise StorageError(f"cannot convert {what} to Parquet: {exc}") from exc
+    layout.make_dirs(path.parent)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        pq.write_table(table, tmp, compression=_COMPRESSION)
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise StorageError(f"cannot write {path}: {exc}") from exc
+
+
+def read_file(path: Path) -> pd.DataFrame:
+    try:
+        return pq.read_table(path).to_pandas()
+    except (OSError, pa.ArrowException) as exc:
+        raise StorageError(f"cannot read {path}: {exc}") from exc
 
 
 def write_partition(frame: pd.DataFrame, out: Path, table: str, day: date) -> Path:
     """Write ``frame`` as the ``day`` partition of ``table``, replacing any earlier one."""
     target = partition_dir(out, table, day)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    data = frame.drop(columns=[c.DATE], errors="ignore")
-    try:
-        table_ = pa.Table.from_pandas(data, preserve_index=False)
-    except (pa.ArrowException, TypeError, ValueError) as exc:
-        raise StorageError(f"cannot convert {table} for {day.isoformat()} to Parquet: {exc}") from exc
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        pq.write_table(table_, staging / _FILE, compression=_COMPRESSION)
-        if target.exists():
-            trash = target.with_name(f".{target.name}.old")
-            shutil.rmtree(trash, ignore_errors=True)
-            os.replace(target, trash)
-            os.replace(staging, target)
-            shutil.rmtree(trash, ignore_errors=True)
-        else:
-            os.replace(staging, target)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise StorageError(f"cannot write {target}: {exc}") from exc
+    write_file(frame.drop(columns=[c.DATE], errors="ignore"), target / _FILE,
+               f"{table} for {day.isoformat()}")
     return target
 
 
-def write_by_day(frame: pd.DataFrame, out: Path, table: str, days: Iterable[date]) -> list[Path]:
-    """Split ``frame`` by the UTC day of its timestamp and write one partition per day in ``days``.
+def _stored(out: Path, table: str, day: date) -> Path | None:
+    return layout.located(out, partition_dir(Path(""), table, day) / _FILE)
 
-    Every day in ``days`` is written, empty if no row falls on it, so a re-run replaces it.
-    """
+
+def merge_by_day(frame: pd.DataFrame, out: Path, table: str, days: Iterable[date]) -> list[Path]:
+    """Merge ``frame``'s rows into the partitions of their UTC day (by ``timestamp``), for each
+    day in ``days``: the stored rows and the new ones, each distinct row once, sorted by the
+    table's natural keys then its other columns. A day with nothing stored gets a partition
+    (empty if no row falls on it); a stored day that gets no new row is left as it is.
+    Returns the partitions written."""
+    keys = GROWING_KEYS.get(table, [c.MMSI, c.TIMESTAMP])
+    by_day = frame[c.TIMESTAMP].dt.date if len(frame) else pd.Series([], dtype=object)
+    written = []
+    for day in sorted(set(days)):
+        new = frame.loc[by_day == day]
+        path = _stored(out, table, day)
+        if path is not None and new.empty:
+            continue
+        existing = read_file(path) if path is not None else None
+        written.append(write_partition(merge.merged(existing, new, keys), out, table, day))
+    return written
+
+
+def write_by_day(frame: pd.DataFrame, out: Path, table: str, days: Iterable[date]) -> list[Path]:
+    """Split ``frame`` by the UTC day of its timestamp and replace one partition per day in
+    ``days`` with its rows (empty if none): for tables that are recomputed. The tables that
+    only grow use :func:`merge_by_day`."""
     by_day = frame[c.TIMESTAMP].dt.date if len(frame) else pd.Series([], dtype=object)
     return [
         write_partition(frame.loc[by_day == day].reset_index(drop=True), out, table, day)
@@ -82,24 +120,20 @@ def write_by_day(frame: pd.DataFrame, out: Path, table: str, days: Iterable[date
 
 def read_partition(out: Path, table: str, day: date) -> pd.DataFrame:
     """One day's partition, with its ``date`` column."""
-    path = partition_dir(out, table, day) / _FILE
-    if not path.exists():
-        raise StorageError(f"no {table} for {day.isoformat()} under {out} (looked for {path})")
-    try:
-        frame = pq.read_table(path).to_pandas()
-    except (OSError, pa.ArrowException) as exc:
-        raise StorageError(f"cannot read {path}: {exc}") from exc
+    path = _stored(out, table, day)
+    if path is None:
+        looked = layout.store_of(out) / table / partition_dir(Path(""), table, day).name / _FILE
+        raise StorageError(f"no {table} for {day.isoformat()} under {layout.store_of(out)} "
+                           f"(looked for {looked})")
+    frame = read_file(path)
     frame.insert(0, c.DATE, pd.Series([day] * len(frame), dtype=object))
     return frame
 
 
 def read_days(out: Path, table: str, days: Iterable[date]) -> pd.DataFrame:
     """Several days' partitions concatenated (days without a partition are skipped)."""
-    frames = [
-        read_partition(out, table, day)
-        for day in sorted(set(days))
-        if (partition_dir(out, table, day) / _FILE).exists()
-    ]
+    frames = [read_partition(out, table, day) for day in sorted(set(days))
+              if _stored(out, table, day) is not None]
     frames = [f for f in frames if len(f)] or frames[:1]
     if not frames:
         return pd.DataFrame()
@@ -108,12 +142,14 @@ def read_days(out: Path, table: str, days: Iterable[date]) -> pd.DataFrame:
 
 def available_days(out: Path, table: str) -> list[date]:
     """The days that have a partition of ``table``, oldest first."""
-    root = Path(out) / table
-    if not root.exists():
-        return []
+    roots = [Path(out) / table]
+    if layout.is_staged(out):
+        roots.append(layout.store_of(out) / table)
     prefix = f"{c.DATE}="
-    return sorted(
-        date.fromisoformat(p.name[len(prefix):])
-        for p in root.iterdir()
-        if p.is_dir() and p.name.startswith(prefix) and (p / _FILE).exists()
-    )
+    found: set[date] = set()
+    for root in roots:
+        if not root.exists():
+            continue
+        found.update(date.fromisoformat(p.name[len(prefix):]) for p in root.iterdir()
+                     if p.is_dir() and p.name.startswith(prefix) and (p / _FILE).exists())
+    return sorted(found)

@@ -156,8 +156,6 @@ def test_scheduled_run_on_a_stalled_feed_fails_with_a_clear_message(
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="until the store merges a day's partition instead of "
-                   "replacing it (#9.3, store branch): store_ingested empties the stored day")
 def test_daily_screening_finds_a_day_already_in_the_store(tmp_path: Path) -> None:
     """A day's positions may have been stored by an earlier run: screening it again needs no
     new input for that day."""

@@ -1,0 +1,141 @@
+"""The ingest manifest: each input file is read once.
+
+``<out>/ingest_manifest/part-0.parquet`` holds one row per version of an input file the store has
+ingested: its absolute path, size, modification time, SHA-256, the lines ingest read from it, its
+positions per day and the screening day of the run that read it. A later run skips a file whose
+path, size, modification time and hash are all recorded, so a daily run over a growing feed
+folder reads only what is new; a changed file is read again (and its rows merge, de-duplicated).
+Nothing here is a wall-clock time: the manifest of a re-run is the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from vessel_risk.common import columns as c
+from vessel_risk.common.errors import InputError
+from vessel_risk.storage import layout, merge, read_file, write_file
+
+MANIFEST = "ingest_manifest"
+_HASH_BLOCK_BYTES = 1 << 20  # read size when hashing: large enough to run at disk speed
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """An input file as found now: where it is (as given, and absolute) and its fingerprint."""
+
+    path: Path  # as given (rows keep this in their source_file)
+    absolute: str
+    size_bytes: int
+    mtime_ns: int
+    sha256: str | None  # None: not hashed (its stat matched the manifest and stat is trusted)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The input files split into those to read and those the store already holds."""
+
+    new: list[InputFile]
+    seen: list[InputFile]
+    seen_positions_by_day: dict[date, int]  # the positions of the seen files, per day
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            while block := handle.read(_HASH_BLOCK_BYTES):
+                digest.update(block)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc}") from exc
+    return digest.hexdigest()
+
+
+MANIFEST_FILE = Path(MANIFEST) / layout.PART_FILE  # relative to the store
+
+
+def read_manifest(out: Path) -> pd.DataFrame:
+    """The manifest as the store (or a staged store) holds it; empty when there is none."""
+    path = layout.located(out, MANIFEST_FILE)
+    if path is None:
+        return empty_manifest()
+    return read_file(path)
+
+
+def empty_manifest() -> pd.DataFrame:
+    return pd.DataFrame({
+        c.FILE_PATH: pd.Series(dtype=object), c.FILE_SIZE_BYTES: pd.Series(dtype="int64"),
+        c.FILE_MTIME_NS: pd.Series(dtype="int64"), c.FILE_SHA256: pd.Series(dtype=object),
+        c.LINES_READ: pd.Series(dtype="int64"), c.POSITIONS_BY_DAY_JSON: pd.Series(dtype=object),
+        c.SCREENING_DAY: pd.Series(dtype=object)})
+
+
+def select(paths: Iterable[Path], out: Path, trust_file_stat: bool = False) -> Selection:
+    """Fingerprint ``paths`` and split them into new files and files already ingested."""
+    recorded = read_manifest(out)
+    by_stat = {(r.path, int(r.size_bytes), int(r.mtime_ns)): r for r in recorded.itertuples()}
+    fingerprints = {(key, r.sha256) for key, r in by_stat.items()}
+    new, seen = [], []
+    positions: dict[date, int] = {}
+    for path in paths:
+        try:
+            stat = os.stat(path)
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc}") from exc
+        key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns)
+        row = by_stat.get(key)
+        digest = None if (trust_file_stat and row is not None) else sha256_of(Path(path))
+        found = InputFile(Path(path), key[0], stat.st_size, stat.st_mtime_ns, digest)
+        if row is not None and (digest is None or (key, digest) in fingerprints):
+            seen.append(found)
+            for day, count in json.loads(row.positions_by_day_json).items():
+                positions[date.fromisoformat(day)] = positions.get(date.fromisoformat(day), 0) + count
+        else:
+            new.append(found)
+    return Selection(new, seen, positions)
+
+
+def positions_by_file(positions: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """``source_file`` -> {ISO day: positions} of an ingest's positions table."""
+    if positions.empty:
+        return {}
+    days = positions[c.TIMESTAMP].dt.date.map(date.isoformat)
+    counts = positions.groupby([positions[c.SOURCE_FILE], days]).size()
+    found: dict[str, dict[str, int]] = {}
+    for (source, day), count in counts.items():
+        found.setdefault(str(source), {})[str(day)] = int(count)
+    return found
+
+
+def record(out: Path, files: list[InputFile], lines_by_file: Mapping[str, int],
+           positions: pd.DataFrame, screening_day: date) -> None:
+    """Add ``files`` (just ingested; ``positions`` is that ingest's positions table) to the
+    manifest of ``out`` (a staged store)."""
+    if not files:
+        return
+    per_file = positions_by_file(positions)
+    rows = pd.DataFrame({
+        c.FILE_PATH: [f.absolute for f in files],
+        c.FILE_SIZE_BYTES: pd.Series([f.size_bytes for f in files], dtype="int64"),
+        c.FILE_MTIME_NS: pd.Series([f.mtime_ns for f in files], dtype="int64"),
+        c.FILE_SHA256: [f.sha256 or sha256_of(f.path) for f in files],
+        c.LINES_READ: pd.Series([int(lines_by_file.get(str(f.path), 0)) for f in files],
+                                dtype="int64"),
+        c.POSITIONS_BY_DAY_JSON: [json.dumps(per_file.get(str(f.path), {}), sort_keys=True)
+                                  for f in files],
+        c.SCREENING_DAY: [screening_day.isoformat()] * len(files),
+    })
+    table = merge.merged(read_manifest(out), rows,
+                         [c.FILE_PATH, c.FILE_MTIME_NS, c.FILE_SIZE_BYTES, c.FILE_SHA256])
+    # a file version read again (an earlier run failed after reading it) keeps one row
+    table = table.drop_duplicates([c.FILE_PATH, c.FILE_SIZE_BYTES, c.FILE_MTIME_NS,
+                                   c.FILE_SHA256], keep="first", ignore_index=True)
+    write_file(table[c.MANIFEST_COLUMNS], Path(out) / MANIFEST_FILE, MANIFEST)
