@@ -23,6 +23,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from vessel_risk import preflight
+from vessel_risk.common import watchdog
 from vessel_risk.common import workspace as w
 from vessel_risk.common.days import day_range
 from vessel_risk.common.errors import ConfigError, VesselRiskError
@@ -189,6 +190,7 @@ def run(
         if areas is not None:
             preflight.existing_file(areas, "--areas")
         _settings_checked(config, lookback_days, ais_format)
+        watchdog.start()  # before any thread: every process the run starts dies with it
         server_ready = _start_prefect()
         from vessel_risk.ingest import workers
 
@@ -241,6 +243,7 @@ def backfill(
         if dask_workers < 1:
             raise ConfigError(f"--dask-workers must be at least 1, got {dask_workers}")
         _settings_checked(config, lookback_days, ais_format)
+        watchdog.start()  # before any thread: every process the run starts dies with it
         server_ready = _start_prefect()
         from vessel_risk.ingest import workers
 
@@ -307,6 +310,7 @@ def train(
         preflight.existing_file(outcomes, "--outcomes")
         preflight.out_dir(model_out)
         _settings_checked(config, lookback_days)
+        watchdog.start()  # before any thread: every process the run starts dies with it
         server_ready = _start_prefect()
         from vessel_risk.ingest import workers
 
