@@ -27,8 +27,9 @@ from vessel_risk.common import columns as c
 from vessel_risk.common.errors import StorageError
 from vessel_risk.storage import layout, merge
 from vessel_risk.storage.layout import PART_FILE, partition_dir
+from vessel_risk.storage.lock import reading
 
-__all__ = ["partition_dir", "write_partition", "merge_by_day", "write_by_day", "read_partition",
+__all__ = ["partition_dir", "reading", "write_partition", "merge_by_day", "write_by_day", "read_partition",
            "read_days", "available_days", "read_file", "write_file"]
 
 POSITIONS = "positions"
@@ -120,12 +121,21 @@ def write_by_day(frame: pd.DataFrame, out: Path, table: str, days: Iterable[date
 
 def read_partition(out: Path, table: str, day: date) -> pd.DataFrame:
     """One day's partition, with its ``date`` column."""
-    path = _stored(out, table, day)
-    if path is None:
-        looked = layout.store_of(out) / table / partition_dir(Path(""), table, day).name / _FILE
+    frame = None
+    for _ in range(2):  # a file of a commit being applied moves once, from staging to the store
+        path = _stored(out, table, day)
+        if path is None:
+            break
+        try:
+            frame = read_file(path)
+            break
+        except StorageError:
+            if path.exists():
+                raise
+    if frame is None:
+        looked = partition_dir(layout.store_of(out), table, day) / _FILE
         raise StorageError(f"no {table} for {day.isoformat()} under {layout.store_of(out)} "
                            f"(looked for {looked})")
-    frame = read_file(path)
     frame.insert(0, c.DATE, pd.Series([day] * len(frame), dtype=object))
     return frame
 
@@ -147,6 +157,11 @@ def available_days(out: Path, table: str) -> list[date]:
         roots.append(layout.store_of(out) / table)
     prefix = f"{c.DATE}="
     found: set[date] = set()
+    if not layout.is_staged(out):  # a committed run not applied yet
+        for name in layout.committed_files(out):
+            parts = Path(name).parts
+            if len(parts) == 3 and parts[0] == table and parts[1].startswith(prefix):
+                found.add(date.fromisoformat(parts[1][len(prefix):]))
     for root in roots:
         if not root.exists():
             continue

@@ -6,6 +6,8 @@
     <out>/<table>/part-0.parquet                   a table kept whole (the ingest manifest)
     <out>/reports/risk_report_YYYY-MM-DD.html       a day's report
     <out>/.lock                                     held by the run writing the store
+    <out>/.commit.lock                              held by a commit being applied (exclusive)
+                                                    and by readers (shared)
     <out>/.staging/<run>/...                        what a run has written so far, laid out as
                                                     the store itself (not yet committed)
     <out>/.staging/<run>.journal                    the run's commit: the files to move into place
@@ -16,6 +18,7 @@ stages, reading from it reads the staged file where there is one and the store's
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import date
 from pathlib import Path
@@ -24,6 +27,7 @@ from vessel_risk.common import columns as c
 
 STAGING = ".staging"
 LOCK = ".lock"
+COMMIT_LOCK = ".commit.lock"  # held exclusively while a commit is applied, shared by readers
 JOURNAL_SUFFIX = ".journal"
 PART_FILE = "part-0.parquet"
 # Folders and files are created with the usual permissions (the umask then applies: 0755 and
@@ -53,16 +57,45 @@ def final_path(path: Path, staged: Path) -> Path:
 
 
 def located(out: Path, relative: Path) -> Path | None:
-    """The file ``relative`` (to the store) as a reader of ``out`` sees it: staged if staged,
-    else the store's; None when neither exists."""
-    here = Path(out) / relative
-    if here.exists():
-        return here
+    """The file ``relative`` (to the store) as a reader of ``out`` sees it; None when there is
+    none. In a staged store: the staged file, else the store's. In a store: the file of a
+    committed run not yet applied (its journal lists it), else the store's, so a reader never
+    sees half a commit."""
+    out = Path(out)
     if is_staged(out):
-        there = store_of(out) / relative
-        if there.exists():
-            return there
-    return None
+        for path in (out / relative, store_of(out) / relative):
+            if path.exists():
+                return path
+        return None
+    pending = committed_file(out, relative)
+    if pending is not None:
+        return pending
+    here = out / relative
+    return here if here.exists() else None
+
+
+def committed_file(out: Path, relative: Path) -> Path | None:
+    """The staged file of a committed, not yet applied, run that will replace ``relative``."""
+    return committed_files(out).get(str(relative))
+
+
+def committed_files(out: Path) -> dict[str, Path]:
+    """Relative path -> staged file, for every file of a committed run not applied yet (none
+    once the next writer has started: it applies them)."""
+    staging = Path(out) / STAGING
+    if not staging.is_dir():
+        return {}
+    found: dict[str, Path] = {}
+    for journal in sorted(staging.glob(f"*{JOURNAL_SUFFIX}")):
+        try:
+            files = json.loads(journal.read_text(encoding="utf-8"))["files"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # being deleted, or not ours to read
+        run = journal.with_name(journal.name[: -len(JOURNAL_SUFFIX)])
+        for name in files:
+            if (run / name).exists():
+                found[name] = run / name
+    return found
 
 
 def make_dirs(path: Path) -> None:

@@ -55,9 +55,13 @@ def acquire(out: Path, timeout_s: float) -> int:
 
 
 def _try_lock(fd: int, deadline: float) -> bool:
+    return _try_flock(fd, fcntl.LOCK_EX, deadline)
+
+
+def _try_flock(fd: int, kind: int, deadline: float) -> bool:
     while True:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, kind | fcntl.LOCK_NB)
             return True
         except BlockingIOError:
             if time.monotonic() >= deadline:
@@ -71,3 +75,37 @@ def _still_there(fd: int, path: Path) -> bool:
         return os.stat(path).st_ino == os.fstat(fd).st_ino
     except FileNotFoundError:
         return False
+
+
+@contextmanager
+def committing(out: Path, timeout_s: float) -> Iterator[None]:
+    """Hold the store's commit lock exclusively for the block (a commit being applied): readers
+    holding it shared (:func:`reading`) finish first, and none starts meanwhile."""
+    layout.make_dirs(out)
+    fd = os.open(Path(out) / layout.COMMIT_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC,
+                 layout.FILE_MODE)
+    try:
+        if not _try_flock(fd, fcntl.LOCK_EX, time.monotonic() + timeout_s):
+            raise StoreLockedError(
+                f"the output folder {out} is being read for longer than {timeout_s:g} s "
+                f"(readers hold {Path(out) / layout.COMMIT_LOCK}); raise [store] lock_timeout_s")
+        yield
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def reading(out: Path) -> Iterator[None]:
+    """Read the store in the block without a commit being applied meanwhile (a shared lock on
+    the commit lock; commits take a moment). A store that has never been committed to, or one
+    this user may not lock, is read without it."""
+    try:
+        fd = os.open(Path(out) / layout.COMMIT_LOCK, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)

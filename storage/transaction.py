@@ -50,12 +50,14 @@ def transaction(out: Path, params: StoreParams = StoreParams()) -> Iterator[Path
     out = Path(out)
     existed = out.exists()
     with lock.locked(out, params.lock_timeout_s):
-        journal.recover(out, params.fsync)
+        with lock.committing(out, params.lock_timeout_s):
+            journal.recover(out, params.fsync)
         staged = journal.begin(out)
         committed = False
         try:
             yield staged
-            journal.commit(staged, params.fsync)
+            with lock.committing(out, params.lock_timeout_s):
+                journal.commit(staged, params.fsync)
             committed = True
         finally:
             journal.discard(staged)
@@ -65,7 +67,8 @@ def transaction(out: Path, params: StoreParams = StoreParams()) -> Iterator[Path
 
 def recover(out: Path, params: StoreParams = StoreParams()) -> journal.Recovery:
     """Under the lock: finish or undo what interrupted runs left (without starting a run)."""
-    with lock.locked(Path(out), params.lock_timeout_s):
+    with lock.locked(Path(out), params.lock_timeout_s), \
+            lock.committing(Path(out), params.lock_timeout_s):
         return journal.recover(Path(out), params.fsync)
 
 
@@ -74,7 +77,8 @@ def _remove_if_empty(out: Path) -> None:
     staging = out / layout.STAGING
     if staging.is_dir() and not any(staging.iterdir()):
         staging.rmdir()
-    if {p.name for p in out.iterdir()} <= {layout.LOCK}:
+    if {p.name for p in out.iterdir()} <= {layout.LOCK, layout.COMMIT_LOCK}:
+        (out / layout.COMMIT_LOCK).unlink(missing_ok=True)
         (out / layout.LOCK).unlink(missing_ok=True)
         try:
             os.rmdir(out)

@@ -365,14 +365,15 @@ def show(
     with _user_errors():
         from vessel_risk import storage, views
 
-        chosen = _day(day) or views.latest_day(out, storage.RISK_LISTS)
-        if mmsi is None:
-            views.print_risk_list(console, out, chosen, top)
-            return
-        from vessel_risk.report import dossier_for
+        with storage.reading(out):  # never half of a run's commit
+            chosen = _day(day) or views.latest_day(out, storage.RISK_LISTS)
+            if mmsi is None:
+                views.print_risk_list(console, out, chosen, top)
+                return
+            from vessel_risk.report import dossier_for
 
-        views.print_dossier(console, dossier_for(out, chosen, mmsi, lookback_days,
-                                                 _registry_vessels(registry)))
+            dossier = dossier_for(out, chosen, mmsi, lookback_days, _registry_vessels(registry))
+        views.print_dossier(console, dossier)
 
 
 @app.command()
@@ -391,10 +392,11 @@ def report(
         from vessel_risk import report as report_mod
         from vessel_risk import storage, views
 
-        chosen = _day(day) or views.latest_day(out, storage.RISK_LISTS)
-        written = report_mod.write_report(
-            out, chosen, lookback_days, report_mod.card_of_folder(model),
-            _registry_vessels(registry), report_mod.ReportParams(map_top=top))
+        with storage.reading(out):  # never half of a run's commit
+            chosen = _day(day) or views.latest_day(out, storage.RISK_LISTS)
+            written = report_mod.write_report(
+                out, chosen, lookback_days, report_mod.card_of_folder(model),
+                _registry_vessels(registry), report_mod.ReportParams(map_top=top))
         console.print(Text(f"report written to {written.path}"))
 
 

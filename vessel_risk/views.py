@@ -23,6 +23,7 @@ from vessel_risk.common import columns as c
 from vessel_risk.common.errors import StorageError
 from vessel_risk.report import words
 from vessel_risk.report.dossier import Dossier, split_reasons
+from vessel_risk.storage.layout import store_of
 
 _BAND_STYLE = {"high": "bold red", "medium": "yellow", "low": "green"}
 # Below this width the list is printed vessel by vessel (reasons on their own lines); at and above
@@ -36,7 +37,7 @@ _INDENT = 4
 def latest_day(out: Path, table: str) -> date:
     days = storage.available_days(out, table)
     if not days:
-        raise StorageError(f"no {table} under {out}: run `vessel-risk run` first")
+        raise StorageError(f"no {table} under {store_of(out)}: run `vessel-risk run` first")
     return days[-1]
 
 
@@ -49,6 +50,9 @@ def print_summary(console: Console, summary: dict[str, Any]) -> None:
         f"{ingest['lines_read']} lines read, {quarantined} quarantined, "
         f"{ingest['duplicate_sentences']} duplicates. Model {escape(str(summary['model_version']))}."
     )
+    if summary.get("files_skipped"):
+        console.print(f"[dim]{summary['files_skipped']} input files already in the store "
+                      "(ingest manifest): not read again.[/]")
     untimed = ingest["quarantined"].get("no_receive_time", 0)
     if untimed:
         console.print(

@@ -28,10 +28,10 @@ def positions(day: date, n: int, mmsi0: int = 211000000, minute0: int = 0,
 
 
 def snapshot(out: Path) -> dict[str, str]:
-    """Every file of the store (not the lock, not the staging area) -> its SHA-256."""
+    """Every file of the store (not the locks, not the staging area) -> its SHA-256."""
     found = {}
     for path in sorted(Path(out).rglob("*")):
         rel = path.relative_to(out)
-        if path.is_file() and rel.parts[0] not in (layout.LOCK, layout.STAGING):
+        if path.is_file() and rel.parts[0] not in (layout.LOCK, layout.COMMIT_LOCK, layout.STAGING):
             found[str(rel)] = hashlib.sha256(path.read_bytes()).hexdigest()
     return found

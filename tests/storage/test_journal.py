@@ -39,10 +39,20 @@ def classify(found: dict[str, str], before: dict[str, str], after: dict[str, str
     return "before" if found == before else "after" if found == after else "mixed"
 
 
+def readers_view(out: Path) -> dict[str, str]:
+    """The store as a reader sees it: a committed run's files not applied yet count as applied."""
+    import hashlib
+
+    seen = snapshot(out)
+    for name, staged in layout.committed_files(out).items():
+        seen[name] = hashlib.sha256(staged.read_bytes()).hexdigest()
+    return dict(sorted(seen.items()))
+
+
 def leftovers(out: Path) -> list[str]:
     staging = out / layout.STAGING
     hidden = [str(p.relative_to(out)) for p in out.rglob(".*")
-              if p.name not in (layout.LOCK, layout.STAGING)]
+              if p.name not in (layout.LOCK, layout.COMMIT_LOCK, layout.STAGING)]
     return hidden + ([p.name for p in staging.iterdir()] if staging.exists() else [])
 
 
@@ -58,11 +68,13 @@ def test_a_crash_at_every_step_leaves_the_store_before_or_after_the_run(tmp_path
     assert before != after and total > 20
     raw: Counter[str] = Counter()
     recovered: Counter[str] = Counter()
+    viewed: Counter[str] = Counter()
     for kill_at in range(1, total + 1):
         out = tmp_path / f"k{kill_at}" / "out"
         shutil.copytree(base, out)
         assert crash(out, kill_at, 1, steps) == crashing_run.KILLED, kill_at
         raw[classify(snapshot(out), before, after)] += 1
+        viewed[classify(readers_view(out), before, after)] += 1
         recover(out)  # what the next writer does first
         state = classify(snapshot(out), before, after)
         recovered[state] += 1
@@ -71,7 +83,10 @@ def test_a_crash_at_every_step_leaves_the_store_before_or_after_the_run(tmp_path
         assert crash(out, 0, 1, steps) == 0  # the next run then completes, to the same bytes
         assert snapshot(out) == after, kill_at
         shutil.rmtree(out.parent)
+    print(f"\n{total} kill points: on disk {dict(raw)}, as readers see it {dict(viewed)}, "
+          f"after recovery {dict(recovered)}")
     assert recovered["before"] > 0 and recovered["after"] > 0
+    assert viewed["mixed"] == 0
     assert raw["mixed"] > 0  # kills inside the apply phase were tried (and rolled forward)
 
 
