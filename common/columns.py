@@ -173,6 +173,8 @@ FILE_SHA256 = "sha256"  # hex SHA-256 of its bytes (as stored: compressed for a 
 LINES_READ = "lines_read"  # lines ingest read from it
 POSITIONS_BY_DAY_JSON = "positions_by_day_json"  # {"YYYY-MM-DD": positions kept} of the file
 SCREENING_DAY = "screening_day"  # the screening day of the run that ingested it (ISO date)
+INGEST_BATCH = "ingest_batch"  # the files read by one ingest: hex digest of their hashes
+INGEST_JSON = "ingest_json"  # that ingest's accounts (lines read, quarantined by reason, ...)
 
 MANIFEST_COLUMNS = [FILE_PATH, FILE_SIZE_BYTES, FILE_MTIME_NS, FILE_SHA256, LINES_READ,
-                    POSITIONS_BY_DAY_JSON, SCREENING_DAY]
+                    POSITIONS_BY_DAY_JSON, SCREENING_DAY, INGEST_BATCH, INGEST_JSON]

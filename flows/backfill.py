@@ -20,7 +20,7 @@ from vessel_risk.features.build import Window
 from vessel_risk.flows import artifacts
 from vessel_risk.flows.daily import (
     ingest,
-    ingest_counts,
+    input_counts,
     load_registry,
     record_inputs,
     record_run,
@@ -107,7 +107,7 @@ def backfill_into(staged: Path, ais: list[str], registry: str | None, model: str
     log.info("backfill: %s days from %s to %s; %s lines ingested", len(days), first_day,
              last_day, tables.summary.lines_read)
     report.start(progress.DAYS, f"Screening {len(days)} days", total=len(days))
-    counts = {**ingest_counts(tables), "files_skipped": len(selection.seen)}
+    counts = input_counts(selection, tables)
     futures = [screen_day.submit(day, counts, reg, model, out, settings, config) for day in days]
     done: dict[str, dict[str, Any]] = {}
     for future in as_completed(futures):

@@ -82,7 +82,17 @@ def record_inputs(selection: manifest.Selection, tables: AisTables, out: Path,
                   screening_day: date) -> None:
     """The files just read, in the store's ingest manifest: later runs skip them."""
     manifest.record(out, selection.new, tables.summary.lines_by_file, tables.positions,
-                    screening_day)
+                    screening_day, ingest_counts(tables))
+
+
+def input_counts(selection: manifest.Selection, tables: AisTables) -> dict[str, Any]:
+    """The accounts of the run's input: what this run read, plus what the ingests that read its
+    other files counted then (so a re-run reports, and records, what its first run did). An
+    earlier ingest counts whole: if it also read files not given now (or an older version of a
+    changed file), those are in its counts too."""
+    read = [ingest_counts(tables)] if selection.new or not selection.seen else []
+    return {**manifest.add_accounts(read + selection.seen_accounts),
+            "files_skipped": len(selection.seen)}
 
 
 @compute_task
@@ -140,8 +150,8 @@ def publish_report(out: Path, window: Window, model: Model, registry: Registry |
 @io_task
 def record_run(summary: dict[str, Any], settings: Settings, out: Path, day: date) -> None:
     """The run's summary and every setting it used, kept in the store beside its outputs."""
-    kept = {k: v for k, v in summary.items() if k not in ("risk_list", "report")}  # paths differ
-    #                                                              with --out; the rest must not
+    # paths differ with --out, and a re-run skips files its first run read; the rest must not
+    kept = {k: v for k, v in summary.items() if k not in ("risk_list", "report", "files_skipped")}
     record = pd.DataFrame({
         c.SUMMARY_JSON: [json.dumps(kept, sort_keys=True, default=str)],
         c.SETTINGS_JSON: [json.dumps(settings_record(settings)["values"], sort_keys=True)],
@@ -301,7 +311,7 @@ def screen_into(staged: Path, ais: list[str], registry: str | None, model: str,
              len(result.features), events or 0)
     report.start(progress.SCORING, "Scoring")
     listed: pd.DataFrame = score_and_store(result, loaded_model, window, out_dir, settings)
-    counts = {**ingest_counts(tables), "files_skipped": len(selection.seen)}
+    counts = input_counts(selection, tables)
     summary = run_summary(screening_day, counts, result, listed, loaded_model,
                           settings, out_dir, config, how)
     bands = ", ".join(f"{k} {v}" for k, v in summary["bands"].items())

@@ -5,7 +5,9 @@ ingested: its absolute path, size, modification time, SHA-256, the lines ingest 
 positions per day and the screening day of the run that read it. A later run skips a file whose
 path, size, modification time and hash are all recorded, so a daily run over a growing feed
 folder reads only what is new; a changed file is read again (and its rows merge, de-duplicated).
-Nothing here is a wall-clock time: the manifest of a re-run is the same bytes.
+Each row also keeps the accounts of the ingest that read the file (its *batch*), so a run whose
+files were read before reports the same accounts as the run that read them: a re-run's record is
+the same bytes. Nothing here is a wall-clock time.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -46,6 +49,7 @@ class Selection:
     new: list[InputFile]
     seen: list[InputFile]
     seen_positions_by_day: dict[date, int]  # the positions of the seen files, per day
+    seen_accounts: list[dict[str, Any]]  # the accounts of the ingests that read the seen files
 
 
 def sha256_of(path: Path) -> str:
@@ -75,7 +79,8 @@ def empty_manifest() -> pd.DataFrame:
         c.FILE_PATH: pd.Series(dtype=object), c.FILE_SIZE_BYTES: pd.Series(dtype="int64"),
         c.FILE_MTIME_NS: pd.Series(dtype="int64"), c.FILE_SHA256: pd.Series(dtype=object),
         c.LINES_READ: pd.Series(dtype="int64"), c.POSITIONS_BY_DAY_JSON: pd.Series(dtype=object),
-        c.SCREENING_DAY: pd.Series(dtype=object)})
+        c.SCREENING_DAY: pd.Series(dtype=object), c.INGEST_BATCH: pd.Series(dtype=object),
+        c.INGEST_JSON: pd.Series(dtype=object)})
 
 
 def select(paths: Iterable[Path], out: Path, trust_file_stat: bool = False) -> Selection:
@@ -85,6 +90,7 @@ def select(paths: Iterable[Path], out: Path, trust_file_stat: bool = False) -> S
     fingerprints = {(key, r.sha256) for key, r in by_stat.items()}
     new, seen = [], []
     positions: dict[date, int] = {}
+    batches: dict[str, dict[str, Any]] = {}
     for path in paths:
         try:
             stat = os.stat(path)
@@ -96,11 +102,12 @@ def select(paths: Iterable[Path], out: Path, trust_file_stat: bool = False) -> S
         found = InputFile(Path(path), key[0], stat.st_size, stat.st_mtime_ns, digest)
         if row is not None and (digest is None or (key, digest) in fingerprints):
             seen.append(found)
+            batches[row.ingest_batch] = json.loads(row.ingest_json)
             for day, count in json.loads(row.positions_by_day_json).items():
                 positions[date.fromisoformat(day)] = positions.get(date.fromisoformat(day), 0) + count
         else:
             new.append(found)
-    return Selection(new, seen, positions)
+    return Selection(new, seen, positions, [batches[b] for b in sorted(batches)])
 
 
 def positions_by_file(positions: pd.DataFrame) -> dict[str, dict[str, int]]:
@@ -116,22 +123,27 @@ def positions_by_file(positions: pd.DataFrame) -> dict[str, dict[str, int]]:
 
 
 def record(out: Path, files: list[InputFile], lines_by_file: Mapping[str, int],
-           positions: pd.DataFrame, screening_day: date) -> None:
-    """Add ``files`` (just ingested; ``positions`` is that ingest's positions table) to the
-    manifest of ``out`` (a staged store)."""
+           positions: pd.DataFrame, screening_day: date,
+           accounts: Mapping[str, Any] | None = None) -> None:
+    """Add ``files`` (read by one ingest: ``positions`` is its positions table, ``accounts``
+    what it counted) to the manifest of ``out`` (a staged store)."""
     if not files:
         return
     per_file = positions_by_file(positions)
+    digests = [f.sha256 or sha256_of(f.path) for f in files]
+    batch = hashlib.sha256("\n".join(sorted(digests)).encode()).hexdigest()[:16]
     rows = pd.DataFrame({
         c.FILE_PATH: [f.absolute for f in files],
         c.FILE_SIZE_BYTES: pd.Series([f.size_bytes for f in files], dtype="int64"),
         c.FILE_MTIME_NS: pd.Series([f.mtime_ns for f in files], dtype="int64"),
-        c.FILE_SHA256: [f.sha256 or sha256_of(f.path) for f in files],
+        c.FILE_SHA256: digests,
         c.LINES_READ: pd.Series([int(lines_by_file.get(str(f.path), 0)) for f in files],
                                 dtype="int64"),
         c.POSITIONS_BY_DAY_JSON: [json.dumps(per_file.get(str(f.path), {}), sort_keys=True)
                                   for f in files],
         c.SCREENING_DAY: [screening_day.isoformat()] * len(files),
+        c.INGEST_BATCH: [batch] * len(files),
+        c.INGEST_JSON: [json.dumps(dict(accounts or {}), sort_keys=True)] * len(files),
     })
     table = merge.merged(read_manifest(out), rows,
                          [c.FILE_PATH, c.FILE_MTIME_NS, c.FILE_SIZE_BYTES, c.FILE_SHA256])
@@ -139,3 +151,17 @@ def record(out: Path, files: list[InputFile], lines_by_file: Mapping[str, int],
     table = table.drop_duplicates([c.FILE_PATH, c.FILE_SIZE_BYTES, c.FILE_MTIME_NS,
                                    c.FILE_SHA256], keep="first", ignore_index=True)
     write_file(table[c.MANIFEST_COLUMNS], Path(out) / MANIFEST_FILE, MANIFEST)
+
+
+def add_accounts(parts: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """Accounts of several ingests added up, key by key (nested tables too), keys sorted."""
+    total: dict[str, Any] = {}
+    for part in parts:
+        for key, value in part.items():
+            if isinstance(value, Mapping):
+                total[key] = add_accounts([total.get(key, {}), value])
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                total[key] = total.get(key, 0) + value
+            else:
+                total.setdefault(key, value)
+    return dict(sorted(total.items()))

@@ -52,7 +52,8 @@ def print_summary(console: Console, summary: dict[str, Any]) -> None:
     )
     if summary.get("files_skipped"):
         console.print(f"[dim]{summary['files_skipped']} input files already in the store "
-                      "(ingest manifest): not read again.[/]")
+                      "(ingest manifest): not read again; their counts are from when they "
+                      "were read.[/]")
     untimed = ingest["quarantined"].get("no_receive_time", 0)
     if untimed:
         console.print(
