@@ -52,10 +52,10 @@ _COMPRESSION = "zstd"
 _FILE = PART_FILE
 
 
-def write_file(frame: pd.DataFrame, path: Path, what: str) -> None:
+def write_file(frame: pd.DataFrame | pa.Table, path: Path, what: str) -> None:
     """``frame`` as the Parquet file ``path``, flushed to disk, replacing it in one rename."""
     try:
-        table = pa.Table.from_pandas(frame, preserve_index=False)
+        table = frame if isinstance(frame, pa.Table) else merge.as_table(frame)
     except (pa.ArrowException, TypeError, ValueError) as exc:
         raise StorageError(f"cannot convert {what} to Parquet: {exc}") from exc
     layout.make_dirs(path.parent)
@@ -71,8 +71,12 @@ def write_file(frame: pd.DataFrame, path: Path, what: str) -> None:
 
 
 def read_file(path: Path) -> pd.DataFrame:
+    return read_table_file(path).to_pandas()
+
+
+def read_table_file(path: Path) -> pa.Table:
     try:
-        return pq.read_table(path).to_pandas()
+        return pq.read_table(path)
     except (OSError, pa.ArrowException) as exc:
         raise StorageError(f"cannot read {path}: {exc}") from exc
 
@@ -99,12 +103,19 @@ def merge_by_day(frame: pd.DataFrame, out: Path, table: str, days: Iterable[date
     by_day = frame[c.TIMESTAMP].dt.date if len(frame) else pd.Series([], dtype=object)
     written = []
     for day in sorted(set(days)):
-        new = frame.loc[by_day == day]
+        new = frame.loc[by_day == day].drop(columns=[c.DATE], errors="ignore")
         path = _stored(out, table, day)
         if path is not None and new.empty:
             continue
-        existing = read_file(path) if path is not None else None
-        written.append(write_partition(merge.merged(existing, new, keys), out, table, day))
+        what = f"{table} for {day.isoformat()}"
+        try:
+            rows = merge.as_table(new)
+        except (pa.ArrowException, TypeError, ValueError) as exc:
+            raise StorageError(f"cannot convert {what} to Parquet: {exc}") from exc
+        existing = read_table_file(path) if path is not None else None
+        target = partition_dir(out, table, day)
+        write_file(merge.merged_table(existing, rows, keys), target / _FILE, what)
+        written.append(target)
     return written
 
 
