@@ -128,3 +128,12 @@ def test_settings_record_lists_every_value_and_the_changed_ones(tmp_path: Path) 
     assert record["changed"] == {"detection.gaps.min_gap_h": 8.0}
     assert record["values"]["detection"]["gaps"]["min_gap_h"] == 8.0
     json.dumps(record)  # recorded with the run as JSON
+
+
+def test_store_lock_timeout_is_settable_from_the_config_file(tmp_path: Path) -> None:
+    config = tmp_path / "settings.toml"
+    config.write_text("[store]\nlock_timeout_s = 5\n")
+    assert load_settings(config).store.lock_timeout_s == 5.0
+    config.write_text("[store]\nlock_timeout_s = -1\n")
+    with pytest.raises(ConfigError, match="store.lock_timeout_s"):
+        load_settings(config)

@@ -4,6 +4,8 @@ into the store one by one.
 
     python crashing_flow.py OUT N DAY AIS...   # N = 0: never; prints the replaces made
 
+Like the CLI, it starts the run's watchdog first: a run that dies leaves no process behind.
+
 Fault injection from the test: the store's journal module gets a stand-in for ``os`` whose
 ``replace`` counts; the product code is unchanged.
 """
@@ -22,6 +24,9 @@ KILLED = 137
 
 def main(argv: list[str]) -> int:
     out, kill_at, day, ais = argv[0], int(argv[1]), date.fromisoformat(argv[2]), argv[3:]
+    from vessel_risk.common import watchdog
+
+    watchdog.start()
     from vessel_risk.flows.daily import daily_screening
     from vessel_risk.flows.settings import DEFAULT_MODEL
     from vessel_risk.storage import journal

@@ -24,15 +24,18 @@ REPO = SCRIPT.parents[2]
 
 
 def flow(out: Path, kill_at: int, files: list[Path], day_index: int) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, str(SCRIPT), str(out), str(kill_at), DAYS[day_index].isoformat(),
-         *[str(f) for f in files]], cwd=REPO, stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL, text=True)
+    printed = out.parent / f"{out.name}.stdout"
+    with printed.open("w") as handle:  # a file, not a pipe: nothing waits on a dead run's pipe
+        return subprocess.Popen(
+            [sys.executable, str(SCRIPT), str(out), str(kill_at), DAYS[day_index].isoformat(),
+             *[str(f) for f in files]], cwd=REPO, stdout=handle, stderr=subprocess.DEVNULL,
+            text=True)
 
 
 def finished(process: subprocess.Popen[str]) -> tuple[int, str]:
-    stdout, _ = process.communicate(timeout=300)
-    return process.returncode, stdout
+    process.wait(timeout=300)
+    out = Path(process.args[2])  # type: ignore[index]
+    return process.returncode, (out.parent / f"{out.name}.stdout").read_text()
 
 
 def state(out: Path, before: dict[str, str], after: dict[str, str]) -> str:

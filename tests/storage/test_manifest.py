@@ -74,3 +74,13 @@ def test_record_keeps_path_size_time_hash_lines_and_day_and_no_clock(tmp_path: P
     before = snapshot(tmp_path / "out")
     record_all(tmp_path / "out", [a, b])  # nothing new: the manifest stays the same bytes
     assert snapshot(tmp_path / "out") == before
+
+
+def test_add_accounts_adds_counts_key_by_key_nested_tables_too() -> None:
+    first = {"ingest": {"lines_read": 10, "quarantined": {"bad_checksum": 2}}, "positions": 5}
+    second = {"ingest": {"lines_read": 4, "quarantined": {"bad_checksum": 1, "no_time": 3}},
+              "positions": 1}
+    assert manifest.add_accounts([first, second]) == {
+        "ingest": {"lines_read": 14, "quarantined": {"bad_checksum": 3, "no_time": 3}},
+        "positions": 6}
+    assert manifest.add_accounts([]) == {}
