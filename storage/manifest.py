@@ -86,8 +86,9 @@ def empty_manifest() -> pd.DataFrame:
 def select(paths: Iterable[Path], out: Path, trust_file_stat: bool = False) -> Selection:
     """Fingerprint ``paths`` and split them into new files and files already ingested."""
     recorded = read_manifest(out)
-    by_stat = {(r.path, int(r.size_bytes), int(r.mtime_ns)): r for r in recorded.itertuples()}
-    fingerprints = {(key, r.sha256) for key, r in by_stat.items()}
+    by_fingerprint = {(r.path, int(r.size_bytes), int(r.mtime_ns), r.sha256): r
+                      for r in recorded.itertuples()}
+    by_stat = {key[:3]: r for key, r in by_fingerprint.items()}
     new, seen = [], []
     positions: dict[date, int] = {}
     batches: dict[str, dict[str, Any]] = {}
@@ -97,16 +98,19 @@ def select(paths: Iterable[Path], out: Path, trust_file_stat: bool = False) -> S
         except OSError as exc:
             raise InputError(f"cannot read {path}: {exc}") from exc
         key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns)
-        row = by_stat.get(key)
-        digest = None if (trust_file_stat and row is not None) else sha256_of(Path(path))
-        found = InputFile(Path(path), key[0], stat.st_size, stat.st_mtime_ns, digest)
-        if row is not None and (digest is None or (key, digest) in fingerprints):
-            seen.append(found)
-            batches[row.ingest_batch] = json.loads(row.ingest_json)
-            for day, count in json.loads(row.positions_by_day_json).items():
-                positions[date.fromisoformat(day)] = positions.get(date.fromisoformat(day), 0) + count
+        if trust_file_stat and key in by_stat:
+            digest, row = None, by_stat[key]
         else:
+            digest = sha256_of(Path(path))
+            row = by_fingerprint.get((*key, digest))
+        found = InputFile(Path(path), key[0], stat.st_size, stat.st_mtime_ns, digest)
+        if row is None:
             new.append(found)
+            continue
+        seen.append(found)
+        batches[row.ingest_batch] = json.loads(row.ingest_json)
+        for day, count in json.loads(row.positions_by_day_json).items():
+            positions[date.fromisoformat(day)] = positions.get(date.fromisoformat(day), 0) + count
     return Selection(new, seen, positions, [batches[b] for b in sorted(batches)])
 
 

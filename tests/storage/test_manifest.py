@@ -56,6 +56,10 @@ def test_select_reads_a_file_rewritten_with_the_same_size_and_time(tmp_path: Pat
     assert len(manifest.select([path], tmp_path / "out").new) == 1
     trusted = manifest.select([path], tmp_path / "out", trust_file_stat=True)
     assert trusted.new == [] and len(trusted.seen) == 1
+    record_all(tmp_path / "out", [path])  # both versions recorded: each is known by its hash
+    path.write_text("aaaa\n")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert manifest.select([path], tmp_path / "out").new == []
 
 
 def test_record_keeps_path_size_time_hash_lines_and_day_and_no_clock(tmp_path: Path) -> None:
