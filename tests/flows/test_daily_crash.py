@@ -58,8 +58,10 @@ def test_daily_run_killed_inside_its_commit_or_at_any_time_leaves_before_or_afte
     assert replaces > 10
     found = []
     # inside the commit: at the commit point, the first file moved, the middle one, the last
-    points = [("replace", n) for n in (1, 2, replaces // 2, replaces)]
-    points += [("sigkill", s) for s in (3.0, 8.0, 14.0)]  # anywhere: ingest, screening, ...
+    points: list[tuple[str, float | str]] = [
+        ("replace", n) for n in (1, 2, replaces // 2, replaces)]
+    points += [("sigkill", s) for s in (4.0, 12.0)]  # anywhere: start-up, ingest, screening
+    points += [("sigkill", "journal")]  # from outside, as soon as the commit has begun
     for kind, at in points:
         out = tmp_path / f"{kind}-{at}"
         shutil.copytree(base, out)
@@ -67,7 +69,13 @@ def test_daily_run_killed_inside_its_commit_or_at_any_time_leaves_before_or_afte
             assert finished(flow(out, int(at), files[1:2], 1))[0] == crashing_flow.KILLED
         else:
             process = flow(out, 0, files[1:2], 1)
-            time.sleep(float(at))
+            if at == "journal":
+                staging = out / layout.STAGING
+                while process.poll() is None and not (
+                        staging.is_dir() and any(staging.glob("*.journal*"))):
+                    time.sleep(0.001)
+            else:
+                time.sleep(float(at))
             if process.poll() is None:
                 os.kill(process.pid, signal.SIGKILL)
             process.wait()
