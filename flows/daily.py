@@ -212,8 +212,8 @@ def require_data(tables: AisTables, out: Path, day: date, how: str) -> None:
             if len(stamps) else "the input has no position with a receive time (lines that "
             "carry none need --capture-time)")
     raise InputError(f"no AIS positions for {day.isoformat()} ({how}) in the input or under "
-                     f"{layout.store_of(out)}: {span}; nothing was written. A scheduled run with no data for its "
-                     "day means the feed has stalled or is late.")
+                     f"{layout.store_of(out)}: {span}; nothing was written. A scheduled run with "
+                     "no data for its day means the feed has stalled or is late.")
 
 
 def ingest_counts(tables: AisTables) -> dict[str, Any]:

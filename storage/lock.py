@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from vessel_risk.common.errors import StoreLockedError
+from vessel_risk.common.errors import StorageError, StoreLockedError
 from vessel_risk.storage import layout
 
 # How often a waiting run tries the lock again: short next to any run, long next to a syscall.
@@ -35,11 +35,14 @@ def locked(out: Path, timeout_s: float) -> Iterator[None]:
 
 def acquire(out: Path, timeout_s: float) -> int:
     """The lock file's descriptor, locked; raises :class:`StoreLockedError` after ``timeout_s``."""
-    layout.make_dirs(out)
     path = out / layout.LOCK
     deadline = time.monotonic() + timeout_s
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, layout.FILE_MODE)
+        try:
+            layout.make_dirs(out)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, layout.FILE_MODE)
+        except OSError as exc:
+            raise StorageError(f"cannot lock the output folder {out} ({path}): {exc}") from exc
         try:
             if _try_lock(fd, deadline) and _still_there(fd, path):
                 return fd
