@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
 import stat
@@ -15,6 +14,7 @@ import pytest
 
 from tests.storage import crashing_run
 from tests.storage.builders import positions, snapshot
+from tests.storage.children import die_at, start
 from vessel_risk import storage
 from vessel_risk.storage import journal, layout
 from vessel_risk.storage.transaction import StoreParams, recover, transaction
@@ -22,15 +22,9 @@ from vessel_risk.storage.transaction import StoreParams, recover, transaction
 DAY = date(2026, 11, 22)
 
 
-def in_child(out: Path, kill_at: int, generation: int, steps_file: Path) -> None:
-    steps_file.write_text(str(crashing_run.die_at(out, kill_at, generation)))
-
-
 def crash(out: Path, kill_at: int, generation: int, steps_file: Path) -> int | None:
-    """Run ``generation`` in a forked child that dies at step ``kill_at``; its exit code."""
-    child = multiprocessing.get_context("fork").Process(
-        target=in_child, args=(out, kill_at, generation, steps_file))
-    child.start()
+    """Run ``generation`` in a child that dies at step ``kill_at``; its exit code."""
+    child = start(die_at, out, kill_at, generation, steps_file)
     child.join(60)
     return child.exitcode
 
