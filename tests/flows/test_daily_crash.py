@@ -61,7 +61,8 @@ def test_daily_run_killed_inside_its_commit_or_at_any_time_leaves_before_or_afte
     points: list[tuple[str, float | str]] = [
         ("replace", n) for n in (1, 2, replaces // 2, replaces)]
     points += [("sigkill", s) for s in (4.0, 12.0)]  # anywhere: start-up, ingest, screening
-    points += [("sigkill", "journal")]  # from outside, as soon as the commit has begun
+    # from outside, as soon as the journal is being written, and as soon as it is in place
+    points += [("sigkill", ".journal.tmp"), ("sigkill", ".journal")]
     for kind, at in points:
         out = tmp_path / f"{kind}-{at}"
         shutil.copytree(base, out)
@@ -69,10 +70,10 @@ def test_daily_run_killed_inside_its_commit_or_at_any_time_leaves_before_or_afte
             assert finished(flow(out, int(at), files[1:2], 1))[0] == crashing_flow.KILLED
         else:
             process = flow(out, 0, files[1:2], 1)
-            if at == "journal":
+            if isinstance(at, str):
                 staging = out / layout.STAGING
                 while process.poll() is None and not (
-                        staging.is_dir() and any(staging.glob("*.journal*"))):
+                        staging.is_dir() and any(staging.glob(f"*{at}"))):
                     time.sleep(0.001)
             else:
                 time.sleep(float(at))
