@@ -22,9 +22,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from vessel_risk import preflight
+from vessel_risk import early_server, preflight
 from vessel_risk.common import workspace as w
-from vessel_risk.common.days import day_range
 from vessel_risk.common.errors import ConfigError, VesselRiskError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -93,24 +92,41 @@ class _HideRunFailures(logging.Filter):
                     and record.name.startswith(("prefect.flow_runs", "prefect.task_runs")))
 
 
-def _start_prefect(console_level: str = "WARNING", warm_server: bool = True) -> Callable[[], None]:
-    """Offline Prefect in the project's workspace; INFO logs go to the API (and the UI), the
-    console shows ``console_level`` and up (INFO under ``--verbose``).
+def _early_server() -> early_server.EarlyServer | None:
+    """Prefect's temporary server, started now if Prefect would start one at the first flow
+    call (vessel_risk.early_server): it imports on the other core while this process works."""
+    _prefect_environment()
+    return early_server.start()
 
-    With no Prefect server configured, the temporary server Prefect would start at the first
-    flow call (8-13 s) is started now in the background, so that it starts while the flow's
-    modules are imported. Returns the function to call before the first flow: it waits for it.
-    """
+
+def _prefect_environment(console_level: str = "WARNING") -> None:
+    """INFO logs go to the API (and the UI); the console shows ``console_level`` and up (INFO
+    under ``--verbose``); the offline workspace. Before Prefect is imported."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL",
                           "INFO" if _state["verbose"] else console_level)
     w.prefect_environment()
+
+
+def _start_prefect(console_level: str = "WARNING", warm_server: bool = True,
+                   early: early_server.EarlyServer | None = None) -> Callable[[], None]:
+    """Offline Prefect in the project's workspace; INFO logs go to the API (and the UI), the
+    console shows ``console_level`` and up (INFO under ``--verbose``).
+
+    With no Prefect server configured, the temporary server Prefect would start at the first
+    flow call (8-13 s) is started ahead: ``early`` (from :func:`_early_server`), or else now in
+    the background, so that it starts while the flow's modules are imported. Returns the
+    function to call before the first flow: it waits for the server.
+    """
+    _prefect_environment(console_level)
     import prefect.main  # noqa: F401  (sets up Prefect's logging handlers)
     from prefect.settings import PREFECT_API_URL
 
     if not _state["verbose"]:
         for handler in logging.getLogger().handlers:
             handler.addFilter(_HideRunFailures())
+    if early is not None:
+        return early.wait_ready
     if not warm_server or PREFECT_API_URL.value():
         return lambda: None
     from prefect.server.api.server import SubprocessASGIServer
@@ -184,12 +200,13 @@ def run(
             console.print(f"[dim]No --ais given: screening the bundled synthetic sample ({escape(str(w.SAMPLE_DIR))}).[/]")
         preflight.ais_paths(ais)
         preflight.registry_dir(registry)
-        preflight.model_dir(model)
         preflight.out_dir(out)
         if areas is not None:
             preflight.existing_file(areas, "--areas")
+        early = _early_server()  # before the checks that import the product's modules
+        preflight.model_dir(model)
         _settings_checked(config, lookback_days, ais_format)
-        server_ready = _start_prefect()
+        server_ready = _start_prefect(early=early)
         from vessel_risk.ingest import workers
 
         # The flow runs ingest in a Prefect thread, so its workers come from a fork server: start
@@ -233,15 +250,18 @@ def backfill(
         if not ais:
             ais = [w.SAMPLE_AIS]
             registry = registry or w.SAMPLE_REGISTRY
+        from vessel_risk.common.days import day_range  # pandas: not before the server starts
+
         days = day_range(first.date(), last.date())
         preflight.ais_paths(ais)
         preflight.registry_dir(registry)
-        preflight.model_dir(model)
         preflight.out_dir(out)
         if dask_workers < 1:
             raise ConfigError(f"--dask-workers must be at least 1, got {dask_workers}")
+        early = _early_server()  # before the checks that import the product's modules
+        preflight.model_dir(model)
         _settings_checked(config, lookback_days, ais_format)
-        server_ready = _start_prefect()
+        server_ready = _start_prefect(early=early)
         from vessel_risk.ingest import workers
 
         workers.start_fork_server()
@@ -306,8 +326,9 @@ def train(
         preflight.registry_dir(registry)
         preflight.existing_file(outcomes, "--outcomes")
         preflight.out_dir(model_out)
+        early = _early_server()
         _settings_checked(config, lookback_days)
-        server_ready = _start_prefect()
+        server_ready = _start_prefect(early=early)
         from vessel_risk.ingest import workers
 
         workers.start_fork_server()
