@@ -4,8 +4,8 @@
     .venv/bin/python benchmarks/bench_day.py --sentences 2000000 --repeat 3
 
 The input is :func:`worlds.crowded_day`: one UTC day of the held-out simulated world (seed 12,
-1,200 vessels) copied with renumbered MMSIs and moved longitudes until it holds --sentences
-lines (about 84,000 vessels at 10M), with the world's registry. Every run starts in a new
+240 vessels, positions every 1.6-2.4 minutes at sea) copied with renumbered MMSIs and moved
+longitudes until it holds --sentences lines (about 17,000 vessels at 10M), with the world's registry. Every run starts in a new
 process and a new output folder.
 
 The stages are the daily flow's own tasks (``flows/daily.py``), called as plain functions in the

@@ -1,11 +1,12 @@
 """The whole ``vessel-risk run`` as a user runs it, against a plain pyais loop on the same input.
 
     .venv/bin/python benchmarks/bench_run.py                  # the ~710k-line world, 3 repeats
-    .venv/bin/python benchmarks/bench_run.py --vessels 240 --repeat 5
+    .venv/bin/python benchmarks/bench_run.py --repeat 5 --no-server
 
-The input is a held-out simulated world (:mod:`worlds`: seed 12, 1,200 vessels, 5 days, about
-710k lines), its five day files joined into one gzip file, with its registry. Each figure is the
-wall time of a new process, so imports and Prefect's start-up count:
+The input is a held-out simulated world (:mod:`worlds`: seed 12, 240 vessels, 5 days, positions
+every 1.6-2.4 minutes at sea, about 710k lines), its five day files joined into one gzip file,
+with its registry. Each figure is the wall time of a new process, so imports and Prefect's
+start-up count:
 
 - ``pyais loop``: read the file, decode every message with pyais' stream reader (which joins
   fragments), ``asdict()`` each, build one DataFrame. Nothing else.
@@ -135,7 +136,7 @@ def load() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=12)
-    parser.add_argument("--vessels", type=int, default=1200)
+    parser.add_argument("--vessels", type=int, default=240)
     parser.add_argument("--days", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-server", action="store_true", help="skip the configured-server runs")

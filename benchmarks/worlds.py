@@ -1,13 +1,15 @@
 """Benchmark inputs, generated once and cached outside the repository.
 
 - :func:`simulated_world`: a world of the project's simulator (``vessel_risk.simulator``), held
-  out from the sample by its seed. ``simulated_world(seed=12, vessels=1200, days=5)`` is the
-  ~710k-line world of issue 12 (1,200 vessels at the archive cadence of 10-15 minutes).
+  out from the sample by its seed, with positions kept about six times as often as in the
+  bundled sample (every 1.6-2.4 min at sea, 4.6 min in port: closer to a real-time feed, where
+  statics are a few per cent of the messages). ``simulated_world()`` (seed 12, 240 vessels, 5 days) is the
+  ~710k-line world of issue 12.
 - :func:`crowded_day`: one UTC day of ``sentences`` lines, made from one day of a simulated
   world by copying every message with its MMSI (and IMO) renumbered and its longitude moved by a
   fixed step per copy, round the globe, so the copies are distinct vessels that never meet their
   own clones. Speeds, gaps, cadence and the message mix stay those of the simulator; only the
-  number of vessels grows (about 70 copies of 1,200 vessels for 10M sentences).
+  number of vessels grows (about 70 copies of 240 vessels for 10M sentences).
 
 The cache folder is ``$VESSEL_RISK_BENCH`` or ``/work/vessel-risk-bench``; each input lives in a
 folder named after its parameters and is rebuilt only when missing. Nothing is downloaded.
@@ -23,6 +25,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from vessel_risk.simulator.generate import DEFAULT_START, generate
+from vessel_risk.simulator.tracks import CadenceParams
 
 CACHE = Path(os.environ.get("VESSEL_RISK_BENCH", "/work/vessel-risk-bench"))
 
@@ -34,15 +37,22 @@ _LON_UNITS_PER_DEG = 600_000  # 1/10000 minute
 _MMSI_STEP = 10_007  # added per copy to the six digits after the MID (a prime: few collisions)
 
 
-def simulated_world(seed: int = 12, vessels: int = 1200, days: int = 5,
+SEA_INTERVAL_MIN = (1.6, 2.4)
+MOORED_INTERVAL_MIN = 4.6
+
+
+def simulated_world(seed: int = 12, vessels: int = 240, days: int = 5,
                     start: date = DEFAULT_START) -> Path:
     """The folder of a simulated world (``ais/``, ``registry/``), generated if missing."""
-    folder = CACHE / f"world-s{seed}-v{vessels}-d{days}-{start.isoformat()}"
+    folder = CACHE / f"world-s{seed}-v{vessels}-d{days}-{start.isoformat()}-every1.6-2.4min"
     if not (folder / "manifest.json").exists():
         staging = folder.with_name(folder.name + ".partial")
         shutil.rmtree(staging, ignore_errors=True)
         print(f"generating {folder} (once; cached) ...", flush=True)
-        generate(staging, seed=seed, vessels=vessels, days=days, start=start)
+        cadence = CadenceParams(sea_min_interval_min=SEA_INTERVAL_MIN[0],
+                                sea_max_interval_min=SEA_INTERVAL_MIN[1],
+                                moored_interval_min=MOORED_INTERVAL_MIN)
+        generate(staging, seed=seed, vessels=vessels, days=days, start=start, cadence=cadence)
         shutil.rmtree(folder, ignore_errors=True)
         staging.rename(folder)
     return folder
@@ -53,7 +63,7 @@ def world_lines(folder: Path) -> int:
                for _ in gzip.open(p, "rb"))
 
 
-def crowded_day(sentences: int = 10_000_000, seed: int = 12, vessels: int = 1200,
+def crowded_day(sentences: int = 10_000_000, seed: int = 12, vessels: int = 240,
                 days: int = 5) -> Path:
     """A gzip NMEA file of about ``sentences`` lines, all on one UTC day (the world's third)."""
     world = simulated_world(seed, vessels, days)

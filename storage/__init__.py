@@ -80,23 +80,26 @@ def write_by_day(frame: pd.DataFrame, out: Path, table: str, days: Iterable[date
     ]
 
 
-def read_partition(out: Path, table: str, day: date) -> pd.DataFrame:
-    """One day's partition, with its ``date`` column."""
+def read_partition(out: Path, table: str, day: date,
+                   columns: list[str] | None = None) -> pd.DataFrame:
+    """One day's partition, with its ``date`` column (and only ``columns``, if given)."""
     path = partition_dir(out, table, day) / _FILE
     if not path.exists():
         raise StorageError(f"no {table} for {day.isoformat()} under {out} (looked for {path})")
     try:
-        frame = pq.read_table(path).to_pandas()
+        frame = pq.read_table(path, columns=columns).to_pandas()
     except (OSError, pa.ArrowException) as exc:
         raise StorageError(f"cannot read {path}: {exc}") from exc
     frame.insert(0, c.DATE, pd.Series([day] * len(frame), dtype=object))
     return frame
 
 
-def read_days(out: Path, table: str, days: Iterable[date]) -> pd.DataFrame:
-    """Several days' partitions concatenated (days without a partition are skipped)."""
+def read_days(out: Path, table: str, days: Iterable[date],
+              columns: list[str] | None = None) -> pd.DataFrame:
+    """Several days' partitions concatenated (days without a partition are skipped), with only
+    ``columns`` (and ``date``) if given."""
     frames = [
-        read_partition(out, table, day)
+        read_partition(out, table, day, columns)
         for day in sorted(set(days))
         if (partition_dir(out, table, day) / _FILE).exists()
     ]
