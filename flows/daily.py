@@ -7,6 +7,7 @@ scheduled run would fail parameter validation (tests/flows/test_modules.py keeps
 """
 
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from vessel_risk.features.land import load_land_mask
 from vessel_risk.flows import artifacts
 from vessel_risk.flows.retry import compute_task, io_task
 from vessel_risk.flows.settings import Settings, load_settings, settings_record
-from vessel_risk.ingest.ais import AisTables, ingest_ais
+from vessel_risk.ingest.ais import AisTables, IngestParams, ingest_ais
 from vessel_risk.ingest.areas import read_areas
 from vessel_risk.ingest.registry import Registry, read_registry_or_none
 from vessel_risk.models.card import Model, load_model
@@ -40,11 +41,40 @@ SCREENED_POSITION_COLUMNS = [col for col in c.POSITION_COLUMNS if col not in _PR
 SCREENED_STATIC_COLUMNS = [col for col in c.STATIC_COLUMNS if col not in _PROVENANCE]
 
 
-@io_task
-def ingest(ais: list[str], settings: Settings) -> AisTables:
+# Ingest started ahead of the flow (ingest_ahead), by what it reads and how
+_AHEAD: dict[tuple[tuple[str, ...], IngestParams], Future[AisTables]] = {}
+
+
+def ingest_ahead(ais: list[str], settings: Settings) -> None:
+    """Start reading ``ais`` now, in a background thread, for the flow's ``ingest`` task to pick
+    up. The CLI calls it while Prefect's temporary server is still starting, so the input is read
+    and decoded in that time instead of after it. The task returns the same tables either way;
+    an error is raised by the task, as if it had read the input itself."""
+    key = (tuple(ais), settings.ingest)
+    if key not in _AHEAD:
+        executor = ThreadPoolExecutor(1, thread_name_prefix="ingest-ahead")
+        _AHEAD[key] = executor.submit(_read_ais, ais, settings)
+        executor.shutdown(wait=False)  # the thread ends when the ingest does
+
+
+def drop_ingest_ahead() -> None:
+    """Forget ingests started ahead that no flow picked up (a run that failed before its ingest
+    task): their tables are not kept."""
+    _AHEAD.clear()
+
+
+def _read_ais(ais: list[str], settings: Settings) -> AisTables:
     report = progress.current()
     return ingest_ais([Path(p) for p in ais], settings.ingest, on_progress=lambda lines: report.update(
         progress.INGEST, lines, f"Ingest: {lines:,} lines read"))
+
+
+@io_task
+def ingest(ais: list[str], settings: Settings) -> AisTables:
+    ahead = _AHEAD.pop((tuple(ais), settings.ingest), None)
+    if ahead is not None:
+        return ahead.result()
+    return _read_ais(ais, settings)
 
 
 @io_task

@@ -110,6 +110,8 @@ class EarlyServer:
 def start(cwd: Path | None = None) -> EarlyServer | None:
     """Start the temporary server and set ``PREFECT_API_URL`` to it, when Prefect would start
     one itself; else None. Call before importing Prefect (its settings are read at import)."""
+    if "prefect" in sys.modules:  # its settings are read: too late to point it anywhere
+        return None
     if not would_start_temporary_server(cwd or Path.cwd()):
         return None
     timeout_s = _float(os.environ.get(_TIMEOUT_KEY), _DEFAULT_TIMEOUT_S)

@@ -79,18 +79,23 @@ def test_would_not_start_with_another_spelling_of_a_deciding_setting(
     assert not es.would_start_temporary_server(clean_env)
 
 
-def test_start_sets_the_api_url_and_the_server_answers_then_stops(
-        clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_start_does_nothing_once_prefect_is_imported(clean_env: Path) -> None:
+    """Prefect reads its settings at import: pointing it at a server is too late by then."""
+    import prefect  # noqa: F401
+
+    assert es.start(clean_env) is None
+    assert not os.environ.get("PREFECT_API_URL")
+
+
+def test_the_server_answers_then_stops(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DO_NOT_TRACK", "1")
     monkeypatch.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    monkeypatch.setenv("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    server = es.start(clean_env)
-    assert server is not None
+    server = es.EarlyServer(timeout_s=120)
     try:
-        assert os.environ["PREFECT_API_URL"] == server.api_url
         server.wait_ready()
         process = server.process
         assert process is not None and process.poll() is None
+        assert server.api_url == f"http://127.0.0.1:{server.port}/api"
     finally:
         server.stop()
     assert process.poll() is not None
@@ -99,8 +104,7 @@ def test_start_sets_the_api_url_and_the_server_answers_then_stops(
 def test_a_server_that_exits_is_reported_with_its_output(
         clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PREFECT_SERVER_DATABASE_CONNECTION_URL", "not-a-database-url")
-    server = es.start(clean_env)
-    assert server is not None
+    server = es.EarlyServer(timeout_s=120)
     try:
         with pytest.raises(es.ServerStartError, match="exited before it was ready"):
             server.wait_ready()
