@@ -288,6 +288,8 @@ def daily_screening(
     require_data(tables, out_dir, screening_day, how)
     window = Window(screening_day, settings.lookback_days)
     store_ingested(tables, out_dir, screening_day)
+    counts = ingest_counts(tables)
+    del tables  # stored: the screening reads its window back; a large day's tables go now
     report.start(progress.SCREENING, f"Screening {screening_day.isoformat()}")
     result = screen_window(out_dir, reg, window, settings, areas)
     events = result.events[c.EVENT_TYPE].value_counts().sort_index().to_dict()
@@ -297,7 +299,7 @@ def daily_screening(
              len(result.features), events or 0)
     report.start(progress.SCORING, "Scoring")
     listed: pd.DataFrame = score_and_store(result, loaded_model, window, out_dir, settings)
-    summary = run_summary(screening_day, ingest_counts(tables), result, listed, loaded_model,
+    summary = run_summary(screening_day, counts, result, listed, loaded_model,
                           settings, out_dir, config, how)
     bands = ", ".join(f"{k} {v}" for k, v in summary["bands"].items())
     report.finish(progress.SCORING, f"Scoring: {len(listed):,} vessels ({bands})")

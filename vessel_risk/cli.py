@@ -229,6 +229,9 @@ def run(
             daily.ingest_ahead([str(p) for p in ais],
                                daily.run_settings(str(config) if config else None, lookback_days,
                                                   capture_time, ais_format))
+            from vessel_risk.report import maps
+
+            maps.preload()  # the report's drawing modules, while the server may still start
             try:
                 server_ready()
                 summary = daily.daily_screening(
