@@ -18,7 +18,7 @@ from prefect import flow, get_run_logger
 from vessel_risk import storage
 from vessel_risk.common import columns as c
 from vessel_risk.common import progress
-from vessel_risk.common.days import day_that_ended, default_day
+from vessel_risk.common.days import dates_of, day_that_ended, default_day, on_day
 from vessel_risk.common.errors import InputError, StorageError
 from vessel_risk.features.build import Reference, Screening, Window, screen
 from vessel_risk.features.coverage import coverage_table
@@ -91,7 +91,7 @@ def load_model_from(model: str) -> Model:
 def store_ingested(tables: AisTables, out: Path, screening_day: date) -> None:
     """Positions, statics and quarantine by their own UTC day; timeless quarantine rows go to
     the screening day."""
-    days = set(tables.positions[c.TIMESTAMP].dt.date) | set(tables.statics[c.TIMESTAMP].dt.date)
+    days = set(dates_of(tables.positions[c.TIMESTAMP])) | set(dates_of(tables.statics[c.TIMESTAMP]))
     days.add(screening_day)
     storage.write_by_day(tables.positions, out, storage.POSITIONS, days)
     storage.write_by_day(tables.statics, out, storage.STATICS, days)
@@ -139,7 +139,7 @@ def store_context(result: Screening, window: Window, out: Path, settings: Settin
     storage.write_partition(evidence[evidence[c.DATE] == window.as_of], out,
                             storage.ANCHORAGE_EVIDENCE, window.as_of)
     storage.write_partition(context.anchorages, out, storage.ANCHORAGES, window.as_of)
-    day_tracks = context.tracks[context.tracks[c.TIMESTAMP].dt.date == window.as_of]
+    day_tracks = context.tracks[on_day(context.tracks[c.TIMESTAMP], window.as_of)]
     storage.write_partition(coverage_table(day_tracks, settings.detection.context.coverage), out,
                             storage.COVERAGE, window.as_of)
 
@@ -208,7 +208,7 @@ def stored_positions(out: Path, day: date) -> int:
 def require_data(tables: AisTables, out: Path, day: date, how: str) -> None:
     """Fail before anything is written when ``day`` has no position in the input or the store."""
     stamps = tables.positions[c.TIMESTAMP].dropna()
-    if (stamps.dt.date == day).any() or stored_positions(out, day):
+    if on_day(stamps, day).any() or stored_positions(out, day):
         return
     span = (f"the input's positions run from {stamps.min().date()} to {stamps.max().date()}"
             if len(stamps) else "the input has no position with a receive time (lines that "
