@@ -53,7 +53,8 @@ def ingest_ahead(ais: list[str], settings: Settings) -> None:
     key = (tuple(ais), settings.ingest)
     if key not in _AHEAD:
         executor = ThreadPoolExecutor(1, thread_name_prefix="ingest-ahead")
-        _AHEAD[key] = executor.submit(_read_ais, ais, settings)
+        # its workers yield the cores to the starting server, which the run waits on first
+        _AHEAD[key] = executor.submit(_read_ais, ais, settings, True)
         executor.shutdown(wait=False)  # the thread ends when the ingest does
 
 
@@ -63,10 +64,10 @@ def drop_ingest_ahead() -> None:
     _AHEAD.clear()
 
 
-def _read_ais(ais: list[str], settings: Settings) -> AisTables:
+def _read_ais(ais: list[str], settings: Settings, background: bool = False) -> AisTables:
     report = progress.current()
     return ingest_ais([Path(p) for p in ais], settings.ingest, on_progress=lambda lines: report.update(
-        progress.INGEST, lines, f"Ingest: {lines:,} lines read"))
+        progress.INGEST, lines, f"Ingest: {lines:,} lines read"), background=background)
 
 
 @io_task
