@@ -1,6 +1,6 @@
 """Benchmark: the context layer and every movement detector, on one synthetic fleet.
 
-Makes a fleet with the test builders (``tests.features.builders.random_fleet``: N positions of V
+Makes a fleet with ``vessel_risk.simulator.straight_fleet`` (N positions of V
 vessels sailing straight courses at 0-15 kn out of the German Bight for 72 h, reports at random
 times, one fix in a thousand thrown 90 nm off as a GPS glitch), then times on it, in one run:
 
@@ -32,7 +32,6 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, uninstalled
 
-from tests.features.builders import random_fleet
 from vessel_risk.common import columns as c
 from vessel_risk.features.context import situate
 from vessel_risk.features.encounters import detect_encounters
@@ -45,6 +44,7 @@ from vessel_risk.features.port_visits import detect_port_visits
 from vessel_risk.features.spoofing import detect_spoofing
 from vessel_risk.features.tracks import build_tracks
 from vessel_risk.flows.settings import CACHE_DIR
+from vessel_risk.simulator.straight_fleet import straight_fleet
 
 
 def best_of(repeat: int, work: Callable[[], Any]) -> tuple[float, Any]:
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs per figure (best is kept)")
     args = parser.parse_args(argv)
 
-    positions = random_fleet(args.rows, args.vessels, args.seed, n_glitches=args.rows // 1000)
+    positions = straight_fleet(args.rows, args.vessels, args.seed, n_glitches=args.rows // 1000)
     ports, land = load_ports(), load_land_mask(CACHE_DIR)
     statics = pd.DataFrame({c.MMSI: pd.Series(dtype="int64"), c.SHIP_TYPE: pd.Series(dtype="Int64")})
     print(f"fleet: {len(positions):,} positions, {positions[c.MMSI].nunique():,} vessels; "

@@ -127,7 +127,7 @@ def risk_list(pos: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
 def load_ms(report: Path) -> float | None:
     """Load time of the report in headless Chromium, or None without it."""
     try:
-        from tests.report.browser import CHROMEDRIVER, CHROMIUM, chromium
+        from benchmarks.browser import CHROMEDRIVER, CHROMIUM, chromium
     except ImportError:
         return None
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import numpy as np
 import pandas as pd
 
 from vessel_risk.common.errors import ConfigError, InputError
@@ -55,12 +56,35 @@ def day_that_ended(scheduled_start: datetime, zone: str = UTC_NAME) -> date:
     return local.date() - timedelta(days=1)
 
 
+def day_numbers(timestamps: pd.Series) -> np.ndarray:
+    """The calendar day of each time stamp (in the series' own time zone, as ``.dt.date``) as
+    ``datetime64[D]``, NaT where missing: vectorised, where ``.dt.date`` builds one Python
+    object per row (seconds on a day of AIS)."""
+    stamps = timestamps.dt.tz_localize(None) if timestamps.dt.tz is not None else timestamps
+    return stamps.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+
+
+def dates_of(timestamps: pd.Series) -> np.ndarray:
+    """``timestamps.dt.date.to_numpy()``: the same ``datetime.date`` objects (``NaT`` where
+    missing), made once per distinct day instead of once per row."""
+    distinct, inverse = np.unique(day_numbers(timestamps), return_inverse=True)
+    objects = np.array([pd.NaT] * len(distinct), dtype=object)
+    known = ~np.isnat(distinct)
+    objects[known] = distinct[known].astype(object)  # datetime64[D] -> datetime.date
+    return objects[inverse.reshape(-1)]
+
+
+def on_day(timestamps: pd.Series, day: date) -> np.ndarray:
+    """``timestamps.dt.date == day``, vectorised."""
+    return day_numbers(timestamps) == np.datetime64(day, "D")
+
+
 def positions_per_day(timestamps: pd.Series) -> pd.Series:
     """Count of positions per UTC day, oldest day first (NaT ignored)."""
     stamps = timestamps.dropna()
     if stamps.empty:
         return pd.Series([], dtype="int64")
-    return stamps.dt.date.value_counts().sort_index()
+    return pd.Series(dates_of(stamps)).value_counts().sort_index()
 
 
 def default_day(timestamps: pd.Series, params: DayParams = DayParams()) -> date:

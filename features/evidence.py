@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from vessel_risk.common import columns as c
+from vessel_risk.common.days import dates_of
 from vessel_risk.features import catalog
 from vessel_risk.features.condition import (
     SHIP_TYPE_CARGO,
@@ -71,7 +72,7 @@ def daily_activity(tracks: pd.DataFrame) -> pd.DataFrame:
             **{DAY: pd.Series(dtype=object)})
     at_sea = tracks[c.PLACE].to_numpy() == c.PLACE_SEA
     frame = pd.DataFrame({c.MMSI: tracks[c.MMSI].to_numpy(dtype="int64"),
-                          DAY: tracks[c.TIMESTAMP].dt.date.to_numpy(), "at_sea": at_sea})
+                          DAY: dates_of(tracks[c.TIMESTAMP]), "at_sea": at_sea})
     out = frame.groupby([c.MMSI, DAY], sort=True).agg(
         positions=("at_sea", "size"), at_sea_positions=("at_sea", "sum")).reset_index()
     return out.astype({"positions": "int64", "at_sea_positions": "int64"})[ACTIVITY_COLUMNS]

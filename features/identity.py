@@ -87,8 +87,13 @@ def mmsis_seen(positions: pd.DataFrame, statics: pd.DataFrame | None = None) -> 
 
 
 def _normalised(values: pd.Series) -> pd.Series:
-    text = values.astype("string").str.upper().str.replace(r"\s+", " ", regex=True).str.strip()
-    return text.mask(text == "")
+    """Upper case, whitespace collapsed, NA for empty text. Worked out once per distinct value:
+    a vessel repeats its name and call sign in every static report."""
+    codes, distinct = pd.factorize(values.astype("string"))
+    text = pd.Series(distinct, dtype="string").str.upper().str.replace(
+        r"\s+", " ", regex=True).str.strip()
+    text = text.mask(text == "")
+    return pd.Series(text.array.take(codes, allow_fill=True), index=values.index, dtype="string")
 
 
 def detect_identity_changes(

@@ -90,7 +90,7 @@ def backfill_into(staged: Path, ais: list[str], registry: str | None, model: str
     reg = load_registry(registry)
     report.start(progress.INGEST, "Ingest: reading AIS")
     selection = select_inputs(ais, out_dir, settings)
-    tables = ingest([str(f.path) for f in selection.new], settings)
+    tables = ingest(selection.new, settings)
     report.finish(progress.INGEST, f"Ingest: {tables.summary.lines_read:,} lines read, "
                   f"{len(tables.positions):,} positions, {len(tables.quarantine):,} quarantined")
     missing = []

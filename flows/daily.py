@@ -8,6 +8,7 @@ scheduled run would fail parameter validation (tests/flows/test_modules.py keeps
 
 import dataclasses
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,8 @@ from prefect import flow, get_run_logger
 from vessel_risk import storage
 from vessel_risk.common import columns as c
 from vessel_risk.common import progress
-from vessel_risk.common.days import day_of_counts, day_that_ended, positions_per_day
-from vessel_risk.common.errors import InputError, StorageError
+from vessel_risk.common.days import dates_of, day_of_counts, day_that_ended, on_day, positions_per_day
+from vessel_risk.common.errors import InputError, StorageError, VesselRiskError
 from vessel_risk.features.build import Reference, Screening, Window, screen
 from vessel_risk.features.coverage import coverage_table
 from vessel_risk.features.land import load_land_mask
@@ -27,7 +28,7 @@ from vessel_risk.flows import artifacts
 from vessel_risk.flows.retry import compute_task, io_task
 from vessel_risk.flows.settings import Settings, load_settings, settings_record
 from vessel_risk.ingest import files
-from vessel_risk.ingest.ais import AisTables, ingest_ais
+from vessel_risk.ingest.ais import AisTables, IngestParams, ingest_ais
 from vessel_risk.ingest.areas import read_areas
 from vessel_risk.ingest.registry import Registry, read_registry_or_none
 from vessel_risk.models.card import Model, load_model
@@ -37,13 +38,59 @@ from vessel_risk.storage import layout, manifest
 from vessel_risk.storage.transaction import transaction
 
 RUNS = "runs"  # one row per screened day: the run summary and the settings it used
+# Provenance (file, line, receivers) stays in the store: screening reads the rest, which on a
+# busy day saves a string per row in every copy of the window.
+_PROVENANCE = {c.SOURCE_FILE, c.LINE_NO, c.RECEIVERS}
+SCREENED_POSITION_COLUMNS = [col for col in c.POSITION_COLUMNS if col not in _PROVENANCE]
+SCREENED_STATIC_COLUMNS = [col for col in c.STATIC_COLUMNS if col not in _PROVENANCE]
+
+
+# Ingest started ahead of the flow (ingest_ahead), by the files it reads and how
+_AHEAD: dict[tuple[tuple[manifest.InputFile, ...], IngestParams], Future[AisTables]] = {}
+
+
+def ingest_ahead(ais: list[str], out: str, settings: Settings) -> None:
+    """Start reading the input files the store at ``out`` has not ingested yet, now, in a
+    background thread, for the flow's ``ingest`` task to pick up. The CLI calls it while Prefect's
+    temporary server is still starting, so the input is read and decoded in that time instead of
+    after it. The choice of files is made without the run's lock: the task uses these tables only
+    if it selects the very same files (paths, sizes, times, hashes) under the lock, and reads again
+    otherwise. The tables are the same either way; an error is raised by the flow, as if it had
+    read the input itself."""
+    try:
+        new = manifest.select(files.discover([Path(p) for p in ais]), Path(out),
+                              settings.store.trust_file_stat).new
+    except VesselRiskError:
+        return  # the flow meets the same error and reports it
+    key = (tuple(new), settings.ingest)
+    if new and key not in _AHEAD:
+        executor = ThreadPoolExecutor(1, thread_name_prefix="ingest-ahead")
+        # its workers yield the cores to the starting server, which the run waits on first
+        _AHEAD[key] = executor.submit(_read_ais, new, settings, True)
+        executor.shutdown(wait=False)  # the thread ends when the ingest does
+
+
+def drop_ingest_ahead() -> None:
+    """Forget ingests started ahead that no flow picked up (a run that failed before its ingest
+    task): their tables are not kept."""
+    _AHEAD.clear()
+
+
+def _read_ais(new: list[manifest.InputFile], settings: Settings,
+              background: bool = False) -> AisTables:
+    report = progress.current()
+    return ingest_ais([f.path for f in new], settings.ingest, on_progress=lambda lines: report.update(
+        progress.INGEST, lines, f"Ingest: {lines:,} lines read"), background=background)
 
 
 @io_task
-def ingest(ais: list[str], settings: Settings) -> AisTables:
-    report = progress.current()
-    return ingest_ais([Path(p) for p in ais], settings.ingest, on_progress=lambda lines: report.update(
-        progress.INGEST, lines, f"Ingest: {lines:,} lines read"))
+def ingest(new: list[manifest.InputFile], settings: Settings) -> AisTables:
+    """The tables of the files ``new``: those read ahead by the CLI when they are the same files,
+    else read now."""
+    ahead = _AHEAD.pop((tuple(new), settings.ingest), None)
+    if ahead is not None:
+        return ahead.result()
+    return _read_ais(new, settings)
 
 
 @io_task
@@ -69,8 +116,8 @@ def store_ingested(tables: AisTables, out: Path, screening_day: date) -> None:
     store only grows); timeless quarantine rows go to the screening day."""
     quarantine = tables.quarantine.copy()
     quarantine[c.TIMESTAMP] = quarantine[c.TIMESTAMP].fillna(pd.Timestamp(screening_day, tz="UTC"))
-    days = (set(tables.positions[c.TIMESTAMP].dt.date) | set(tables.statics[c.TIMESTAMP].dt.date)
-            | set(quarantine[c.TIMESTAMP].dt.date))
+    days = (set(dates_of(tables.positions[c.TIMESTAMP])) | set(dates_of(tables.statics[c.TIMESTAMP]))
+            | set(dates_of(quarantine[c.TIMESTAMP])))
     days.add(screening_day)
     storage.merge_by_day(tables.positions, out, storage.POSITIONS, days)
     storage.merge_by_day(tables.statics, out, storage.STATICS, days)
@@ -100,8 +147,8 @@ def screen_window(out: Path, registry: Registry | None, window: Window,
                   settings: Settings, areas: str | None = None) -> Screening:
     """The window's positions from the store, screened with what the store has learned before
     it (anchorages), the land mask and the user's areas of interest."""
-    positions = storage.read_days(out, storage.POSITIONS, window.days)
-    statics = storage.read_days(out, storage.STATICS, window.days)
+    positions = storage.read_days(out, storage.POSITIONS, window.days, SCREENED_POSITION_COLUMNS)
+    statics = storage.read_days(out, storage.STATICS, window.days, SCREENED_STATIC_COLUMNS)
     earlier = [d for d in storage.available_days(out, storage.ANCHORAGE_EVIDENCE)
                if d < window.first_day]
     history = storage.read_days(out, storage.ANCHORAGE_EVIDENCE, earlier)
@@ -134,7 +181,7 @@ def store_context(result: Screening, window: Window, out: Path, settings: Settin
     storage.write_partition(evidence[evidence[c.DATE] == window.as_of], out,
                             storage.ANCHORAGE_EVIDENCE, window.as_of)
     storage.write_partition(context.anchorages, out, storage.ANCHORAGES, window.as_of)
-    day_tracks = context.tracks[context.tracks[c.TIMESTAMP].dt.date == window.as_of]
+    day_tracks = context.tracks[on_day(context.tracks[c.TIMESTAMP], window.as_of)]
     storage.write_partition(coverage_table(day_tracks, settings.detection.context.coverage), out,
                             storage.COVERAGE, window.as_of)
 
@@ -206,7 +253,7 @@ def stored_positions(out: Path, day: date) -> int:
 def require_data(tables: AisTables, out: Path, day: date, how: str) -> None:
     """Fail before anything is written when ``day`` has no position in the input or the store."""
     stamps = tables.positions[c.TIMESTAMP].dropna()
-    if (stamps.dt.date == day).any() or stored_positions(out, day):
+    if on_day(stamps, day).any() or stored_positions(out, day):
         return
     span = (f"the input's positions run from {stamps.min().date()} to {stamps.max().date()}"
             if len(stamps) else "the input has no position with a receive time (lines that "
@@ -287,7 +334,7 @@ def screen_into(staged: Path, ais: list[str], registry: str | None, model: str,
     reg = load_registry(registry)
     report.start(progress.INGEST, "Ingest: reading AIS")
     selection = select_inputs(ais, out_dir, settings)
-    tables = ingest([str(f.path) for f in selection.new], settings)
+    tables = ingest(selection.new, settings)
     ingested = tables.summary
     report.finish(progress.INGEST, f"Ingest: {ingested.lines_read:,} lines read, "
                   f"{len(tables.positions):,} positions, {len(tables.quarantine):,} quarantined"
@@ -302,6 +349,8 @@ def screen_into(staged: Path, ais: list[str], registry: str | None, model: str,
     window = Window(screening_day, settings.lookback_days)
     store_ingested(tables, out_dir, screening_day)
     record_inputs(selection, tables, out_dir, screening_day)
+    counts = input_counts(selection, tables)
+    del tables  # stored: the screening reads its window back; a large day's tables go now
     report.start(progress.SCREENING, f"Screening {screening_day.isoformat()}")
     result = screen_window(out_dir, reg, window, settings, areas)
     events = result.events[c.EVENT_TYPE].value_counts().sort_index().to_dict()
@@ -311,7 +360,6 @@ def screen_into(staged: Path, ais: list[str], registry: str | None, model: str,
              len(result.features), events or 0)
     report.start(progress.SCORING, "Scoring")
     listed: pd.DataFrame = score_and_store(result, loaded_model, window, out_dir, settings)
-    counts = input_counts(selection, tables)
     summary = run_summary(screening_day, counts, result, listed, loaded_model,
                           settings, out_dir, config, how)
     bands = ", ".join(f"{k} {v}" for k, v in summary["bands"].items())

@@ -54,13 +54,16 @@ TYPE_POSITION_AND_STATIC = 19  # a type 19 report yields a position row and a st
 
 
 def ingest_ais(paths: Iterable[Path], params: IngestParams = IngestParams(),
-               on_progress: Callable[[int], None] | None = None) -> AisTables:
+               on_progress: Callable[[int], None] | None = None,
+               background: bool = False) -> AisTables:
     """Ingest every AIS file found under ``paths`` (files or folders, plain or gzip).
 
     NMEA files are read in chunks of whole messages (bounded memory) and the chunks are framed
     and decoded on ``params.workers`` processes. Duplicates are removed across all chunks and
     files, so a message heard by receivers whose feeds were saved to different files is kept once.
     ``on_progress`` is given the number of lines read so far after each file or chunk.
+    ``background``: the worker processes run at a lower CPU priority (``workers.pool``); the
+    tables are the same.
     """
     summary = IngestSummary()
     lines_done = 0
@@ -83,7 +86,7 @@ def ingest_ais(paths: Iterable[Path], params: IngestParams = IngestParams(),
             for chunk in chunks.read_chunks(path, params.chunk_bytes, params.framing.context_lines))
     parts: dict[str, list[pd.DataFrame]] = {"positions": [], "statics": [], "others": [],
                                             "quarantine": []}
-    for result in _run_chunks(jobs, params):
+    for result in _run_chunks(jobs, params, background):
         summary.add(result.summary)
         lines_done += result.summary.lines_read
         if on_progress:
@@ -146,7 +149,8 @@ def _count_decoded(frame: pd.DataFrame, summary: IngestSummary, sign: int) -> No
     summary.messages_by_type.update({int(t): sign * int(n) for t, n in zip(types, counts)})
 
 
-def _run_chunks(jobs: Iterator[chunks.Chunk], params: IngestParams) -> Iterator[ChunkResult]:
+def _run_chunks(jobs: Iterator[chunks.Chunk], params: IngestParams,
+                background: bool = False) -> Iterator[ChunkResult]:
     """Process chunks in order, on worker processes once there is more than one chunk."""
     first = next(jobs, None)
     if first is None:
@@ -158,7 +162,7 @@ def _run_chunks(jobs: Iterator[chunks.Chunk], params: IngestParams) -> Iterator[
             yield process_chunk(second, params)
             yield from (process_chunk(job, params) for job in jobs)
         return
-    with workers.pool(params.workers) as pool:
+    with workers.pool(params.workers, background) as pool:
         in_flight: deque[Future[ChunkResult]] = deque()
         for job in chain([first, second], jobs):
             in_flight.append(pool.submit(process_chunk, job, params))

@@ -22,6 +22,7 @@ import functools
 import importlib
 import multiprocessing
 import multiprocessing.forkserver
+import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
@@ -35,15 +36,31 @@ _MMAP_THRESHOLD_BYTES = 32 * 2**20
 _TRIM_THRESHOLD_BYTES = 2**30
 
 
-def pool(workers: int) -> ProcessPoolExecutor:
-    """A process pool of ``workers`` ingest workers, started the cheapest safe way."""
+def pool(workers: int, background: bool = False) -> ProcessPoolExecutor:
+    """A process pool of ``workers`` ingest workers, started the cheapest safe way.
+
+    ``background``: the workers run at a lower CPU priority (``BACKGROUND_NICENESS``), for an
+    ingest started ahead while something the caller waits on (Prefect's server starting) needs
+    the cores more; with idle cores they run as fast as ever.
+    """
     context: multiprocessing.context.BaseContext
     if can_fork():
         importlib.import_module(_WARM_MODULE)  # once per process: the forked workers start warm
         context = multiprocessing.get_context("fork")
     else:
         context = _fork_server()
+    if background:
+        return ProcessPoolExecutor(workers, mp_context=context, initializer=_lower_priority)
     return ProcessPoolExecutor(workers, mp_context=context)
+
+
+# Added to a background worker's niceness: below the starting server, above nothing that matters
+BACKGROUND_NICENESS = 10
+
+
+def _lower_priority() -> None:
+    if hasattr(os, "nice"):
+        os.nice(BACKGROUND_NICENESS)
 
 
 def can_fork() -> bool:

@@ -123,6 +123,15 @@ def ports_in(extent: Extent, layers: MapLayers, ports: pd.DataFrame, count: int)
     return chosen
 
 
+def preload() -> None:
+    """Import what drawing maps needs (matplotlib, about a second), for a caller with time to
+    spare before the report is written (the CLI, while Prefect's server starts)."""
+    import matplotlib.backends.backend_svg
+    import matplotlib.contour
+    import matplotlib.figure
+    import matplotlib.patches  # noqa: F401
+
+
 class MapCanvas:
     """One matplotlib figure reused for every map of a report (a new figure and axes cost more
     than the drawing)."""

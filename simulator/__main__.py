@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from vessel_risk.simulator.generate import (
     DEFAULT_VESSELS,
     generate,
 )
+from vessel_risk.simulator.tracks import CadenceParams
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,8 +29,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--start", type=date.fromisoformat, default=DEFAULT_START, help="first day, YYYY-MM-DD"
     )
+    parser.add_argument(
+        "--sea-interval-min", type=float, nargs=2, metavar=("MIN", "MAX"),
+        help="minutes between positions kept at sea (default 10 15: a downsampled archive)")
+    parser.add_argument(
+        "--moored-interval-min", type=float,
+        help="minutes between positions kept when moored or at anchor (default 30)")
     args = parser.parse_args(argv)
-    m = generate(args.out, seed=args.seed, vessels=args.vessels, days=args.days, start=args.start)
+    cadence = CadenceParams()
+    if args.sea_interval_min:
+        cadence = replace(cadence, sea_min_interval_min=args.sea_interval_min[0],
+                          sea_max_interval_min=args.sea_interval_min[1])
+    if args.moored_interval_min:
+        cadence = replace(cadence, moored_interval_min=args.moored_interval_min)
+    m = generate(args.out, seed=args.seed, vessels=args.vessels, days=args.days, start=args.start,
+                 cadence=cadence)
     print(
         f"wrote {args.out}: {m.vessels} vessels, {m.days} days, {m.lines} lines, "
         f"{sum(m.events.values())} injected events"

@@ -25,7 +25,7 @@ from vessel_risk.simulator.outcomes import PROBABILITY_COLUMNS, PROBABILITY_FILE
 from vessel_risk.simulator.plans import Plan, ferry_plan, fishing_plan, merchant_plan, tug_plan
 from vessel_risk.simulator.reception import receive
 from vessel_risk.simulator.statics import make_statics, rename_identity
-from vessel_risk.simulator.tracks import sample_track
+from vessel_risk.simulator.tracks import CadenceParams, sample_track
 
 DEFAULT_SEED = 20261123
 DEFAULT_VESSELS = 200
@@ -58,7 +58,8 @@ def _plan(v: Vessel, a: bh.Assignment, rng: np.random.Generator, t0: float, t1: 
 
 
 def simulate(
-    fleet: list[Vessel], a: bh.Assignment, seed: int, start_s: float, end_s: float
+    fleet: list[Vessel], a: bh.Assignment, seed: int, start_s: float, end_s: float,
+    cadence: CadenceParams = CadenceParams(),
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """All vessels' position reports, statics and the truth table (before encoding)."""
     t0, t1 = start_s - WARMUP_DAYS * 86400, end_s + 86400
@@ -70,7 +71,7 @@ def simulate(
         rng = _rng(seed, 100, v.index)
         plan = _plan(v, a, rng, t0, t1)
         plans[v.index] = plan
-        rep = sample_track(plan.knots, start_s, end_s, rng)
+        rep = sample_track(plan.knots, start_s, end_s, rng, cadence)
         stat = make_statics(v, plan, start_s, end_s, rng)
         act = a.activities.get(v.index)
         if act is not None and plan.window_s is not None:
@@ -124,7 +125,7 @@ def simulate(
             ghost_src = fleet[int(rng.integers(0, len(fleet)))]
             if ghost_src.role not in ("container", "cargo", "bulk", "crude", "chemical"):
                 continue
-            ghost = sample_track(plans[ghost_src.index].knots, start_s, end_s, rng)
+            ghost = sample_track(plans[ghost_src.index].knots, start_s, end_s, rng, cadence)
             ghost["lat"] += 0.35  # shifted off the source ship's track so it is not a copy
             found = bh.shared_transmitter(own, ghost, rng)
             if found is not None:
@@ -203,9 +204,11 @@ def generate(
     vessels: int = DEFAULT_VESSELS,
     days: int = DEFAULT_DAYS,
     start: date = DEFAULT_START,
+    cadence: CadenceParams = CadenceParams(),
 ) -> Manifest:
     """Write the sample under ``out`` (ais/, registry/, truth.csv, outcomes.csv, manifest.json,
-    README.md) and return its manifest."""
+    README.md) and return its manifest. ``cadence``: how often positions are kept (the bundled
+    sample is a downsampled archive; a shorter interval gives a feed closer to real time)."""
     if days < 2:
         raise ConfigError("days must be at least 2: injected behaviour lasts up to a day")
     out = Path(out)
@@ -215,7 +218,7 @@ def generate(
     a = bh.assign(fleet, _rng(seed, 2), start_s, end_s)
     for k, i in enumerate(a.invalid_mmsi):  # the ship broadcasts a bad MMSI all week
         fleet[i] = dataclasses.replace(fleet[i], mmsi=INVALID_MMSIS[k % len(INVALID_MMSIS)])
-    positions, statics, truth = simulate(fleet, a, seed, start_s, end_s)
+    positions, statics, truth = simulate(fleet, a, seed, start_s, end_s, cadence)
     msgs, sentences = _messages(positions, statics, seed)
     recs = enc.records(msgs, sentences, _rng(seed, 600))
     broken_total = {k: 0 for k in enc.BROKEN_KINDS}

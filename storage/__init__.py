@@ -130,15 +130,16 @@ def write_by_day(frame: pd.DataFrame, out: Path, table: str, days: Iterable[date
     ]
 
 
-def read_partition(out: Path, table: str, day: date) -> pd.DataFrame:
-    """One day's partition, with its ``date`` column."""
+def read_partition(out: Path, table: str, day: date,
+                   columns: list[str] | None = None) -> pd.DataFrame:
+    """One day's partition, with its ``date`` column (and only ``columns``, if given)."""
     frame = None
     for _ in range(2):  # a file of a commit being applied moves once, from staging to the store
         path = _stored(out, table, day)
         if path is None:
             break
         try:
-            frame = read_file(path)
+            frame = read_file(path, columns)
             break
         except StorageError:
             if path.exists():
@@ -151,9 +152,11 @@ def read_partition(out: Path, table: str, day: date) -> pd.DataFrame:
     return frame
 
 
-def read_days(out: Path, table: str, days: Iterable[date]) -> pd.DataFrame:
-    """Several days' partitions concatenated (days without a partition are skipped)."""
-    frames = [read_partition(out, table, day) for day in sorted(set(days))
+def read_days(out: Path, table: str, days: Iterable[date],
+              columns: list[str] | None = None) -> pd.DataFrame:
+    """Several days' partitions concatenated (days without a partition are skipped), with only
+    ``columns`` (and ``date``) if given."""
+    frames = [read_partition(out, table, day, columns) for day in sorted(set(days))
               if _stored(out, table, day) is not None]
     frames = [f for f in frames if len(f)] or frames[:1]
     if not frames:

@@ -137,3 +137,11 @@ def test_prefect_is_imported_only_by_flows_and_the_application() -> None:
         for path in (REPO / folder).glob("*.py")
         if any(m.split(".")[0] == "prefect" for m in imported_modules(path)))
     assert found == []
+
+
+def test_benchmarks_import_nothing_from_the_tests() -> None:
+    """A benchmark runs from a checkout without the test suite: what it needs lives in the
+    package (the simulator) or in benchmarks/."""
+    found = sorted(f"{path.name}: {m}" for path in (REPO / "benchmarks").glob("*.py")
+                   for m in imported_modules(path) if m.split(".")[0] == "tests")
+    assert found == []

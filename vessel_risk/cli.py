@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,16 +23,15 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from vessel_risk import preflight
+from vessel_risk import early_server, preflight
 from vessel_risk.common import watchdog
 from vessel_risk.common import workspace as w
-from vessel_risk.common.days import day_range
 from vessel_risk.common.errors import ConfigError, VesselRiskError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Daily AIS + registry screening: a ranked, explained vessel risk list.")
 console = Console()
-_state = {"verbose": False}
+_state = {"verbose": False, "exit_promptly": False}
 
 EXIT_USER_ERROR = 2
 EXIT_FAILED = 1
@@ -52,8 +52,16 @@ DaskAddressOpt = Annotated[str | None, typer.Option("--dask-address", help="Addr
 DaskWorkersOpt = Annotated[int, typer.Option("--dask-workers", help="Worker processes of the LocalCluster.")]
 
 
+def main() -> None:
+    """The ``vessel-risk`` command (the console script): the CLI, which after a successful run
+    exits without waiting for Prefect's and the interpreter's clean-up (see
+    :func:`_exit_promptly`). In-process callers (tests) call ``app`` and keep their process."""
+    _state["exit_promptly"] = True
+    app()
+
+
 @app.callback()
-def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's log and the traceback of an error.")] = False) -> None:
+def callback(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's log and the traceback of an error.")] = False) -> None:
     _state["verbose"] = verbose
 
 
@@ -94,24 +102,41 @@ class _HideRunFailures(logging.Filter):
                     and record.name.startswith(("prefect.flow_runs", "prefect.task_runs")))
 
 
-def _start_prefect(console_level: str = "WARNING", warm_server: bool = True) -> Callable[[], None]:
-    """Offline Prefect in the project's workspace; INFO logs go to the API (and the UI), the
-    console shows ``console_level`` and up (INFO under ``--verbose``).
+def _early_server() -> early_server.EarlyServer | None:
+    """Prefect's temporary server, started now if Prefect would start one at the first flow
+    call (vessel_risk.early_server): it imports on the other core while this process works."""
+    _prefect_environment()
+    return early_server.start()
 
-    With no Prefect server configured, the temporary server Prefect would start at the first
-    flow call (8-13 s) is started now in the background, so that it starts while the flow's
-    modules are imported. Returns the function to call before the first flow: it waits for it.
-    """
+
+def _prefect_environment(console_level: str = "WARNING") -> None:
+    """INFO logs go to the API (and the UI); the console shows ``console_level`` and up (INFO
+    under ``--verbose``); the offline workspace. Before Prefect is imported."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL",
                           "INFO" if _state["verbose"] else console_level)
     w.prefect_environment()
+
+
+def _start_prefect(console_level: str = "WARNING", warm_server: bool = True,
+                   early: early_server.EarlyServer | None = None) -> Callable[[], None]:
+    """Offline Prefect in the project's workspace; INFO logs go to the API (and the UI), the
+    console shows ``console_level`` and up (INFO under ``--verbose``).
+
+    With no Prefect server configured, the temporary server Prefect would start at the first
+    flow call (8-13 s) is started ahead: ``early`` (from :func:`_early_server`), or else now in
+    the background, so that it starts while the flow's modules are imported. Returns the
+    function to call before the first flow: it waits for the server.
+    """
+    _prefect_environment(console_level)
     import prefect.main  # noqa: F401  (sets up Prefect's logging handlers)
     from prefect.settings import PREFECT_API_URL
 
     if not _state["verbose"]:
         for handler in logging.getLogger().handlers:
             handler.addFilter(_HideRunFailures())
+    if early is not None:
+        return early.wait_ready
     if not warm_server or PREFECT_API_URL.value():
         return lambda: None
     from prefect.server.api.server import SubprocessASGIServer
@@ -185,33 +210,61 @@ def run(
             console.print(f"[dim]No --ais given: screening the bundled synthetic sample ({escape(str(w.SAMPLE_DIR))}).[/]")
         preflight.ais_paths(ais)
         preflight.registry_dir(registry)
-        preflight.model_dir(model)
         preflight.out_dir(out)
         if areas is not None:
             preflight.existing_file(areas, "--areas")
-        _settings_checked(config, lookback_days, ais_format)
         watchdog.start()  # before any thread: every process the run starts dies with it
-        server_ready = _start_prefect()
+        early = _early_server()  # before the checks that import the product's modules
+        preflight.model_dir(model)
+        _settings_checked(config, lookback_days, ais_format)
+        server_ready = _start_prefect(early=early)
         from vessel_risk.ingest import workers
 
         # The flow runs ingest in a Prefect thread, so its workers come from a fork server: start
         # it now, and it is warm by the time Prefect has started.
         workers.start_fork_server()
         from vessel_risk import views
-        from vessel_risk.flows.daily import daily_screening
+        from vessel_risk.flows import daily
 
-        server_ready()
         with _reporting():
-            summary = daily_screening(
-                ais=[str(p) for p in ais], registry=str(registry) if registry else None,
-                out=str(out), model=str(model), day=_day(day), lookback_days=lookback_days,
-                capture_time=capture_time, ais_format=ais_format,
-                config=str(config) if config else None,
-                areas=str(areas) if areas else None,
-            )
+            # read the input while Prefect's server finishes starting; the flow picks it up
+            daily.ingest_ahead([str(p) for p in ais], str(out),
+                               daily.run_settings(str(config) if config else None, lookback_days,
+                                                  capture_time, ais_format))
+            from vessel_risk.report import maps
+
+            maps.preload()  # the report's drawing modules, while the server may still start
+            try:
+                server_ready()
+                summary = daily.daily_screening(
+                    ais=[str(p) for p in ais], registry=str(registry) if registry else None,
+                    out=str(out), model=str(model), day=_day(day), lookback_days=lookback_days,
+                    capture_time=capture_time, ais_format=ais_format,
+                    config=str(config) if config else None,
+                    areas=str(areas) if areas else None,
+                )
+            finally:
+                daily.drop_ingest_ahead()
         views.print_summary(console, summary)
         _print_run_extras(summary)
         views.print_risk_list(console, out, date.fromisoformat(summary["date"]), top)
+    _exit_promptly(early)
+
+
+def _exit_promptly(early: early_server.EarlyServer | None) -> None:
+    """After a successful run of the console script, exit now: every output is written and
+    printed, Prefect's log handler has sent what it holds and the temporary server is stopped.
+    What is skipped is Prefect's exit hooks (they wait on idle worker threads), freeing the
+    day's tables object by object and the interpreter's tear-down: 1-3 s on a large day."""
+    if not _state["exit_promptly"]:
+        return
+    console.file.flush()
+    logging.shutdown()  # flushes every handler: Prefect's sends its logs to the API
+    if early is not None:
+        early.stop()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 @app.command()
@@ -235,16 +288,19 @@ def backfill(
         if not ais:
             ais = [w.SAMPLE_AIS]
             registry = registry or w.SAMPLE_REGISTRY
+        from vessel_risk.common.days import day_range  # pandas: not before the server starts
+
         days = day_range(first.date(), last.date())
         preflight.ais_paths(ais)
         preflight.registry_dir(registry)
-        preflight.model_dir(model)
         preflight.out_dir(out)
         if dask_workers < 1:
             raise ConfigError(f"--dask-workers must be at least 1, got {dask_workers}")
-        _settings_checked(config, lookback_days, ais_format)
         watchdog.start()  # before any thread: every process the run starts dies with it
-        server_ready = _start_prefect()
+        early = _early_server()  # before the checks that import the product's modules
+        preflight.model_dir(model)
+        _settings_checked(config, lookback_days, ais_format)
+        server_ready = _start_prefect(early=early)
         from vessel_risk.ingest import workers
 
         workers.start_fork_server()
@@ -309,9 +365,10 @@ def train(
         preflight.registry_dir(registry)
         preflight.existing_file(outcomes, "--outcomes")
         preflight.out_dir(model_out)
-        _settings_checked(config, lookback_days)
         watchdog.start()  # before any thread: every process the run starts dies with it
-        server_ready = _start_prefect()
+        early = _early_server()
+        _settings_checked(config, lookback_days)
+        server_ready = _start_prefect(early=early)
         from vessel_risk.ingest import workers
 
         workers.start_fork_server()

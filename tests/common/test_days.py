@@ -7,7 +7,16 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pandas as pd
 import pytest
 
-from vessel_risk.common.days import DayParams, day_range, day_that_ended, default_day, time_zone
+from vessel_risk.common.days import (
+    DayParams,
+    dates_of,
+    day_range,
+    day_that_ended,
+    default_day,
+    on_day,
+    positions_per_day,
+    time_zone,
+)
 from vessel_risk.common.errors import ConfigError, InputError
 
 
@@ -72,3 +81,28 @@ def test_day_range_lists_every_day_and_refuses_a_reversed_range() -> None:
         date(2026, 11, 21), date(2026, 11, 22), date(2026, 11, 23)]
     with pytest.raises(ConfigError, match="before --from"):
         day_range(date(2026, 11, 23), date(2026, 11, 21))
+
+
+def _stamps() -> pd.Series:
+    return pd.Series(pd.to_datetime(
+        ["2026-11-16 23:59:59", None, "2026-11-17 00:00:00", "2026-11-16 00:00:00"], utc=True))
+
+
+def test_dates_of_gives_what_dt_date_gives_with_nat_where_missing() -> None:
+    stamps = _stamps()
+    assert list(dates_of(stamps)) == list(stamps.dt.date)
+    assert dates_of(stamps)[1] is pd.NaT
+
+
+def test_dates_of_reads_the_day_in_the_series_own_time_zone() -> None:
+    local = _stamps().dt.tz_convert("Europe/Oslo")
+    assert list(dates_of(local)) == list(local.dt.date)
+
+
+def test_on_day_marks_the_stamps_of_that_day_only() -> None:
+    assert on_day(_stamps(), date(2026, 11, 16)).tolist() == [True, False, False, True]
+
+
+def test_positions_per_day_counts_each_day_oldest_first_without_nat() -> None:
+    counts = positions_per_day(_stamps())
+    assert counts.to_dict() == {date(2026, 11, 16): 2, date(2026, 11, 17): 1}

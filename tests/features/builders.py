@@ -27,6 +27,7 @@ from vessel_risk.common import columns as c
 from vessel_risk.features.context import Context, situate
 from vessel_risk.features.geo import EARTH_RADIUS_NM, unit_vectors
 from vessel_risk.features.tracks import build_tracks
+from vessel_risk.simulator.straight_fleet import straight_fleet
 
 T0 = pd.Timestamp("2024-05-01 00:00", tz="UTC")
 
@@ -164,21 +165,8 @@ def random_fleet(
 ) -> pd.DataFrame:
     """A large positions table: ``n_vessels`` vessels leaving the German Bight on straight courses
     at 0-15 kn for ``hours``, fixes at random times, ``n_glitches`` fixes (distinct rows) thrown
-    90 nm north or south (a GPS glitch); rows in random order."""
-    rng = np.random.default_rng(seed)
-    vessel = rng.integers(0, n_vessels, n_rows)
-    t_h = rng.uniform(0.0, hours, n_rows)
-    start_lat, start_lon = rng.uniform(54.0, 55.5, n_vessels), rng.uniform(6.5, 8.0, n_vessels)
-    speed_knots = rng.uniform(0.0, 15.0, n_vessels)
-    course = rng.uniform(0.0, 2.0 * np.pi, n_vessels)
-    run_deg = speed_knots[vessel] * t_h / 60.0  # 1 degree of latitude ~ 60 nm
-    lat = start_lat[vessel] + np.cos(course[vessel]) * run_deg
-    lon = start_lon[vessel] + np.sin(course[vessel]) * run_deg / np.cos(np.radians(lat))
-    glitch = rng.choice(n_rows, n_glitches, replace=False)
-    lat[glitch] += rng.choice([-1.5, 1.5], n_glitches)
-    pos = fixes(0, _at(T0, t_h), lat, lon, sog_knots=speed_knots[vessel])
-    pos[c.MMSI] = 200_000_000 + vessel
-    return pos
+    90 nm north or south (a GPS glitch); rows in random order (``simulator.straight_fleet``)."""
+    return straight_fleet(n_rows, n_vessels, seed, hours, n_glitches, start=T0)
 
 
 FLEET_ROWS, FLEET_VESSELS, FLEET_GLITCHES = 200_000, 2_000, 200

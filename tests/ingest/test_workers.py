@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 
@@ -39,3 +40,20 @@ def test_ingest_with_another_thread_running_uses_fork_server_and_matches_one_pro
     pd.testing.assert_frame_equal(
         pooled.positions.sort_values([c.LINE_NO, c.MMSI]).reset_index(drop=True),
         alone.positions.sort_values([c.LINE_NO, c.MMSI]).reset_index(drop=True))
+
+
+def test_background_workers_run_at_a_lower_priority() -> None:
+    with workers.pool(1, background=True) as pool:
+        niceness = pool.submit(os.nice, 0).result()
+    assert niceness >= min(19, os.nice(0) + workers.BACKGROUND_NICENESS)
+
+
+def test_a_background_ingest_gives_the_same_tables(other_thread: None) -> None:
+    path = shared_file("ais", "nmea", "kystverket_2024-12-09_tagblock.nmea")
+    params = IngestParams(framing=FramingParams(capture_time_s=1_700_000_000.0),
+                          chunk_bytes=5_000, workers=2)
+    foreground = ingest_ais([path], params)
+    background = ingest_ais([path], params, background=True)
+    assert background.summary.as_dict() == foreground.summary.as_dict()
+    pd.testing.assert_frame_equal(background.positions, foreground.positions)
+    pd.testing.assert_frame_equal(background.statics, foreground.statics)
