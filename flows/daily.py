@@ -19,7 +19,13 @@ from prefect import flow, get_run_logger
 from vessel_risk import storage
 from vessel_risk.common import columns as c
 from vessel_risk.common import progress
-from vessel_risk.common.days import dates_of, day_of_counts, day_that_ended, on_day, positions_per_day
+from vessel_risk.common.days import (
+    dates_of,
+    day_of_counts,
+    day_that_ended,
+    on_day,
+    positions_per_day,
+)
 from vessel_risk.common.errors import InputError, StorageError, VesselRiskError
 from vessel_risk.features.build import Reference, Screening, Window, screen
 from vessel_risk.features.coverage import coverage_table

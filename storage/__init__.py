@@ -70,13 +70,13 @@ def write_file(frame: pd.DataFrame | pa.Table, path: Path, what: str) -> None:
         raise StorageError(f"cannot write {path}: {exc}") from exc
 
 
-def read_file(path: Path) -> pd.DataFrame:
-    return read_table_file(path).to_pandas()
+def read_file(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    return read_table_file(path, columns).to_pandas()
 
 
-def read_table_file(path: Path) -> pa.Table:
+def read_table_file(path: Path, columns: list[str] | None = None) -> pa.Table:
     try:
-        return pq.read_table(path)
+        return pq.read_table(path, columns=columns)
     except (OSError, pa.ArrowException) as exc:
         raise StorageError(f"cannot read {path}: {exc}") from exc
 

@@ -14,7 +14,7 @@ from tests.storage.builders import snapshot
 from vessel_risk import storage
 from vessel_risk.common import columns as c
 from vessel_risk.common.errors import StoreLockedError
-from vessel_risk.flows.daily import daily_screening
+from vessel_risk.flows.daily import _AHEAD, daily_screening, ingest_ahead, run_settings
 from vessel_risk.flows.settings import DEFAULT_MODEL
 from vessel_risk.storage import lock, manifest
 
@@ -122,3 +122,23 @@ def test_a_run_gives_up_with_the_folder_named_when_the_store_stays_locked(
     finally:
         os.close(fd)
     assert storage.available_days(out, storage.POSITIONS) == []
+
+
+def test_input_read_ahead_is_used_when_the_flow_selects_the_same_files(tmp_path: Path) -> None:
+    files = three_day_feed(tmp_path / "feed")
+    settings = run_settings(None, lookback_days=2)
+    ahead, plain = tmp_path / "ahead", tmp_path / "plain"
+    ingest_ahead([str(files[0])], str(ahead), settings)
+    assert len(_AHEAD) == 1
+    run(ahead, [files[0]], DAYS[0])
+    assert not _AHEAD  # picked up by the flow's ingest task
+    run(plain, [files[0]], DAYS[0])
+    assert snapshot(ahead) == snapshot(plain)
+
+
+def test_input_read_ahead_of_files_the_store_already_holds_is_not_started(tmp_path: Path) -> None:
+    files = three_day_feed(tmp_path / "feed")
+    out = tmp_path / "out"
+    run(out, [files[0]], DAYS[0])
+    ingest_ahead([str(files[0])], str(out), run_settings(None, lookback_days=2))
+    assert not _AHEAD
