@@ -94,6 +94,7 @@ def run_day(ais: Path, registry: Path, out: Path) -> dict[str, Any]:
     from vessel_risk.common import workspace as w
     from vessel_risk.features.build import Window
     from vessel_risk.flows import daily
+    from vessel_risk.storage.transaction import transaction
 
     stage("imports", began)
     t = time.perf_counter()
@@ -102,28 +103,32 @@ def run_day(ais: Path, registry: Path, out: Path) -> dict[str, Any]:
     reg = daily.load_registry.fn(str(registry))
     stage("settings, model, registry", t)
     t = time.perf_counter()
-    tables = daily.ingest.fn([str(ais)], settings)
+    tables = daily.read_ais([Path(ais)], settings)
     stage("ingest", t)
     counts = daily.ingest_counts(tables)
-    t = time.perf_counter()
-    day, how = daily.choose_day(None, None, tables, settings)
-    daily.require_data(tables, out, day, how)
-    window = Window(day, settings.lookback_days)
-    daily.store_ingested.fn(tables, out, day)
-    del tables
-    stage("store", t)
-    t = time.perf_counter()
-    result = daily.screen_window.fn(out, reg, window, settings, None)
-    stage("screen (read window, context, detectors, features)", t)
-    t = time.perf_counter()
-    listed = daily.score_and_store.fn(result, model, window, out, settings)
-    stage("score and write", t)
-    t = time.perf_counter()
-    written = daily.publish_report.fn(out, window, model, reg, settings)
-    summary = daily.run_summary(day, counts, result, listed, model, settings, out, None, how)
-    summary["report"] = str(written.path)
-    daily.record_run.fn(summary, settings, out, day)
-    stage("report and run record", t)
+    with transaction(Path(out), settings.store) as staged:  # the lock, then one commit
+        t = time.perf_counter()
+        day, how = daily.choose_day(None, None, tables, settings)
+        daily.require_data(tables, staged, day, how)
+        window = Window(day, settings.lookback_days)
+        daily.store_ingested.fn(tables, staged, day)
+        del tables
+        stage("store", t)
+        t = time.perf_counter()
+        result = daily.screen_window.fn(staged, reg, window, settings, None)
+        stage("screen (read window, context, detectors, features)", t)
+        t = time.perf_counter()
+        listed = daily.score_and_store.fn(result, model, window, staged, settings)
+        stage("score and write", t)
+        t = time.perf_counter()
+        written = daily.publish_report.fn(staged, window, model, reg, settings)
+        summary = daily.run_summary(day, counts, result, listed, model, settings, staged, None,
+                                    how)
+        summary["report"] = str(written.path)
+        daily.record_run.fn(summary, settings, staged, day)
+        stage("report and run record", t)
+        t = time.perf_counter()
+    stage("commit", t)
     total = time.perf_counter() - began
     memory.stop()
     return {"stages": stages, "total_s": total,

@@ -72,7 +72,7 @@ def ingest_ahead(ais: list[str], out: str, settings: Settings) -> None:
     if new and key not in _AHEAD:
         executor = ThreadPoolExecutor(1, thread_name_prefix="ingest-ahead")
         # its workers yield the cores to the starting server, which the run waits on first
-        _AHEAD[key] = executor.submit(_read_ais, new, settings, True)
+        _AHEAD[key] = executor.submit(read_ais, [f.path for f in new], settings, True)
         executor.shutdown(wait=False)  # the thread ends when the ingest does
 
 
@@ -82,10 +82,10 @@ def drop_ingest_ahead() -> None:
     _AHEAD.clear()
 
 
-def _read_ais(new: list[manifest.InputFile], settings: Settings,
-              background: bool = False) -> AisTables:
+def read_ais(paths: list[Path], settings: Settings, background: bool = False) -> AisTables:
+    """The AIS tables of ``paths``, reporting progress by lines read."""
     report = progress.current()
-    return ingest_ais([f.path for f in new], settings.ingest, on_progress=lambda lines: report.update(
+    return ingest_ais(paths, settings.ingest, on_progress=lambda lines: report.update(
         progress.INGEST, lines, f"Ingest: {lines:,} lines read"), background=background)
 
 
@@ -96,7 +96,13 @@ def ingest(new: list[manifest.InputFile], settings: Settings) -> AisTables:
     ahead = _AHEAD.pop((tuple(new), settings.ingest), None)
     if ahead is not None:
         return ahead.result()
-    return _read_ais(new, settings)
+    return read_ais([f.path for f in new], settings)
+
+
+@io_task
+def ingest_files(ais: list[str], settings: Settings) -> AisTables:
+    """The AIS tables of every file and folder in ``ais``, with no store involved (training)."""
+    return read_ais([Path(p) for p in ais], settings)
 
 
 @io_task

@@ -15,7 +15,7 @@ from prefect import flow, get_run_logger
 from vessel_risk.common import columns as c
 from vessel_risk.features.build import Reference
 from vessel_risk.features.land import load_land_mask
-from vessel_risk.flows.daily import ingest, load_registry, run_settings
+from vessel_risk.flows.daily import ingest_files, load_registry, run_settings
 from vessel_risk.flows.engine import one_at_a_time
 from vessel_risk.flows.retry import compute_task, io_task
 from vessel_risk.flows.settings import Settings, settings_record
@@ -63,7 +63,7 @@ def train(
     settings = run_settings(config, lookback_days)
     reg = load_registry(registry)
     labelled: pd.DataFrame = load_outcomes(outcomes)
-    tables = ingest(ais, settings)
+    tables = ingest_files(ais, settings)
     log.info("ingest: %s lines read, %s positions; %s outcomes on %s dates",
              tables.summary.lines_read, len(tables.positions), len(labelled),
              labelled[c.DATE].nunique())
