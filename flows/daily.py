@@ -45,16 +45,16 @@ SCREENED_STATIC_COLUMNS = [col for col in c.STATIC_COLUMNS if col not in _PROVEN
 _AHEAD: dict[tuple[tuple[str, ...], IngestParams], Future[AisTables]] = {}
 
 
-def ingest_ahead(ais: list[str], settings: Settings) -> None:
+def ingest_ahead(ais: list[str], settings: Settings, background: bool = False) -> None:
     """Start reading ``ais`` now, in a background thread, for the flow's ``ingest`` task to pick
     up. The CLI calls it while Prefect's temporary server is still starting, so the input is read
     and decoded in that time instead of after it. The task returns the same tables either way;
-    an error is raised by the task, as if it had read the input itself."""
+    an error is raised by the task, as if it had read the input itself. ``background``: the
+    workers yield the cores to that starting server, which the run waits on first."""
     key = (tuple(ais), settings.ingest)
     if key not in _AHEAD:
         executor = ThreadPoolExecutor(1, thread_name_prefix="ingest-ahead")
-        # its workers yield the cores to the starting server, which the run waits on first
-        _AHEAD[key] = executor.submit(_read_ais, ais, settings, True)
+        _AHEAD[key] = executor.submit(_read_ais, ais, settings, background)
         executor.shutdown(wait=False)  # the thread ends when the ingest does
 
 
