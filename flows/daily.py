@@ -55,14 +55,15 @@ SCREENED_STATIC_COLUMNS = [col for col in c.STATIC_COLUMNS if col not in _PROVEN
 _AHEAD: dict[tuple[tuple[manifest.InputFile, ...], IngestParams], Future[AisTables]] = {}
 
 
-def ingest_ahead(ais: list[str], out: str, settings: Settings) -> None:
+def ingest_ahead(ais: list[str], out: str, settings: Settings, background: bool = False) -> None:
     """Start reading the input files the store at ``out`` has not ingested yet, now, in a
     background thread, for the flow's ``ingest`` task to pick up. The CLI calls it while Prefect's
     temporary server is still starting, so the input is read and decoded in that time instead of
     after it. The choice of files is made without the run's lock: the task uses these tables only
     if it selects the very same files (paths, sizes, times, hashes) under the lock, and reads again
     otherwise. The tables are the same either way; an error is raised by the flow, as if it had
-    read the input itself."""
+    read the input itself. ``background``: the workers yield the cores to that starting server,
+    which the run waits on first."""
     try:
         new = manifest.select(files.discover([Path(p) for p in ais]), Path(out),
                               settings.store.trust_file_stat).new
@@ -71,8 +72,7 @@ def ingest_ahead(ais: list[str], out: str, settings: Settings) -> None:
     key = (tuple(new), settings.ingest)
     if new and key not in _AHEAD:
         executor = ThreadPoolExecutor(1, thread_name_prefix="ingest-ahead")
-        # its workers yield the cores to the starting server, which the run waits on first
-        _AHEAD[key] = executor.submit(read_ais, [f.path for f in new], settings, True)
+        _AHEAD[key] = executor.submit(read_ais, [f.path for f in new], settings, background)
         executor.shutdown(wait=False)  # the thread ends when the ingest does
 
 

@@ -16,6 +16,7 @@ MARINECADASTRE_CSV = "marinecadastre_csv"
 FORMATS = (NMEA, DMA_CSV, MARINECADASTRE_CSV)
 
 _GZIP_MAGIC = b"\x1f\x8b"
+_DEFLATE = b"\x08"  # the gzip header's compression method: the only one RFC 1952 defines
 _SNIFF_BYTES = 4096
 
 
@@ -41,10 +42,12 @@ def discover(paths: Iterable[Path]) -> list[Path]:
 
 
 def is_gzip(path: Path) -> bool:
-    """Whether the file is gzip, told by its magic bytes (not its name)."""
+    """Whether the file is gzip, told by its magic bytes and compression method (not its name):
+    a text file that merely starts with the two magic bytes is read as text, its first line
+    quarantined like any other broken line."""
     try:
         with path.open("rb") as handle:
-            return handle.read(2) == _GZIP_MAGIC
+            return handle.read(3) == _GZIP_MAGIC + _DEFLATE
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc}") from exc
 

@@ -228,9 +228,11 @@ def run(
 
         with _reporting():
             # read the input while Prefect's server finishes starting; the flow picks it up
+            # with a server starting, ingest runs at a lower priority: the server comes first
             daily.ingest_ahead([str(p) for p in ais], str(out),
                                daily.run_settings(str(config) if config else None, lookback_days,
-                                                  capture_time, ais_format))
+                                                  capture_time, ais_format),
+                               background=early is not None)
             from vessel_risk.report import maps
 
             maps.preload()  # the report's drawing modules, while the server may still start
