@@ -5,7 +5,10 @@ fork server and its workers, Dask workers. Killed with ``kill -9`` or SIGTERM, t
 cannot stop them. :func:`start` forks a small watchdog beside the run: every ``poll_s`` seconds it
 records the run's descendants (process id and start time), and when the run is gone (the
 watchdog's parent changes) it terminates every recorded descendant still alive, then kills those
-that outlive ``grace_s``. A process is only ever signalled if its start time is the one recorded,
+that outlive ``grace_s``. A process started less than a poll before the run died is found too: the
+run's environment carries a mark (``VESSEL_RISK_RUN``, the run's process id and start time) that
+every process it starts inherits, and the watchdog looks for it once the run is gone. A process is
+only ever signalled if its start time is the one recorded,
 so a process id reused by an unrelated process is never touched. The watchdog ignores SIGINT,
 SIGTERM and SIGHUP (Ctrl-C or a signal to the whole process group reaches it too: it outlives the
 run by one poll to clean up), and exits on its own once the run has ended.
@@ -25,6 +28,8 @@ POLL_S = 0.5
 # is killed.
 GRACE_S = 3.0
 
+RUN_MARK = "VESSEL_RISK_RUN"  # environment variable: which run started a process
+
 _started: dict[int, int] = {}  # run process id -> its watchdog's process id
 
 
@@ -36,8 +41,10 @@ def start(poll_s: float = POLL_S, grace_s: float = GRACE_S) -> int | None:
         return _started[main]
     if not hasattr(os, "fork"):
         return None
-    import psutil  # noqa: F401  (imported before the fork: the child imports nothing)
+    import psutil  # imported before the fork: the child imports nothing
 
+    mark = f"{main}:{psutil.Process(main).create_time()}"
+    os.environ[RUN_MARK] = mark  # inherited by every process the run starts from now on
     pid = os.fork()
     if pid:
         _started[main] = pid
@@ -47,7 +54,7 @@ def start(poll_s: float = POLL_S, grace_s: float = GRACE_S) -> int | None:
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, signal.SIG_IGN)
         _detach_output()
-        watch(main, poll_s, grace_s)
+        watch(main, poll_s, grace_s, mark)
     except BaseException:
         code = 1
     finally:
@@ -63,8 +70,9 @@ def _detach_output() -> None:
     os.close(null)
 
 
-def watch(main: int, poll_s: float, grace_s: float) -> None:
-    """The watchdog's loop: record ``main``'s descendants until it is gone, then stop them."""
+def watch(main: int, poll_s: float, grace_s: float, mark: str | None = None) -> None:
+    """The watchdog's loop: record ``main``'s descendants until it is gone, then stop them and
+    every process that carries the run's ``mark``."""
     import psutil as ps
 
     me = os.getpid()
@@ -81,7 +89,23 @@ def watch(main: int, poll_s: float, grace_s: float) -> None:
         except ps.Error:
             pass
         time.sleep(poll_s)
+    if mark is not None:
+        known.update(marked(mark))
     stop(known, grace_s)
+
+
+def marked(mark: str) -> dict[int, float]:
+    """The processes (pid -> start time) whose environment carries the run's ``mark``."""
+    import psutil as ps
+
+    found = {}
+    for process in ps.process_iter(["pid", "create_time"]):
+        try:
+            if process.pid != os.getpid() and process.environ().get(RUN_MARK) == mark:
+                found[process.pid] = process.info["create_time"]
+        except ps.Error:
+            continue
+    return found
 
 
 def stop(known: dict[int, float], grace_s: float) -> list[int]:

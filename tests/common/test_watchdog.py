@@ -77,3 +77,24 @@ def test_stop_never_signals_a_process_whose_start_time_differs() -> None:
     finally:
         bystander.kill()
         bystander.wait()
+
+
+# A "run" killed before its watchdog's first poll: its child is found by the mark it inherited.
+QUICK_RUN = """
+import subprocess, sys, time
+from vessel_risk.common import watchdog
+watchdog.start(poll_s=2.0, grace_s=1.0)
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])
+print(child.pid, flush=True)
+time.sleep(300)
+"""
+
+
+def test_watchdog_stops_a_process_started_just_before_the_run_was_killed() -> None:
+    run = subprocess.Popen([sys.executable, "-c", QUICK_RUN], stdout=subprocess.PIPE, text=True,
+                           cwd=REPO)
+    assert run.stdout is not None
+    child = psutil.Process(int(run.stdout.readline()))
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    assert wait_for(lambda: not alive([child]), 10)
