@@ -184,8 +184,11 @@ def _waiting_for_port(tracks: pd.DataFrame, lat: np.ndarray, lon: np.ndarray,
     t_us = timestamp_us(tracks)
     slow = speed_for_rules_knots(tracks) <= params.wait_max_knots
     soon = (t_us[nxt] - t_us) <= params.wait_before_port_h * 3_600_000_000
-    close = haversine_nm(lat, lon, lat[nxt], lon[nxt]) <= params.wait_max_port_nm
-    return slow & (nxt >= np.arange(len(tracks))) & (mmsi[nxt] == mmsi) & soon & close
+    rows = np.flatnonzero(slow & (nxt >= np.arange(len(tracks))) & (mmsi[nxt] == mmsi) & soon)
+    out = np.zeros(len(tracks), dtype=bool)
+    to = nxt[rows]
+    out[rows] = haversine_nm(lat[rows], lon[rows], lat[to], lon[to]) <= params.wait_max_port_nm
+    return out
 
 
 def _lying_at_port(tracks: pd.DataFrame, lat: np.ndarray, lon: np.ndarray, ports: pd.DataFrame,

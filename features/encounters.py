@@ -36,6 +36,7 @@ from vessel_risk.features.events import empty_events, make_events
 from vessel_risk.features.geo import describe_places, haversine_nm
 from vessel_risk.features.tracks import (
     US_PER_H,
+    in_track_order,
     require_columns,
     speed_for_rules_knots,
     timestamp_us,
@@ -102,8 +103,7 @@ def detect_encounters(
     if tracks.empty:
         return empty_events()
     wanted = REQUIRED_COLUMNS + ([c.FISHING] if c.FISHING in tracks else [])
-    frame = tracks[wanted].sort_values([c.MMSI, c.TIMESTAMP], kind="mergesort")
-    frame = frame.reset_index(drop=True)
+    frame = in_track_order(tracks[wanted])
     bins = _vessel_bins(frame, params)
     if bins.empty:
         return empty_events()

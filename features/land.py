@@ -65,19 +65,19 @@ def deep_land(
 ) -> npt.NDArray[np.bool_]:
     """True where a position and the 8 points round it at ``margin_nm`` are all land.
 
-    Looked up once per distinct position rounded to ~100 m (AIS tracks repeat positions), so a
-    whole day of positions costs a few hash lookups per row.
+    One mask lookup per position; the ring round it is looked up only for positions on land,
+    once per distinct position rounded to ~100 m (AIS tracks repeat positions).
     """
     lat_a = np.asarray(lat, dtype="float64").ravel()
     lon_a = np.asarray(lon, dtype="float64").ravel()
     out = np.zeros(lat_a.shape, dtype=bool)
-    valid = np.isfinite(lat_a) & np.isfinite(lon_a)
-    if not valid.any():
+    on_land = mask.is_land(lat_a, lon_a)  # False for NaN positions
+    if not on_land.any():
         return out
-    key = np.round(lat_a[valid] * 1000.0) * 1_000_000.0 + np.round(lon_a[valid] * 1000.0)
+    key = np.round(lat_a[on_land] * 1000.0) * 1_000_000.0 + np.round(lon_a[on_land] * 1000.0)
     uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    ulat, ulon = lat_a[valid][first], lon_a[valid][first]
-    land = mask.is_land(ulat, ulon)
+    ulat, ulon = lat_a[on_land][first], lon_a[on_land][first]
+    land = np.ones(len(uniq), dtype=bool)
     cos_lat = np.maximum(np.cos(np.radians(ulat)), 0.01)
     for bearing in _RING_BEARINGS_DEG:
         todo = np.flatnonzero(land)
@@ -87,8 +87,7 @@ def deep_land(
         rlat = ulat[todo] + margin_nm * np.cos(b) / 60.0
         rlon = ulon[todo] + margin_nm * np.sin(b) / (60.0 * cos_lat[todo])
         land[todo] &= mask.is_land(np.clip(rlat, -90.0, 90.0), rlon)
-    out[valid] = land[inverse.ravel()]
-    del uniq
+    out[on_land] = land[inverse.ravel()]
     return out
 
 

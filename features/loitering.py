@@ -38,6 +38,7 @@ from vessel_risk.features.events import empty_events, make_events
 from vessel_risk.features.geo import describe_places, haversine_nm
 from vessel_risk.features.tracks import (
     US_PER_H,
+    in_track_order,
     require_columns,
     speed_for_rules_knots,
     timestamp_us,
@@ -92,8 +93,7 @@ def detect_loitering(
     """
     require_columns(tracks, REQUIRED_COLUMNS, "detect_loitering")
     wanted = REQUIRED_COLUMNS + ([c.FISHING] if c.FISHING in tracks else [])
-    frame = tracks[wanted].sort_values([c.MMSI, c.TIMESTAMP], kind="mergesort")
-    frame = frame.reset_index(drop=True)
+    frame = in_track_order(tracks[wanted])
 
     speed = speed_for_rules_knots(frame)
     slow = (speed <= params.max_speed_knots) & (frame[c.PLACE].to_numpy() == c.PLACE_SEA)

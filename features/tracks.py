@@ -1,7 +1,7 @@
 """Tracks: each vessel's valid positions in time order, with per-step columns.
 
 ``build_tracks`` is the one place where positions become tracks; every movement detector reads its
-output. Per-vessel differences are taken on whole arrays (one lexsort, one diff, a vessel-boundary
+output. Per-vessel differences are taken on whole arrays (one sort, one diff, a vessel-boundary
 mask), never with a groupby-apply, so 10M rows stay in seconds.
 
 The module also holds the small helpers the feature modules share, so each exists once: input
@@ -88,6 +88,16 @@ def require_track_order(tracks: pd.DataFrame, what: str) -> None:
         )
 
 
+def in_track_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` in (mmsi, timestamp) order (stable) with a 0..n-1 index; tracks that
+    ``build_tracks`` made are already in it and only lose their index (no sort, no copy)."""
+    mmsi = frame[c.MMSI].to_numpy()
+    ts = timestamp_us(frame)
+    if not _in_order(mmsi, ts, repeats=True):
+        frame = frame.sort_values([c.MMSI, c.TIMESTAMP], kind="mergesort")
+    return frame.reset_index(drop=True)
+
+
 def build_tracks(positions: pd.DataFrame) -> pd.DataFrame:
     """Positions with a usable fix, in (mmsi, timestamp) order, plus per-vessel derived columns.
 
@@ -109,14 +119,14 @@ def build_tracks(positions: pd.DataFrame) -> pd.DataFrame:
 
     mmsi = positions[c.MMSI].to_numpy(dtype="int64")[rows]
     ts = stamps.to_numpy(dtype="int64", na_value=0)[rows]
-    order = np.lexsort((ts, mmsi))  # stable: equal keys keep input order, so "first" is first
-    rows, mmsi, ts = rows[order], mmsi[order], ts[order]
-    repeat = np.zeros(len(rows), dtype=bool)
-    repeat[1:] = (mmsi[1:] == mmsi[:-1]) & (ts[1:] == ts[:-1])
-    rows, mmsi, ts = rows[~repeat], mmsi[~repeat], ts[~repeat]
+    first = _first_of_each_key(mmsi, ts)
+    rows, mmsi, ts = rows[first], mmsi[first], ts[first]
 
-    tracks = positions.iloc[rows].reset_index(drop=True)
-    tracks[c.TIMESTAMP] = stamps.iloc[rows].reset_index(drop=True)
+    if len(rows) == len(positions) and bool(np.all(rows[1:] > rows[:-1])):
+        tracks = positions.reset_index(drop=True)  # already tracks' rows in tracks' order
+    else:
+        tracks = positions.iloc[rows].reset_index(drop=True)
+    tracks[c.TIMESTAMP] = stamps.array[rows]
     lat, lon = lat[rows], lon[rows]
     same_vessel = np.zeros(len(rows), dtype=bool)
     same_vessel[1:] = mmsi[1:] == mmsi[:-1]
@@ -135,6 +145,39 @@ def build_tracks(positions: pd.DataFrame) -> pd.DataFrame:
     tracks[c.DIST_NM] = dist_nm
     tracks[c.IMPLIED_SPEED_KNOTS] = speed
     return tracks
+
+
+def _first_of_each_key(mmsi: npt.NDArray[np.int64], ts: npt.NDArray[np.int64]
+                       ) -> npt.NDArray[np.intp]:
+    """Indices that put (mmsi, ts) in order, one per distinct pair: the first given of repeats.
+
+    Rows already in order (a stored day) cost one comparison pass. Otherwise the pair becomes one
+    int64 key (the vessel's rank, then microseconds since the earliest fix: fits unless the
+    window spans decades), sorted with numpy's fast unstable sort; the smallest index of each run
+    of equal keys is kept, which is what a stable sort would have put first.
+    """
+    n = len(mmsi)
+    if _in_order(mmsi, ts, repeats=False):
+        return np.arange(n)
+    codes, vessels = pd.factorize(mmsi, sort=True)
+    t0 = int(ts.min())
+    span = int(ts.max()) - t0 + 1
+    if len(vessels) * span < 2**62:
+        key = codes.astype("int64") * span + (ts - t0)
+        order = np.argsort(key)
+        key = key[order]
+    else:  # a window of decades: sort by the two keys
+        order = np.lexsort((ts, mmsi))
+        key = np.empty(n, dtype=[("m", "int64"), ("t", "int64")])
+        key["m"], key["t"] = mmsi[order], ts[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    return np.minimum.reduceat(order, starts) if n else order
+
+
+def _in_order(mmsi: np.ndarray, ts: np.ndarray, repeats: bool) -> bool:
+    """True when rows run in (mmsi, ts) order (with ``repeats``, equal pairs may follow)."""
+    later = ts[1:] >= ts[:-1] if repeats else ts[1:] > ts[:-1]
+    return bool(np.all((mmsi[1:] > mmsi[:-1]) | ((mmsi[1:] == mmsi[:-1]) & later)))
 
 
 def _timestamps_utc(ts: pd.Series) -> pd.Series:

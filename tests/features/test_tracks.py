@@ -57,6 +57,29 @@ def test_build_tracks_drops_missing_out_of_range_and_repeated_fixes() -> None:
     assert tracks[c.LINE_NO].tolist() == [1, 5, 6]
 
 
+def test_build_tracks_of_shuffled_fixes_with_repeats_keeps_the_first_given_of_each() -> None:
+    rng = np.random.default_rng(3)
+    n = 2_000
+    mmsi = rng.integers(1, 6, n)
+    minutes = rng.integers(0, 300, n)  # many repeated (vessel, minute) pairs
+    pos = b.fixes(1, [b.T0 + pd.Timedelta(minutes=int(m)) for m in minutes],
+                  rng.uniform(54.0, 55.0, n), rng.uniform(6.0, 7.0, n))
+    pos[c.MMSI] = mmsi
+    tracks = build_tracks(pos)
+    order = np.lexsort((minutes, mmsi))  # the stable reference: first given comes first
+    ref = pos.iloc[order]
+    ref = ref[~ref.duplicated([c.MMSI, c.TIMESTAMP], keep="first")]
+    assert tracks[c.LINE_NO].tolist() == ref[c.LINE_NO].tolist()
+
+
+def test_build_tracks_of_fixes_already_in_order_equals_the_sorted_path() -> None:
+    pos = b.positions(b.straight_track(1, (54.0, 7.0), (54.1, 7.0), 12.0),
+                      b.straight_track(2, (55.0, 7.0), (55.1, 7.0), 12.0))
+    in_order = build_tracks(pos)
+    shuffled = build_tracks(pos.sample(frac=1.0, random_state=2))
+    pd.testing.assert_frame_equal(in_order, shuffled)
+
+
 def test_build_tracks_drops_null_island_fixes_but_keeps_the_equator_and_meridian() -> None:
     t = [b.T0 + pd.Timedelta(minutes=m) for m in range(5)]
     # (0, 0) is what a transponder without a GPS fix sends; 0 N or 0 E alone is a real place
