@@ -2,7 +2,8 @@
 
 Makes a fleet with ``vessel_risk.simulator.straight_fleet`` (N positions of V
 vessels sailing straight courses at 0-15 kn out of the German Bight for 72 h, reports at random
-times, one fix in a thousand thrown 90 nm off as a GPS glitch), then times on it, in one run:
+times, one fix in a thousand thrown 90 nm off as a GPS glitch; the columns the daily flow reads
+back to screen, without provenance), then times on it, in one run:
 
 - ``build_tracks`` alone;
 - ``situate``: tracks plus where every fix is (ports of the shipped World Port Index, learned
@@ -65,7 +66,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs per figure (best is kept)")
     args = parser.parse_args(argv)
 
-    positions = straight_fleet(args.rows, args.vessels, args.seed, n_glitches=args.rows // 1000)
+    fleet = straight_fleet(args.rows, args.vessels, args.seed, n_glitches=args.rows // 1000)
+    positions = fleet[c.SCREENED_POSITION_COLUMNS]  # what the daily flow reads back to screen
+    del fleet
     ports, land = load_ports(), load_land_mask(CACHE_DIR)
     statics = pd.DataFrame({c.MMSI: pd.Series(dtype="int64"), c.SHIP_TYPE: pd.Series(dtype="Int64")})
     print(f"fleet: {len(positions):,} positions, {positions[c.MMSI].nunique():,} vessels; "

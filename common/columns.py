@@ -43,6 +43,11 @@ STATIC_COLUMNS = [
     MMSI, TIMESTAMP, MSG_TYPE, PART_NUM, IMO, NAME, CALLSIGN, SHIP_TYPE, DESTINATION,
     DRAUGHT_M, LENGTH_M, BEAM_M, RECEIVERS, SOURCE_FILE, LINE_NO,
 ]
+# Where a row came from: stored for audit, not read back for screening (the window's
+# source_file alone is one Python string per row).
+PROVENANCE_COLUMNS = [RECEIVERS, SOURCE_FILE, LINE_NO]
+SCREENED_POSITION_COLUMNS = [col for col in POSITION_COLUMNS if col not in PROVENANCE_COLUMNS]
+SCREENED_STATIC_COLUMNS = [col for col in STATIC_COLUMNS if col not in PROVENANCE_COLUMNS]
 
 # --- quarantine ---------------------------------------------------------------------------------
 REASON = "reason"  # short machine-readable reason code, e.g. "bad_checksum"

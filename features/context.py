@@ -132,10 +132,9 @@ def situate(
         anchored |= still & land.is_land(lat, lon)
         inland = ~in_port & _deep_inland(tracks, lat, lon, land, params)
 
-    tracks[c.PLACE] = pd.Categorical(
-        np.select([in_port, inland, anchored], [c.PLACE_PORT, c.PLACE_LAND, c.PLACE_ANCHORAGE],
-                  c.PLACE_SEA),
-        categories=[c.PLACE_PORT, c.PLACE_ANCHORAGE, c.PLACE_SEA, c.PLACE_LAND])
+    places = [c.PLACE_PORT, c.PLACE_ANCHORAGE, c.PLACE_SEA, c.PLACE_LAND]  # codes 0-3
+    tracks[c.PLACE] = pd.Categorical.from_codes(
+        np.select([in_port, inland, anchored], [0, 3, 1], 2).astype("int8"), categories=places)
     tracks[c.PORT_NAME] = pd.array(names, dtype="string")
     coverage = learn_coverage(tracks, params.coverage)
     tracks[c.AREA_HEARD_EVERY_MIN] = coverage.interval_h(lat, lon) * 60.0

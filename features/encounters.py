@@ -128,7 +128,7 @@ def _vessel_bins(frame: pd.DataFrame, params: EncounterParams) -> pd.DataFrame:
     carry_bins = params.max_carry_forward_min // params.bin_min
     reps = np.minimum(next_b - b, carry_bins + 1)
     speed = speed_for_rules_knots(frame)[rows]
-    at_sea = frame[c.PLACE].to_numpy()[rows] == c.PLACE_SEA
+    at_sea = (frame[c.PLACE] == c.PLACE_SEA).to_numpy()[rows]
     active = (speed <= params.max_speed_knots) & at_sea
     rows, b, reps = rows[active], b[active], reps[active]
     if rows.size == 0:

@@ -70,7 +70,7 @@ def daily_activity(tracks: pd.DataFrame) -> pd.DataFrame:
     if tracks.empty:
         return pd.DataFrame({col: pd.Series(dtype="int64") for col in ACTIVITY_COLUMNS}).assign(
             **{DAY: pd.Series(dtype=object)})
-    at_sea = tracks[c.PLACE].to_numpy() == c.PLACE_SEA
+    at_sea = (tracks[c.PLACE] == c.PLACE_SEA).to_numpy()
     frame = pd.DataFrame({c.MMSI: tracks[c.MMSI].to_numpy(dtype="int64"),
                           DAY: dates_of(tracks[c.TIMESTAMP]), "at_sea": at_sea})
     out = frame.groupby([c.MMSI, DAY], sort=True).agg(

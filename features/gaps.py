@@ -105,10 +105,10 @@ def _covered_share(coverage: Coverage, lat: FloatArray, lon: FloatArray, t_us: n
 def _closed_gaps(tracks: pd.DataFrame, own_h: FloatArray, coverage: Coverage,
                  ports: pd.DataFrame, params: GapParams) -> pd.DataFrame:
     dt_h = tracks[c.DT_H].to_numpy(dtype="float64", na_value=np.nan)
-    place = tracks[c.PLACE].to_numpy()
+    at_sea = (tracks[c.PLACE] == c.PLACE_SEA).to_numpy()
     after = np.flatnonzero(_long_enough(dt_h, own_h, params))  # the fix that ends a silence
     before = after - 1  # dt_h is NaN on a vessel's first row, so this is the same vessel
-    keep = place[before] == c.PLACE_SEA
+    keep = at_sea[before]
     before, after = before[keep], after[keep]
     if len(after) == 0:
         return empty_events()
@@ -144,7 +144,7 @@ def _open_gaps(tracks: pd.DataFrame, own_h: FloatArray, coverage: Coverage,
                ports: pd.DataFrame, params: GapParams) -> pd.DataFrame:
     mmsi = tracks[c.MMSI].to_numpy(dtype="int64")
     last = np.flatnonzero(np.r_[mmsi[1:] != mmsi[:-1], True])
-    last = last[tracks[c.PLACE].to_numpy()[last] == c.PLACE_SEA]
+    last = last[(tracks[c.PLACE] == c.PLACE_SEA).to_numpy()[last]]
     lat = tracks[c.LAT].to_numpy(dtype="float64")[last]
     lon = tracks[c.LON].to_numpy(dtype="float64")[last]
     t_us = timestamp_us(tracks)[last]

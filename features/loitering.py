@@ -96,7 +96,7 @@ def detect_loitering(
     frame = in_track_order(tracks[wanted])
 
     speed = speed_for_rules_knots(frame)
-    slow = (speed <= params.max_speed_knots) & (frame[c.PLACE].to_numpy() == c.PLACE_SEA)
+    slow = (speed <= params.max_speed_knots) & (frame[c.PLACE] == c.PLACE_SEA).to_numpy()
     if c.FISHING in frame:
         slow &= ~frame[c.FISHING].to_numpy(dtype=bool)
     mmsi = frame[c.MMSI].to_numpy()

@@ -52,7 +52,7 @@ def detect_port_visits(
         return empty_events()
 
     speed = speed_for_rules_knots(tracks)
-    in_area = tracks[c.PLACE].to_numpy() == c.PLACE_PORT
+    in_area = (tracks[c.PLACE] == c.PLACE_PORT).to_numpy()
     in_port = in_area & ~(speed > params.max_speed_knots)
 
     mmsi = tracks[c.MMSI].to_numpy()

@@ -122,11 +122,12 @@ def build_tracks(positions: pd.DataFrame) -> pd.DataFrame:
     first = _first_of_each_key(mmsi, ts)
     rows, mmsi, ts = rows[first], mmsi[first], ts[first]
 
-    if len(rows) == len(positions) and bool(np.all(rows[1:] > rows[:-1])):
-        tracks = positions.reset_index(drop=True)  # already tracks' rows in tracks' order
-    else:
-        tracks = positions.iloc[rows].reset_index(drop=True)
-    tracks[c.TIMESTAMP] = stamps.array[rows]
+    # Column by column, joined without consolidating: pandas' own row take, or a frame built
+    # from a dict, copies every column into 2-D blocks (3-5 s more at 10M rows).
+    taken = {col: _take(positions[col], rows) for col in positions.columns}
+    taken[c.TIMESTAMP] = stamps.array.take(rows)
+    tracks = pd.concat([pd.Series(v, name=k, copy=False) for k, v in taken.items()], axis=1,
+                       copy=False)
     lat, lon = lat[rows], lon[rows]
     same_vessel = np.zeros(len(rows), dtype=bool)
     same_vessel[1:] = mmsi[1:] == mmsi[:-1]
@@ -172,6 +173,13 @@ def _first_of_each_key(mmsi: npt.NDArray[np.int64], ts: npt.NDArray[np.int64]
         key["m"], key["t"] = mmsi[order], ts[order]
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     return np.minimum.reduceat(order, starts) if n else order
+
+
+def _take(column: pd.Series, rows: npt.NDArray[np.intp]) -> object:
+    """The values of ``column`` at ``rows``, a numpy gather where the dtype is numpy's own."""
+    if isinstance(column.dtype, np.dtype):
+        return column.to_numpy()[rows]
+    return column.array.take(rows)
 
 
 def _in_order(mmsi: np.ndarray, ts: np.ndarray, repeats: bool) -> bool:

@@ -46,9 +46,6 @@ from vessel_risk.storage.transaction import transaction
 RUNS = "runs"  # one row per screened day: the run summary and the settings it used
 # Provenance (file, line, receivers) stays in the store: screening reads the rest, which on a
 # busy day saves a string per row in every copy of the window.
-_PROVENANCE = {c.SOURCE_FILE, c.LINE_NO, c.RECEIVERS}
-SCREENED_POSITION_COLUMNS = [col for col in c.POSITION_COLUMNS if col not in _PROVENANCE]
-SCREENED_STATIC_COLUMNS = [col for col in c.STATIC_COLUMNS if col not in _PROVENANCE]
 
 
 # Ingest started ahead of the flow (ingest_ahead), by the files it reads and how
@@ -159,8 +156,8 @@ def screen_window(out: Path, registry: Registry | None, window: Window,
                   settings: Settings, areas: str | None = None) -> Screening:
     """The window's positions from the store, screened with what the store has learned before
     it (anchorages), the land mask and the user's areas of interest."""
-    positions = storage.read_days(out, storage.POSITIONS, window.days, SCREENED_POSITION_COLUMNS)
-    statics = storage.read_days(out, storage.STATICS, window.days, SCREENED_STATIC_COLUMNS)
+    positions = storage.read_days(out, storage.POSITIONS, window.days, c.SCREENED_POSITION_COLUMNS)
+    statics = storage.read_days(out, storage.STATICS, window.days, c.SCREENED_STATIC_COLUMNS)
     earlier = [d for d in storage.available_days(out, storage.ANCHORAGE_EVIDENCE)
                if d < window.first_day]
     history = storage.read_days(out, storage.ANCHORAGE_EVIDENCE, earlier)
