@@ -10,27 +10,16 @@ No look-ahead: only inspection and history records dated on or before ``as_of`` 
 dates to filter on.) When ``as_of`` is the day of a labelled inspection, pass the day before so
 that inspection does not describe itself.
 
-Flag risk uses the Paris MoU White-Grey-Black (WGB) lists of 2023 (adopted June 2024, used for the
-ship risk profile from 1 July 2024 to 30 June 2025), shipped as ``features/reference/
-flag_risk.csv`` (columns ``iso2, paris_mou_list, list_year, checked, note``). The table was first
-written from memory, then checked (2026-12) against what public reports of the Paris MoU's
-announcements say; ``checked`` tells how far each row is confirmed:
-
-* ``2023``: confirmed for the 2023 lists (Tanzania and Cameroon "very high risk" on the Black
-  List; Denmark, the Netherlands, Norway, Singapore, Italy, Finland and Japan the top seven of the
-  White List: MarineLink and SWZ Maritime, June 2024);
-* ``2022``: the 2022 lists had the same colour (Greece white; Ukraine grey; Moldova black); 2023
-  not confirmed;
-* ``no``: not confirmed. ``note`` gives what is known: Panama and Croatia were grey in 2022 and
-  Panama returned to the White List only in 2025, so it is grey here; Belize and Togo are named
-  among the worst performers of the Paris, Tokyo and US Coast Guard regimes on 2021-2023 data, so
-  black; Albania and Algeria were black in 2022.
-
-Not verified, plainly: the membership of most rows, and the list is incomplete. The 2023 lists
-hold 42 White, 17 Grey and 12 Black flags; this table has 41 white, 14 grey and 7 black, so at least five
-Black-listed and three Grey-listed flags are missing (they read as unlisted: NaN). Replace the
-file with the official table of the current Paris MoU annual report before relying on it. Flags
-on no list (too few inspections) give NaN.
+Flag risk uses the Paris MoU White-Grey-Black (WGB) lists of 2024 (inspections and detentions of
+2022-2024, published June 2025, used for the ship risk profile from 1 July 2025 to 30 June 2026),
+shipped as ``features/reference/flag_risk.csv`` (columns ``iso2, paris_mou_list, list_year,
+checked, note``). All 69 listed flags are there - 40 White, 17 Grey, 12 Black, ranks 1-69 without
+a gap - each ``checked`` 2024 against a table read from the three official list PDFs (source and
+caveats in ``features/reference/README.md``); ``note`` gives the flag's rank (1 best, 69 worst) and
+its 2023 colour where that differed and is known. A flag on no list gives NaN: the lists hold only
+flags with at least 30 inspections in the three years (Georgia, Switzerland and Tuvalu, listed in
+earlier years, are not on the 2024 lists), and unknown flags are NaN too. The lists change every
+1 July: replace the file with the current table.
 """
 
 from __future__ import annotations

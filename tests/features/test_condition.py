@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
+from importlib import resources
+from io import StringIO
 
 import numpy as np
 import pandas as pd
@@ -289,9 +291,20 @@ def test_ship_type_group_is_nan_when_type_unknown():
 
 
 def test_flag_risk_reads_paris_mou_lists_and_is_nan_for_unlisted_flags():
-    result = flag_risk(pd.Series(["NL", "PW", "TG", "XX", None], dtype="string"))
+    # 2024 lists: the Netherlands white, Panama grey, Palau black; Tuvalu on no list.
+    result = flag_risk(pd.Series(["NL", "PA", "PW", "TV", "XX", None], dtype="string"))
     assert result.iloc[:3].tolist() == [0.0, 1.0, 2.0]
     assert result.iloc[3:].isna().all()
+
+
+def test_flag_table_is_the_whole_2024_paris_mou_list_and_every_row_is_checked():
+    path = resources.files("vessel_risk.features").joinpath("reference/flag_risk.csv")
+    table = pd.read_csv(StringIO(path.read_text("utf-8")), dtype=str, keep_default_na=False)
+    assert list(table.columns) == ["iso2", "paris_mou_list", "list_year", "checked", "note"]
+    assert table["iso2"].is_unique
+    assert table["paris_mou_list"].value_counts().to_dict() == {"white": 40, "grey": 17, "black": 12}
+    assert set(table["list_year"]) == {"2024"}
+    assert set(table["checked"]) == {"2024"}
 
 
 def test_condition_features_are_unknown_with_an_empty_vessels_file():
