@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tracemalloc
 
@@ -160,3 +161,13 @@ def test_land_grid_of_the_whole_globe_holds_a_band_of_cells_not_the_globe() -> N
     assert grid.land.shape == (120, 240)
     assert 0.2 < grid.land.mean() < 0.4  # land is ~29% of the Earth's surface, more of a grid's
     assert peak < 100 * 2**20  # a boolean per cell of the globe would be ~930 MB
+
+
+def test_render_map_draws_all_jumps_as_one_path_of_pieces(data: DayData) -> None:
+    layers = layers_of(data, rb.B)
+    many = dataclasses.replace(layers, jumps=layers.jumps * 500)  # as many as a shared MMSI has
+    svg, _ = render_map(many, rb.ports(), PARAMS)
+    group = svg[svg.index(f'id="v{rb.B}-jumps"'):]
+    group = group[:group.index("</g>")]
+    assert group.count("<path") == 1
+    assert group.count("M") == len(many.jumps)  # each piece starts with the pen up
