@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from vessel_risk import storage
@@ -53,7 +54,7 @@ def load_day(out: Path, day: date, lookback_days: int, model_card: ModelCard | N
     listed = listed.sort_values(c.RISK_RANK, kind="mergesort").reset_index(drop=True)
     events = storage.read_partition(out, storage.EVENTS, day)
     days = [day - timedelta(days=i) for i in range(lookback_days)]
-    positions = storage.read_days(out, storage.POSITIONS, days)
+    positions = storage.read_days(out, storage.POSITIONS, days, _TRACK_COLUMNS)
     positions = _tracks(positions, day - timedelta(days=lookback_days - 1), day)
     return DayData(
         day=day,
@@ -83,8 +84,16 @@ def _tracks(positions: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
     end = pd.Timestamp(last + timedelta(days=1), tz="UTC")
     keep = ((tracks[c.TIMESTAMP] >= start) & (tracks[c.TIMESTAMP] < end)
             & tracks[c.LAT].notna() & tracks[c.LON].notna())
-    tracks = tracks.loc[keep].sort_values([c.MMSI, c.TIMESTAMP], kind="mergesort")
+    tracks = tracks.loc[keep].reset_index(drop=True)
+    if not _by_vessel_then_time(tracks):  # each stored day is; a window of several is not
+        tracks = tracks.sort_values([c.MMSI, c.TIMESTAMP], kind="mergesort")
     return tracks.reset_index(drop=True)
+
+
+def _by_vessel_then_time(tracks: pd.DataFrame) -> bool:
+    mmsi = np.diff(tracks[c.MMSI].to_numpy())
+    time = np.diff(tracks[c.TIMESTAMP].to_numpy(dtype="datetime64[us]").astype("int64"))
+    return bool(np.all((mmsi > 0) | ((mmsi == 0) & (time >= 0))))
 
 
 def _optional(out: Path, table: str, day: date) -> pd.DataFrame:

@@ -27,6 +27,9 @@ _MEMBER = "mask.npy"  # True where the cell is ocean
 ROWS, COLS = 21_600, 43_200  # the mask's shape: 1/120 degree cells, row 0 at 90N, column 0 at 180W
 CELL_DEG = 180.0 / ROWS
 _READ_ROWS = 256  # rows inflated per read: ~11 MB of booleans at a time
+# Cells unpacked at once when a map's land is counted: ~32 MB, whatever the map's size (a map of
+# the whole globe at 1/120 degree has ~900 million cells).
+_UNPACKED_CELLS = 32 * 2**20
 
 
 @dataclass(frozen=True)
@@ -50,16 +53,30 @@ class _PackedMask:
         self._stream: IO[bytes] | None = None
         self._lock = threading.Lock()
 
-    def window(self, first: int, stop: int, col0: int, col1: int) -> npt.NDArray[np.bool_]:
-        """Land (True) for mask rows ``first`` to ``stop`` and columns ``col0`` to ``col1``
-        (exclusive; columns wrap around the globe)."""
-        byte0, byte1 = col0 // 8, -(-col1 // 8)
+    def land_counts(self, first: int, blocks: tuple[int, int], col0: int,
+                    step: int) -> npt.NDArray[np.int64]:
+        """Land cells in each of ``blocks`` (rows, columns) blocks of ``step`` x ``step`` cells,
+        the first at mask row ``first`` and column ``col0`` (columns wrap around the globe).
+
+        The mask is unpacked a band of rows at a time and each band summed at once, so a map of
+        the whole globe costs its cells' unpacking and holds ~``_UNPACKED_CELLS`` bytes, not a
+        boolean per cell of the globe."""
+        n_rows, n_cols = blocks[0] * step, blocks[1] * step
         with self._lock:
-            self._read_through(stop)
-            packed = np.take(self._packed[first:stop], np.arange(byte0, byte1), axis=1,
-                             mode="wrap")
-        ocean = np.unpackbits(packed, axis=1)[:, col0 - byte0 * 8: col1 - byte0 * 8]
-        return ocean == 0
+            self._read_through(first + n_rows)  # rows once read never change
+        byte0, byte1 = col0 // 8, -(-(col0 + n_cols) // 8)
+        bytes_at = np.arange(byte0, byte1)
+        skip = col0 - byte0 * 8
+        band = step * max(1, _UNPACKED_CELLS // (step * (byte1 - byte0) * 8))
+        counts = np.empty(blocks, dtype=np.int64)
+        for r in range(0, n_rows, band):
+            packed = np.take(self._packed[first + r:first + min(r + band, n_rows)], bytes_at,
+                             axis=1, mode="wrap")
+            ocean = np.unpackbits(packed, axis=1)[:, skip:skip + n_cols]
+            by_column = ocean.reshape(-1, step, n_cols).sum(axis=1, dtype=np.int64)
+            ocean_cells = by_column.reshape(len(by_column), blocks[1], step).sum(axis=2)
+            counts[r // step:r // step + len(by_column)] = step * step - ocean_cells
+        return counts
 
     def _read_through(self, stop: int) -> None:
         if stop <= self._rows_read:
@@ -136,10 +153,9 @@ def land_grid(lat_min: float, lat_max: float, lon_min: float, lon_max: float,
     # whole blocks of step x step cells
     stop = min(ROWS, first + (stop - first + step - 1) // step * step)
     col1 = col0 + (col1 - col0 + step - 1) // step * step
-    window = _mask().window(first, stop, col0, col1)
-    n_rows = window.shape[0] // step
-    window = window[: n_rows * step]
-    share = window.reshape(n_rows, step, -1, step).mean(axis=(1, 3))
-    lat = 90.0 - (first + (np.arange(n_rows) + 0.5) * step) * CELL_DEG
-    lon = -180.0 + (col0 + (np.arange(share.shape[1]) + 0.5) * step) * CELL_DEG
+    blocks = ((stop - first) // step, (col1 - col0) // step)
+    # the share of land in a block: the mean of its cells (land_count / cells, as numpy's mean)
+    share = _mask().land_counts(first, blocks, col0, step) / (step * step)
+    lat = 90.0 - (first + (np.arange(blocks[0], dtype=np.float64) + 0.5) * step) * CELL_DEG
+    lon = -180.0 + (col0 + (np.arange(blocks[1], dtype=np.float64) + 0.5) * step) * CELL_DEG
     return LandGrid(lat=lat, lon=lon, land=share)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from vessel_risk.common import columns as c
@@ -13,6 +14,7 @@ from vessel_risk.features.events import per_vessel_events
 from vessel_risk.report.day import DayData
 from vessel_risk.report.model_info import ModelInfo
 
+_US_PER_HOUR = 3_600_000_000
 BANDS = ("high", "medium", "low")
 
 
@@ -78,23 +80,25 @@ def coverage(data: DayData) -> Coverage:
     positions = data.positions
     start = pd.Timestamp(data.day, tz="UTC")
     end = data.window_end
-    stamps = positions[c.TIMESTAMP]
-    on_day = positions.loc[(stamps >= start) & (stamps < end)]
-    hour = ((on_day[c.TIMESTAMP] - start).dt.total_seconds() // 3600).astype("int64")
-    by_hour = np.bincount(hour.to_numpy(), minlength=24)[:24]
-    times = np.sort(on_day[c.TIMESTAMP].to_numpy(dtype="datetime64[us]").astype("int64"))
+    stamps = _us_of(positions[c.TIMESTAMP])  # the window's, in µs (integers count fast)
+    on_day = (stamps >= _us(start)) & (stamps < _us(end))
+    hour = (stamps[on_day] - _us(start)) // _US_PER_HOUR
+    by_hour = np.bincount(hour, minlength=24)[:24]
+    times = np.sort(stamps[on_day])
     edges = np.r_[_us(start), times, _us(end)]
     longest = float(np.diff(edges).max()) / 3.6e9 if len(edges) > 1 else 24.0
-    days = positions[c.TIMESTAMP].dt.date.value_counts()
+    day_of = (stamps - _us(data.window_start)) // (24 * _US_PER_HOUR)
+    days = np.bincount(day_of[(day_of >= 0) & (day_of < data.lookback_days)],
+                       minlength=data.lookback_days)
     quarantine = data.quarantine
     reasons = quarantine[c.REASON].value_counts() if c.REASON in quarantine else pd.Series()
     return Coverage(
-        positions=len(on_day),
-        vessels_heard=int(on_day[c.MMSI].nunique()),
+        positions=int(on_day.sum()),
+        vessels_heard=len(np.unique(positions[c.MMSI].to_numpy()[on_day])),
         static_reports=data.statics_count,
         positions_by_hour=tuple(int(n) for n in by_hour),
         longest_silence_h=longest,
-        positions_by_day=tuple((d, int(days.get(d, 0))) for d in data.window_days),
+        positions_by_day=tuple((d, int(n)) for d, n in zip(data.window_days, days)),
         quarantined=tuple(sorted(((str(r), int(n)) for r, n in reasons.items()),
                                  key=lambda x: (-x[1], x[0]))),
     )
@@ -102,3 +106,7 @@ def coverage(data: DayData) -> Coverage:
 
 def _us(ts: pd.Timestamp) -> int:
     return int(ts.value // 1000)
+
+
+def _us_of(times: pd.Series) -> npt.NDArray[np.int64]:
+    return times.to_numpy(dtype="datetime64[us]").astype("int64")

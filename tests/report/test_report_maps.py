@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -138,3 +140,34 @@ def test_inline_svg_strips_the_document_shell_and_prefixes_ids() -> None:
 def test_real_ports_list_gives_every_map_named_ports() -> None:
     ports = load_ports()
     assert {c.NAME, c.LAT, c.LON} <= set(ports.columns) and len(ports) > 1000
+
+
+def test_land_grid_gives_each_block_the_share_of_land_among_its_cells() -> None:
+    cells = land_grid(55.0, 57.0, 7.0, 11.0, 480)  # one cell per 1/120 degree: 240 x 480
+    blocks = land_grid(55.0, 57.0, 7.0, 11.0, 120)  # blocks of 4 x 4 cells
+    assert cells.land.shape == (240, 480) and set(np.unique(cells.land)) == {0.0, 1.0}
+    expected = cells.land.reshape(60, 4, 120, 4).mean(axis=(1, 3))
+    assert np.array_equal(blocks.land, expected)
+
+
+def test_land_grid_of_the_whole_globe_holds_a_band_of_cells_not_the_globe() -> None:
+    land_grid(0.0, 1.0, 0.0, 1.0, 10)  # the packed mask itself (~120 MB) is kept for the process
+    tracemalloc.start()
+    try:
+        grid = land_grid(-90.0, 90.0, -180.0, 180.0, 240)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert grid.land.shape == (120, 240)
+    assert 0.2 < grid.land.mean() < 0.4  # land is ~29% of the Earth's surface, more of a grid's
+    assert peak < 100 * 2**20  # a boolean per cell of the globe would be ~930 MB
+
+
+def test_render_map_draws_all_jumps_as_one_path_of_pieces(data: DayData) -> None:
+    layers = layers_of(data, rb.B)
+    many = dataclasses.replace(layers, jumps=layers.jumps * 500)  # as many as a shared MMSI has
+    svg, _ = render_map(many, rb.ports(), PARAMS)
+    group = svg[svg.index(f'id="v{rb.B}-jumps"'):]
+    group = group[:group.index("</g>")]
+    assert group.count("<path") == 1
+    assert group.count("M") == len(many.jumps)  # each piece starts with the pen up
