@@ -10,13 +10,13 @@ are repeated with every tag-block time shifted by whole weeks (and the tag check
 until N sentences are written, so the mix of message types is the simulator's and no copy is a
 duplicate of another.
 
-The pyais baseline decodes each message (pyais' own stream reader, which joins fragments), calls
-``asdict()`` and builds one DataFrame, on at most --baseline-sentences lines of the same input
-(it is slow; its rate is what is compared). Each side runs --repeat times (3) and the fastest run
-of each is compared, as timeit does, because this shared machine's speed varies by up to a fifth
-between runs; every run's rate is printed too. The product's ingest runs in a fresh subprocess; peak
-memory is the largest total resident set size of that process and its worker processes together,
-sampled every 100 ms (and, separately, the ingest process's own maximum RSS).
+The pyais baseline (``baseline.py``) decodes each message (pyais' own stream reader, which joins
+fragments), calls ``asdict()`` and builds one DataFrame, on at most --baseline-sentences lines of
+the same input (it is slow; its rate is what is compared). Each side runs --repeat times (3) and
+the fastest run of each is compared, as timeit does, because this shared machine's speed varies by
+up to a fifth between runs; every run's rate is printed too. The product's ingest runs in a fresh
+subprocess; peak memory is the largest total resident set size of that process and its worker
+processes together, sampled every 100 ms (and, separately, the ingest process's own maximum RSS).
 """
 
 from __future__ import annotations
@@ -37,6 +37,10 @@ from typing import Any
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from baseline import timed_decode  # noqa: E402
+
 SAMPLE_AIS = ROOT / "data" / "sample" / "ais"
 _TAG_TIME = re.compile(rb"c:(\d+)")
 _TAG_BLOCK = re.compile(rb"^\\(?P<body>[^*\\]*)\*[0-9A-Fa-f]{2}\\")
@@ -78,23 +82,6 @@ def build_input(n_sentences: int, out: Path, position_heavy: bool = False) -> Pa
             written += len(chunk)
             copy += 1
     return out
-
-
-def pyais_baseline(path: Path, limit: int) -> tuple[int, float]:
-    import pandas as pd
-    from pyais.stream import IterMessages
-
-    with gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb") as handle:
-        lines = [line.rstrip(b"\r\n") for _, line in zip(range(limit), handle)]
-    began = time.perf_counter()
-    rows = []
-    for message in IterMessages(lines):
-        try:
-            rows.append(message.decode().asdict())
-        except Exception:
-            continue
-    pd.DataFrame(rows)
-    return len(lines), time.perf_counter() - began
 
 
 def product_ingest(path: Path) -> dict[str, float]:
@@ -167,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         path = args.file or build_input(args.sentences, Path(tmp) / "bench.nmea.gz",
                                         args.position_heavy)
         runs = [_product_run(path) for _ in range(args.repeat)]
-        baselines = [pyais_baseline(path, args.baseline_sentences) for _ in range(args.repeat)]
+        baselines = [timed_decode(path, args.baseline_sentences) for _ in range(args.repeat)]
     product, tree_peak_mb = max(runs, key=lambda run: run[0]["lines"] / run[0]["seconds"])
     product_rates = [run["lines"] / run["seconds"] for run, _ in runs]
     base_rates = [lines / seconds for lines, seconds in baselines]

@@ -8,8 +8,8 @@ every 1.6-2.4 minutes at sea, about 710k lines), its five day files joined into 
 with its registry. Each figure is the wall time of a new process, so imports and Prefect's
 start-up count:
 
-- ``pyais loop``: read the file, decode every message with pyais' stream reader (which joins
-  fragments), ``asdict()`` each, build one DataFrame. Nothing else.
+- ``pyais loop`` (``baseline.py``): read the file, decode every message with pyais' stream
+  reader (which joins fragments), ``asdict()`` each, build one DataFrame. Nothing else.
 - ``vessel-risk run``, no server configured (a user's defaults): Prefect starts its temporary
   server; PREFECT_HOME is the same folder run after run (as for a user), made by a first,
   untimed run. One run in a new PREFECT_HOME (its SQLite database created and migrated) is
@@ -42,20 +42,7 @@ from worlds import CACHE, simulated_world  # noqa: E402
 
 CLI = Path(sys.executable).parent / "vessel-risk"
 
-PYAIS_LOOP = """
-import gzip, sys
-import pandas as pd
-from pyais.stream import IterMessages
-with gzip.open(sys.argv[1], "rb") as handle:
-    lines = [line.rstrip(b"\\r\\n") for line in handle]
-rows = []
-for message in IterMessages(lines):
-    try:
-        rows.append(message.decode().asdict())
-    except Exception:
-        continue
-print(len(pd.DataFrame(rows)))
-"""
+BASELINE = ROOT / "benchmarks" / "baseline.py"  # the plain pyais loop, run as a script
 
 
 def joined(world: Path) -> Path:
@@ -152,7 +139,7 @@ def main() -> None:
         outs = iter(tmp / f"out-{i}" for i in range(10_000))
         home = tmp / "prefect-home"
         home.mkdir()
-        baseline = [timed([sys.executable, "-c", PYAIS_LOOP, str(ais)], os.environ.copy())
+        baseline = [timed([sys.executable, str(BASELINE), str(ais)], os.environ.copy())
                     for _ in range(args.repeat)]
         print(summary("pyais loop (decode + asdict + DataFrame)", baseline), flush=True)
         timed(run_command(ais, registry, next(outs)), env_for(home))  # creates PREFECT_HOME

@@ -50,6 +50,9 @@ RUNS = "runs"  # one row per screened day: the run summary and the settings it u
 
 # Ingest started ahead of the flow (ingest_ahead), by the files it reads and how
 _AHEAD: dict[tuple[tuple[manifest.InputFile, ...], IngestParams], Future[AisTables]] = {}
+# The input hashes ingest_ahead took, for the flow's selection under the lock: each file is
+# hashed once a run unless it changed in between (manifest.select keeps them by the file's stat)
+_AHEAD_HASHES: dict[manifest.HashedKey, str] = {}
 
 
 def ingest_ahead(ais: list[str], out: str, settings: Settings, background: bool = False) -> None:
@@ -63,7 +66,7 @@ def ingest_ahead(ais: list[str], out: str, settings: Settings, background: bool 
     which the run waits on first."""
     try:
         new = manifest.select(files.discover([Path(p) for p in ais]), Path(out),
-                              settings.store.trust_file_stat).new
+                              settings.store.trust_file_stat, _AHEAD_HASHES).new
     except VesselRiskError:
         return  # the flow meets the same error and reports it
     key = (tuple(new), settings.ingest)
@@ -75,8 +78,9 @@ def ingest_ahead(ais: list[str], out: str, settings: Settings, background: bool 
 
 def drop_ingest_ahead() -> None:
     """Forget ingests started ahead that no flow picked up (a run that failed before its ingest
-    task): their tables are not kept."""
+    task): their tables and hashes are not kept."""
     _AHEAD.clear()
+    _AHEAD_HASHES.clear()
 
 
 def read_ais(paths: list[Path], settings: Settings, background: bool = False) -> AisTables:
@@ -104,9 +108,12 @@ def ingest_files(ais: list[str], settings: Settings) -> AisTables:
 
 @io_task
 def select_inputs(ais: list[str], out: Path, settings: Settings) -> manifest.Selection:
-    """The input files, split into those to read and those the store's manifest already has."""
+    """The input files, split into those to read and those the store's manifest already has
+    (a file ``ingest_ahead`` hashed and that has not changed since is not hashed again)."""
     found = files.discover([Path(p) for p in ais])
-    return manifest.select(found, out, settings.store.trust_file_stat)
+    selection = manifest.select(found, out, settings.store.trust_file_stat, _AHEAD_HASHES)
+    _AHEAD_HASHES.clear()  # the run's one selection has them: a later run hashes afresh
+    return selection
 
 
 @io_task

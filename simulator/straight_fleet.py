@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from vessel_risk.common import columns as c
+from vessel_risk.simulator.positions import positions_frame
 
 START = pd.Timestamp("2024-05-01 00:00", tz="UTC")
 FIRST_MMSI = 200_000_000  # vessel i is MMSI FIRST_MMSI + i
@@ -36,17 +36,4 @@ def straight_fleet(n_rows: int, n_vessels: int, seed: int, hours: float = 72.0,
     lat[glitch] += rng.choice([-GLITCH_DEG, GLITCH_DEG], n_glitches)
     # rounded to the microsecond: no float drift off the clock
     times = start + pd.to_timedelta(np.round(t_h * 3.6e9).astype("int64"), unit="us")
-    return pd.DataFrame({
-        c.MMSI: (FIRST_MMSI + vessel).astype("int64"),
-        c.TIMESTAMP: pd.DatetimeIndex(times).tz_convert("UTC").astype("datetime64[us, UTC]"),
-        c.LAT: lat.astype("float64"),
-        c.LON: lon.astype("float64"),
-        c.SOG_KNOTS: speed_knots[vessel].astype("float64"),
-        c.COG_DEG: np.full(n_rows, np.nan),
-        c.HEADING_DEG: np.full(n_rows, np.nan),
-        c.NAV_STATUS: np.full(n_rows, np.nan),
-        c.MSG_TYPE: np.full(n_rows, 1, dtype="int64"),
-        c.RECEIVERS: np.full(n_rows, 1, dtype="int64"),
-        c.SOURCE_FILE: pd.array(["test.nmea"] * n_rows, dtype="string"),
-        c.LINE_NO: np.arange(1, n_rows + 1, dtype="int64"),
-    })
+    return positions_frame(FIRST_MMSI + vessel, times, lat, lon, speed_knots[vessel])

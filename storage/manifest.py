@@ -30,6 +30,11 @@ from vessel_risk.storage import layout, merge, read_file, write_file
 MANIFEST = "ingest_manifest"
 _HASH_BLOCK_BYTES = 1 << 20  # read size when hashing: large enough to run at disk speed
 
+# A file as it was when hashed: absolute path, size, mtime_ns, inode and ctime_ns. A write, or a
+# rename over the path, moves the ctime (to the file system's clock) or the inode on even when
+# the size and mtime are put back (os.utime): a file with the same key has not been changed.
+HashedKey = tuple[str, int, int, int, int]
+
 
 @dataclass(frozen=True)
 class InputFile:
@@ -83,8 +88,13 @@ def empty_manifest() -> pd.DataFrame:
         c.INGEST_JSON: pd.Series(dtype=object)})
 
 
-def select(paths: Iterable[Path], out: Path, trust_file_stat: bool = False) -> Selection:
-    """Fingerprint ``paths`` and split them into new files and files already ingested."""
+def select(paths: Iterable[Path], out: Path, trust_file_stat: bool = False,
+           hashed: dict[HashedKey, str] | None = None) -> Selection:
+    """Fingerprint ``paths`` and split them into new files and files already ingested.
+
+    ``hashed``: hashes taken earlier in this process (by an earlier ``select`` given the same
+    dict): a file whose stat is the same as when it was hashed is not read again, and every hash
+    taken here is added to it."""
     recorded = read_manifest(out)
     by_fingerprint = {(r.path, int(r.size_bytes), int(r.mtime_ns), r.sha256): r
                       for r in recorded.itertuples()}
@@ -101,7 +111,7 @@ def select(paths: Iterable[Path], out: Path, trust_file_stat: bool = False) -> S
         if trust_file_stat and key in by_stat:
             digest, row = None, by_stat[key]
         else:
-            digest = sha256_of(Path(path))
+            digest = _hash(Path(path), (*key, stat.st_ino, stat.st_ctime_ns), hashed)
             row = by_fingerprint.get((*key, digest))
         found = InputFile(Path(path), key[0], stat.st_size, stat.st_mtime_ns, digest)
         if row is None:
@@ -112,6 +122,17 @@ def select(paths: Iterable[Path], out: Path, trust_file_stat: bool = False) -> S
         for day, count in json.loads(row.positions_by_day_json).items():
             positions[date.fromisoformat(day)] = positions.get(date.fromisoformat(day), 0) + count
     return Selection(new, seen, positions, [batches[b] for b in sorted(batches)])
+
+
+def _hash(path: Path, key: HashedKey, hashed: dict[HashedKey, str] | None) -> str:
+    """The SHA-256 of ``path``, whose stat gives ``key``: from ``hashed`` when it is there, else
+    read (and kept in ``hashed``)."""
+    digest = None if hashed is None else hashed.get(key)
+    if digest is None:
+        digest = sha256_of(path)
+        if hashed is not None:
+            hashed[key] = digest
+    return digest
 
 
 def positions_by_file(positions: pd.DataFrame) -> dict[str, dict[str, int]]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
+import psutil
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -17,3 +20,19 @@ def shared_file(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"shared data not available: {path}")
     return path
+
+
+def wait_for(condition: Callable[[], bool], timeout_s: float) -> bool:
+    """Whether ``condition()`` holds within ``timeout_s`` (asked every 0.1 s, and once more at
+    the end)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return bool(condition())
+
+
+def alive(processes: list[psutil.Process]) -> list[psutil.Process]:
+    """Those of ``processes`` still running (a zombie, dead but not yet reaped, is not)."""
+    return [p for p in processes if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]

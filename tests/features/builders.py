@@ -27,6 +27,7 @@ from vessel_risk.common import columns as c
 from vessel_risk.features.context import Context, situate
 from vessel_risk.features.geo import EARTH_RADIUS_NM, unit_vectors
 from vessel_risk.features.tracks import build_tracks
+from vessel_risk.simulator.positions import positions_frame
 from vessel_risk.simulator.straight_fleet import straight_fleet
 
 T0 = pd.Timestamp("2024-05-01 00:00", tz="UTC")
@@ -63,25 +64,7 @@ def fixes(
     sog_knots: npt.ArrayLike = np.nan,
 ) -> pd.DataFrame:
     """Positions of one vessel at the given times and places, with ingest's columns and dtypes."""
-    n = len(np.asarray(lats))
-    return pd.DataFrame(
-        {
-            c.MMSI: np.full(n, mmsi, dtype="int64"),
-            c.TIMESTAMP: pd.DatetimeIndex(times).tz_convert("UTC").astype(  # type: ignore[arg-type]
-                "datetime64[us, UTC]"
-            ),
-            c.LAT: np.asarray(lats, dtype="float64"),
-            c.LON: np.asarray(lons, dtype="float64"),
-            c.SOG_KNOTS: np.broadcast_to(np.asarray(sog_knots, dtype="float64"), (n,)).copy(),
-            c.COG_DEG: np.full(n, np.nan),
-            c.HEADING_DEG: np.full(n, np.nan),
-            c.NAV_STATUS: np.full(n, np.nan),
-            c.MSG_TYPE: np.full(n, 1, dtype="int64"),
-            c.RECEIVERS: np.full(n, 1, dtype="int64"),
-            c.SOURCE_FILE: pd.array(["test.nmea"] * n, dtype="string"),
-            c.LINE_NO: np.arange(1, n + 1, dtype="int64"),
-        }
-    )
+    return positions_frame(mmsi, times, lats, lons, sog_knots)
 
 
 def _report_hours(hours: float, interval_min: float) -> npt.NDArray[np.float64]:

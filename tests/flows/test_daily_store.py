@@ -10,11 +10,17 @@ from pathlib import Path
 import pytest
 
 from tests.flows.feeds import moved_day
-from tests.storage.builders import snapshot
+from tests.storage.builders import counted_hashes, snapshot
 from vessel_risk import storage
 from vessel_risk.common import columns as c
 from vessel_risk.common.errors import StoreLockedError
-from vessel_risk.flows.daily import _AHEAD, daily_screening, ingest_ahead, run_settings
+from vessel_risk.flows.daily import (
+    _AHEAD,
+    daily_screening,
+    drop_ingest_ahead,
+    ingest_ahead,
+    run_settings,
+)
 from vessel_risk.flows.settings import DEFAULT_MODEL
 from vessel_risk.storage import lock, manifest
 
@@ -134,6 +140,23 @@ def test_input_read_ahead_is_used_when_the_flow_selects_the_same_files(tmp_path:
     assert not _AHEAD  # picked up by the flow's ingest task
     run(plain, [files[0]], DAYS[0])
     assert snapshot(ahead) == snapshot(plain)
+
+
+def test_input_read_ahead_is_hashed_once_a_run_and_again_when_it_changed_in_between(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = three_day_feed(tmp_path / "feed")
+    same, changed = files[:2]
+    hashed = counted_hashes(monkeypatch)
+    ingest_ahead([str(same), str(changed)], str(tmp_path / "ahead"),
+                 run_settings(None, lookback_days=2))
+    changed.write_text(changed.read_text() + files[2].read_text().splitlines()[0] + "\n")
+    try:
+        run(tmp_path / "ahead", [same, changed], DAYS[1])
+    finally:
+        drop_ingest_ahead()  # the files read ahead are not the ones the flow selected
+    assert [p.name for p in hashed] == [same.name, changed.name, changed.name]
+    run(tmp_path / "plain", [same, changed], DAYS[1])
+    assert snapshot(tmp_path / "ahead") == snapshot(tmp_path / "plain")
 
 
 def test_input_read_ahead_of_files_the_store_already_holds_is_not_started(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""Tiny stores for storage tests: positions on given days, and a store's files by hash."""
+"""Tiny stores for storage tests: positions on given days, a store's files by hash, and the
+input files the manifest hashes."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from vessel_risk.common import columns as c
-from vessel_risk.storage import layout
+from vessel_risk.storage import layout, manifest
 
 
 def positions(day: date, n: int, mmsi0: int = 211000000, minute0: int = 0,
@@ -35,3 +37,16 @@ def snapshot(out: Path) -> dict[str, str]:
         if path.is_file() and rel.parts[0] not in (layout.LOCK, layout.COMMIT_LOCK, layout.STAGING):
             found[str(rel)] = hashlib.sha256(path.read_bytes()).hexdigest()
     return found
+
+
+def counted_hashes(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The paths ``manifest`` hashes from now on, in order."""
+    hashed: list[Path] = []
+    sha256_of = manifest.sha256_of
+
+    def counted(path: Path) -> str:
+        hashed.append(path)
+        return sha256_of(path)
+
+    monkeypatch.setattr(manifest, "sha256_of", counted)
+    return hashed

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
-from tests.storage.builders import positions, snapshot
+from tests.storage.builders import counted_hashes, positions, snapshot
 from vessel_risk.common import columns as c
 from vessel_risk.storage import manifest
 
@@ -60,6 +62,34 @@ def test_select_reads_a_file_rewritten_with_the_same_size_and_time(tmp_path: Pat
     path.write_text("aaaa\n")
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert manifest.select([path], tmp_path / "out").new == []
+
+
+def test_select_with_earlier_hashes_does_not_hash_an_unchanged_file_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    a = feed(tmp_path / "in", "a.nmea", "one\n")
+    b = feed(tmp_path / "in", "b.nmea", "two\n")
+    hashed = counted_hashes(monkeypatch)
+    earlier: dict[manifest.HashedKey, str] = {}
+    first = manifest.select([a, b], tmp_path / "out", hashed=earlier)
+    assert manifest.select([a, b], tmp_path / "out", hashed=earlier) == first
+    assert hashed == [a, b]
+    assert manifest.select([a, b], tmp_path / "out") == first  # without them: hashed again
+    assert hashed == [a, b, a, b]
+
+
+def test_select_with_earlier_hashes_hashes_a_file_changed_since_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = feed(tmp_path / "in", "a.nmea", "aaaa\n")
+    earlier: dict[manifest.HashedKey, str] = {}
+    manifest.select([path], tmp_path / "out", hashed=earlier)
+    record_all(tmp_path / "out", [path])
+    stat = path.stat()
+    path.write_text("bbbb\n")  # the same size and, put back, the same time: not the same file
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    hashed = counted_hashes(monkeypatch)
+    changed = manifest.select([path], tmp_path / "out", hashed=earlier)
+    assert hashed == [path]
+    assert [f.sha256 for f in changed.new] == [hashlib.sha256(b"bbbb\n").hexdigest()]
 
 
 def test_record_keeps_path_size_time_hash_lines_and_day_and_no_clock(tmp_path: Path) -> None:

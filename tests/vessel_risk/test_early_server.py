@@ -37,26 +37,27 @@ def test_would_start_with_the_ephemeral_profile_active(clean_env: Path) -> None:
     assert es.would_start_temporary_server(clean_env)
 
 
-def test_would_not_start_when_the_environment_names_a_server(
-        clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
+@pytest.mark.parametrize("key, value", [
+    pytest.param("PREFECT_API_URL", "http://127.0.0.1:4200/api", id="it-names-a-server"),
+    pytest.param("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", "false",
+                 id="temporary-servers-are-not-allowed"),
+    pytest.param("PREFECT_SERVER_EPHEMERAL__ENABLED", "true",
+                 id="another-spelling-of-a-deciding-setting"),
+])
+def test_would_not_start_when_the_environment_decides(
+        clean_env: Path, monkeypatch: pytest.MonkeyPatch, key: str, value: str) -> None:
+    monkeypatch.setenv(key, value)
     assert not es.would_start_temporary_server(clean_env)
 
 
-def test_would_not_start_when_the_active_profile_names_a_server(clean_env: Path) -> None:
-    profiles(clean_env, 'active = "local"\n[profiles.local]\n'
-                        'PREFECT_API_URL = "http://127.0.0.1:4200/api"\n')
-    assert not es.would_start_temporary_server(clean_env)
-
-
-def test_would_not_start_when_temporary_servers_are_not_allowed(
-        clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PREFECT_SERVER_ALLOW_EPHEMERAL_MODE", "false")
-    assert not es.would_start_temporary_server(clean_env)
-
-
-def test_would_not_start_with_a_profile_that_does_not_allow_them(clean_env: Path) -> None:
-    profiles(clean_env, 'active = "plain"\n[profiles.plain]\nPREFECT_LOGGING_LEVEL = "INFO"\n')
+@pytest.mark.parametrize("text", [
+    pytest.param('active = "local"\n[profiles.local]\nPREFECT_API_URL = "http://127.0.0.1:4200/api"\n',
+                 id="it-names-a-server"),
+    pytest.param('active = "plain"\n[profiles.plain]\nPREFECT_LOGGING_LEVEL = "INFO"\n',
+                 id="it-does-not-allow-temporary-servers"),
+])
+def test_would_not_start_when_the_active_profile_decides(clean_env: Path, text: str) -> None:
+    profiles(clean_env, text)
     assert not es.would_start_temporary_server(clean_env)
 
 
@@ -71,12 +72,6 @@ def test_would_not_start_when_a_settings_file_in_the_folder_may_decide(
     folder.mkdir()
     (folder / name).write_text(text)
     assert not es.would_start_temporary_server(folder)
-
-
-def test_would_not_start_with_another_spelling_of_a_deciding_setting(
-        clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PREFECT_SERVER_EPHEMERAL__ENABLED", "true")
-    assert not es.would_start_temporary_server(clean_env)
 
 
 def test_start_does_nothing_once_prefect_is_imported(clean_env: Path) -> None:

@@ -12,23 +12,14 @@ from pathlib import Path
 import psutil
 import pytest
 
+from tests.support import alive, wait_for
 from vessel_risk.common.watchdog import GRACE_S, POLL_S
 
 CLI = Path(sys.executable).with_name("vessel-risk")
 
 
-def wait_for(condition, timeout_s: float) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return bool(condition())
-
-
 def running(processes: list[psutil.Process]) -> list[str]:
-    return [" ".join(p.cmdline())[:80] for p in processes
-            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    return [" ".join(p.cmdline())[:80] for p in alive(processes)]
 
 
 @pytest.mark.slow
