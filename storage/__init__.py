@@ -19,11 +19,13 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from vessel_risk.common import columns as c
+from vessel_risk.common.days import day_numbers
 from vessel_risk.common.errors import StorageError
 from vessel_risk.storage import layout, merge
 from vessel_risk.storage.layout import PART_FILE, partition_dir
@@ -100,10 +102,10 @@ def merge_by_day(frame: pd.DataFrame, out: Path, table: str, days: Iterable[date
     (empty if no row falls on it); a stored day that gets no new row is left as it is.
     Returns the partitions written."""
     keys = GROWING_KEYS.get(table, [c.MMSI, c.TIMESTAMP])
-    by_day = frame[c.TIMESTAMP].dt.date if len(frame) else pd.Series([], dtype=object)
+    by_day = _day_of_rows(frame)
     written = []
     for day in sorted(set(days)):
-        new = frame.loc[by_day == day].drop(columns=[c.DATE], errors="ignore")
+        new = _rows_on(frame, by_day, day)
         path = _stored(out, table, day)
         if path is not None and new.empty:
             continue
@@ -123,11 +125,23 @@ def write_by_day(frame: pd.DataFrame, out: Path, table: str, days: Iterable[date
     """Split ``frame`` by the UTC day of its timestamp and replace one partition per day in
     ``days`` with its rows (empty if none): for tables that are recomputed. The tables that
     only grow use :func:`merge_by_day`."""
-    by_day = frame[c.TIMESTAMP].dt.date if len(frame) else pd.Series([], dtype=object)
-    return [
-        write_partition(frame.loc[by_day == day].reset_index(drop=True), out, table, day)
-        for day in sorted(set(days))
-    ]
+    by_day = _day_of_rows(frame)
+    return [write_partition(_rows_on(frame, by_day, day), out, table, day)
+            for day in sorted(set(days))]
+
+
+def _day_of_rows(frame: pd.DataFrame) -> np.ndarray:
+    if frame.empty:
+        return np.zeros(0, dtype="datetime64[D]")
+    return day_numbers(frame[c.TIMESTAMP])
+
+
+def _rows_on(frame: pd.DataFrame, by_day: np.ndarray, day: date) -> pd.DataFrame:
+    """The rows of ``frame`` whose day (``by_day``) is ``day``, without a ``date`` column; no
+    copy of the rows when all of them fall on it (a day's ingest usually does)."""
+    on = by_day == np.datetime64(day, "D")
+    rows = frame if bool(on.all()) else frame.loc[on]
+    return rows.drop(columns=[c.DATE], errors="ignore").reset_index(drop=True)
 
 
 def read_partition(out: Path, table: str, day: date,
