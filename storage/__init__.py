@@ -138,10 +138,11 @@ def _day_of_rows(frame: pd.DataFrame) -> np.ndarray:
 
 def _rows_on(frame: pd.DataFrame, by_day: np.ndarray, day: date) -> pd.DataFrame:
     """The rows of ``frame`` whose day (``by_day``) is ``day``, without a ``date`` column; no
-    copy of the rows when all of them fall on it (a day's ingest usually does)."""
+    copy of the rows when all of them fall on it (a day's ingest usually does). The index is
+    not kept (Parquet files here are written without it)."""
     on = by_day == np.datetime64(day, "D")
     rows = frame if bool(on.all()) else frame.loc[on]
-    return rows.drop(columns=[c.DATE], errors="ignore").reset_index(drop=True)
+    return rows.drop(columns=[c.DATE]) if c.DATE in rows.columns else rows
 
 
 def read_partition(out: Path, table: str, day: date,
