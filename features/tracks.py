@@ -28,6 +28,9 @@ REQUIRED_POSITION_COLUMNS = [c.MMSI, c.TIMESTAMP, c.LAT, c.LON]
 DERIVED_COLUMNS = [c.DT_H, c.DIST_NM, c.IMPLIED_SPEED_KNOTS]
 # Microseconds per hour: turns differences of timestamp_us into hours.
 US_PER_H = 3_600_000_000
+# Largest one-column sort key build_tracks makes of (vessel rank, microseconds); beyond it, it
+# sorts the two columns (slower).
+_MAX_KEY = 2**62
 
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
@@ -106,8 +109,8 @@ def build_tracks(positions: pd.DataFrame) -> pd.DataFrame:
     as given). Adds ``dt_h`` (hours since the vessel's previous fix),
     ``dist_nm`` (great-circle nm from it), ``implied_speed_knots`` (dist_nm / dt_h; NaN when
     dt_h is 0), all NaN on a vessel's first row. Where each fix is (port, anchorage, sea) is
-    ``features.context``'s business. ``timestamp`` becomes datetime64[us, UTC]; the index is 0..n-1; ``positions`` is not
-    modified.
+    ``features.context``'s business. ``timestamp`` becomes datetime64[us, UTC]; the index is
+    0..n-1; ``positions`` is not modified.
     """
     require_columns(positions, REQUIRED_POSITION_COLUMNS, "build_tracks(positions)")
 
@@ -153,26 +156,26 @@ def _first_of_each_key(mmsi: npt.NDArray[np.int64], ts: npt.NDArray[np.int64]
     """Indices that put (mmsi, ts) in order, one per distinct pair: the first given of repeats.
 
     Rows already in order (a stored day) cost one comparison pass. Otherwise the pair becomes one
-    int64 key (the vessel's rank, then microseconds since the earliest fix: fits unless the
-    window spans decades), sorted with numpy's fast unstable sort; the smallest index of each run
-    of equal keys is kept, which is what a stable sort would have put first.
+    int64 key (the vessel's rank, then microseconds since the earliest fix), sorted with numpy's
+    fast unstable sort, and the smallest index of each run of equal keys is kept: what a stable
+    sort would have put first. Where the key would pass ``_MAX_KEY`` (vessels x microseconds
+    spanned: over a year of 100,000 vessels) the two columns are sorted as they are.
     """
-    n = len(mmsi)
     if _in_order(mmsi, ts, repeats=False):
-        return np.arange(n)
+        return np.arange(len(mmsi))
     codes, vessels = pd.factorize(mmsi, sort=True)
     t0 = int(ts.min())
     span = int(ts.max()) - t0 + 1
-    if len(vessels) * span < 2**62:
+    if len(vessels) * span <= _MAX_KEY:
         key = codes.astype("int64") * span + (ts - t0)
         order = np.argsort(key)
         key = key[order]
-    else:  # a window of decades: sort by the two keys
+        new = key[1:] != key[:-1]
+    else:
         order = np.lexsort((ts, mmsi))
-        key = np.empty(n, dtype=[("m", "int64"), ("t", "int64")])
-        key["m"], key["t"] = mmsi[order], ts[order]
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    return np.minimum.reduceat(order, starts) if n else order
+        m, t = mmsi[order], ts[order]
+        new = (m[1:] != m[:-1]) | (t[1:] != t[:-1])
+    return np.minimum.reduceat(order, np.flatnonzero(np.r_[True, new]))
 
 
 def _take(column: pd.Series, rows: npt.NDArray[np.intp]) -> object:

@@ -11,6 +11,7 @@ import pytest
 from tests.features import builders as b
 from vessel_risk.common import columns as c
 from vessel_risk.common.errors import DetectionError
+from vessel_risk.features import tracks as tracks_module
 from vessel_risk.features.geo import haversine_nm
 from vessel_risk.features.tracks import DERIVED_COLUMNS, build_tracks, require_track_order
 
@@ -57,7 +58,11 @@ def test_build_tracks_drops_missing_out_of_range_and_repeated_fixes() -> None:
     assert tracks[c.LINE_NO].tolist() == [1, 5, 6]
 
 
-def test_build_tracks_of_shuffled_fixes_with_repeats_keeps_the_first_given_of_each() -> None:
+@pytest.mark.parametrize("one_key", [True, False], ids=["one-int64-key", "two-column-sort"])
+def test_build_tracks_of_shuffled_fixes_with_repeats_keeps_the_first_given_of_each(
+        one_key: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not one_key:
+        monkeypatch.setattr(tracks_module, "_MAX_KEY", 0)
     rng = np.random.default_rng(3)
     n = 2_000
     mmsi = rng.integers(1, 6, n)
