@@ -44,9 +44,6 @@ from vessel_risk.storage import layout, manifest
 from vessel_risk.storage.transaction import transaction
 
 RUNS = "runs"  # one row per screened day: the run summary and the settings it used
-# Provenance (file, line, receivers) stays in the store: screening reads the rest, which on a
-# busy day saves a string per row in every copy of the window.
-
 
 # Ingest started ahead of the flow (ingest_ahead), by the files it reads and how
 _AHEAD: dict[tuple[tuple[manifest.InputFile, ...], IngestParams], Future[AisTables]] = {}
