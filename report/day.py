@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from vessel_risk import storage
 from vessel_risk.common import columns as c
+from vessel_risk.features.tracks import in_track_order
 from vessel_risk.models.card import ModelCard
 from vessel_risk.report.model_info import ModelInfo, describe
 
@@ -84,16 +84,7 @@ def _tracks(positions: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
     end = pd.Timestamp(last + timedelta(days=1), tz="UTC")
     keep = ((tracks[c.TIMESTAMP] >= start) & (tracks[c.TIMESTAMP] < end)
             & tracks[c.LAT].notna() & tracks[c.LON].notna())
-    tracks = tracks.loc[keep].reset_index(drop=True)
-    if not _by_vessel_then_time(tracks):  # each stored day is; a window of several is not
-        tracks = tracks.sort_values([c.MMSI, c.TIMESTAMP], kind="mergesort")
-    return tracks.reset_index(drop=True)
-
-
-def _by_vessel_then_time(tracks: pd.DataFrame) -> bool:
-    mmsi = np.diff(tracks[c.MMSI].to_numpy())
-    time = np.diff(tracks[c.TIMESTAMP].to_numpy(dtype="datetime64[us]").astype("int64"))
-    return bool(np.all((mmsi > 0) | ((mmsi == 0) & (time >= 0))))
+    return in_track_order(tracks.loc[keep])  # sorts only a window of several stored days
 
 
 def _optional(out: Path, table: str, day: date) -> pd.DataFrame:

@@ -6,15 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from vessel_risk.common import columns as c
 from vessel_risk.features.events import per_vessel_events
+from vessel_risk.features.tracks import US_PER_H, timestamp_us
 from vessel_risk.report.day import DayData
 from vessel_risk.report.model_info import ModelInfo
 
-_US_PER_HOUR = 3_600_000_000
 BANDS = ("high", "medium", "low")
 
 
@@ -80,14 +79,14 @@ def coverage(data: DayData) -> Coverage:
     positions = data.positions
     start = pd.Timestamp(data.day, tz="UTC")
     end = data.window_end
-    stamps = _us_of(positions[c.TIMESTAMP])  # the window's, in µs (integers count fast)
+    stamps = timestamp_us(positions)  # the window's, in µs (integers count fast)
     on_day = (stamps >= _us(start)) & (stamps < _us(end))
-    hour = (stamps[on_day] - _us(start)) // _US_PER_HOUR
+    hour = (stamps[on_day] - _us(start)) // US_PER_H
     by_hour = np.bincount(hour, minlength=24)[:24]
     times = np.sort(stamps[on_day])
     edges = np.r_[_us(start), times, _us(end)]
     longest = float(np.diff(edges).max()) / 3.6e9 if len(edges) > 1 else 24.0
-    day_of = (stamps - _us(data.window_start)) // (24 * _US_PER_HOUR)
+    day_of = (stamps - _us(data.window_start)) // (24 * US_PER_H)
     days = np.bincount(day_of[(day_of >= 0) & (day_of < data.lookback_days)],
                        minlength=data.lookback_days)
     quarantine = data.quarantine
@@ -107,6 +106,3 @@ def coverage(data: DayData) -> Coverage:
 def _us(ts: pd.Timestamp) -> int:
     return int(ts.value // 1000)
 
-
-def _us_of(times: pd.Series) -> npt.NDArray[np.int64]:
-    return times.to_numpy(dtype="datetime64[us]").astype("int64")
