@@ -17,6 +17,7 @@ import pandas as pd
 from prefect import flow, get_run_logger
 
 from vessel_risk import storage
+from vessel_risk.common import allocator
 from vessel_risk.common import columns as c
 from vessel_risk.common import progress
 from vessel_risk.common.days import (
@@ -81,7 +82,10 @@ def drop_ingest_ahead() -> None:
 
 
 def read_ais(paths: list[Path], settings: Settings, background: bool = False) -> AisTables:
-    """The AIS tables of ``paths``, reporting progress by lines read."""
+    """The AIS tables of ``paths``, reporting progress by lines read. From here on the process
+    reuses the memory it frees (``common.allocator``): the day's stages churn through columns of
+    millions of values."""
+    allocator.reuse_freed_memory()
     report = progress.current()
     return ingest_ais(paths, settings.ingest, on_progress=lambda lines: report.update(
         progress.INGEST, lines, f"Ingest: {lines:,} lines read"), background=background)
@@ -160,6 +164,7 @@ def screen_window(out: Path, registry: Registry | None, window: Window,
                   settings: Settings, areas: str | None = None) -> Screening:
     """The window's positions from the store, screened with what the store has learned before
     it (anchorages), the land mask and the user's areas of interest."""
+    allocator.reuse_freed_memory()  # a run that ingested nothing new starts here
     positions = storage.read_days(out, storage.POSITIONS, window.days, c.SCREENED_POSITION_COLUMNS)
     statics = storage.read_days(out, storage.STATICS, window.days, c.SCREENED_STATIC_COLUMNS)
     earlier = [d for d in storage.available_days(out, storage.ANCHORAGE_EVIDENCE)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from vessel_risk.common import allocator
 from vessel_risk.common import columns as c
 from vessel_risk.common.errors import ConfigError
 from vessel_risk.ingest import chunks, csv_exports, fast_framing, files, messages, tables, workers
@@ -81,7 +82,6 @@ def ingest_ais(paths: Iterable[Path], params: IngestParams = IngestParams(),
         if on_progress:
             on_progress(lines_done)
     _start_workers_early(nmea_files, params)
-    workers.keep_freed_memory()
     jobs = (chunk for path in nmea_files
             for chunk in chunks.read_chunks(path, params.chunk_bytes, params.framing.context_lines))
     parts: dict[str, list[pd.DataFrame]] = {"positions": [], "statics": [], "others": [],
@@ -103,6 +103,7 @@ def ingest_ais(paths: Iterable[Path], params: IngestParams = IngestParams(),
                                   tables.empty_positions())
     summary.positions_not_available = int(
         (all_positions[c.LAT].isna() | all_positions[c.LON].isna()).sum())
+    allocator.release_freed_memory()  # the chunks' frames, freed all over the heap
     return AisTables(
         positions=all_positions,
         statics=tables.concat([statics, *(p.statics for p in csv_parts)], tables.empty_statics()),
@@ -125,6 +126,7 @@ class ChunkResult:
 
 def process_chunk(chunk: chunks.Chunk, params: IngestParams) -> ChunkResult:
     """Frame, reassemble, de-duplicate and decode one chunk (runs in a worker process)."""
+    allocator.reuse_freed_memory()  # once per process that frames chunks
     framed = frame_nmea(chunk, params)
     summary = framed.summary
     fast = framed.positions

@@ -4,12 +4,14 @@ Workers are forked from a server process (see :mod:`ingest.workers`). Importing 
 module imports the ingest code and runs one small chunk through it, so the modules numpy, pandas,
 pyarrow and pyais load lazily on first use are loaded, and their caches filled, in the server;
 every worker forked from it starts warm instead of paying ~0.4 s of CPU on its first chunk.
-It also tunes the server's allocator (``workers.keep_freed_memory``), which the workers inherit.
+It also tunes the server's allocator (``common.allocator.reuse_freed_memory``), which the workers
+inherit.
 """
 
 from __future__ import annotations
 
-from vessel_risk.ingest import ais, chunks, workers
+from vessel_risk.common.allocator import reuse_freed_memory
+from vessel_risk.ingest import ais, chunks
 
 _LINES = b"".join(line + b"\n" for line in (
     rb"\s:2573238,c:1733782034*0A\!BSVDM,1,1,,A,13o4g`00000I2ENRH4g83S0L088C,0*3F",
@@ -26,7 +28,7 @@ def warm_up() -> None:
     ais.process_chunk(chunk, ais.IngestParams())
 
 
-workers.keep_freed_memory()
+reuse_freed_memory()
 # No exception is caught: the warm-up chunk is valid input, so a failure here is a bug in ingest
 # that every chunk would meet too; it must show (in the importer, or on the fork server's stderr),
 # not be swallowed. Tests run warm_up() so such a bug fails CI first.

@@ -10,14 +10,13 @@ How workers start matters on a 2-core machine where ingest of a million lines ta
   while the caller does other work (reading the first chunks, starting Prefect).
 - Spawned workers would import pandas, pyarrow and pyais each (~1 s of CPU apiece): not used.
 
-Ingest also tunes glibc's allocator (:func:`keep_freed_memory`) so that chunk after chunk reuses
-freed memory instead of mapping fresh pages.
+Every process that frames chunks keeps freed memory for its next chunk
+(:func:`common.allocator.reuse_freed_memory`) instead of mapping fresh pages for each: measured on
+3M lines, ~10% less wall time and a third less kernel time.
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import functools
 import importlib
 import multiprocessing
@@ -27,13 +26,6 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 
 _WARM_MODULE = "vessel_risk.ingest.warm"
-# glibc's mallopt parameters, and the values ingest sets: arrays up to 32 MB (glibc's largest
-# mmap threshold) come from the heap, and up to 1 GB freed stays there for the next chunk, instead
-# of every chunk's arrays being mapped, page-faulted and unmapped again. Measured on 3M lines:
-# ~10% less wall time, a third less kernel time.
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
-_MMAP_THRESHOLD_BYTES = 32 * 2**20
-_TRIM_THRESHOLD_BYTES = 2**30
 
 
 def pool(workers: int, background: bool = False) -> ProcessPoolExecutor:
@@ -74,19 +66,6 @@ def start_fork_server() -> None:
     if "forkserver" in multiprocessing.get_all_start_methods():
         _fork_server()
         multiprocessing.forkserver.ensure_running()
-
-
-@functools.cache
-def keep_freed_memory() -> None:
-    """Tune glibc's allocator for ingest, once per process (inherited by forked workers).
-
-    A process-wide setting: the process keeps up to 1 GB of freed memory for reuse. Nothing
-    happens where the C library has no ``mallopt`` (not glibc).
-    """
-    libc = ctypes.CDLL(ctypes.util.find_library("c"))
-    if hasattr(libc, "mallopt"):
-        libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_BYTES)
-        libc.mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD_BYTES)
 
 
 def _fork_server() -> multiprocessing.context.BaseContext:
