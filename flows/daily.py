@@ -17,9 +17,8 @@ import pandas as pd
 from prefect import flow, get_run_logger
 
 from vessel_risk import storage
-from vessel_risk.common import allocator
+from vessel_risk.common import allocator, progress
 from vessel_risk.common import columns as c
-from vessel_risk.common import progress
 from vessel_risk.common.days import (
     dates_of,
     day_of_counts,

@@ -17,7 +17,6 @@ Every process that frames chunks keeps freed memory for its next chunk
 
 from __future__ import annotations
 
-import functools
 import importlib
 import multiprocessing
 import multiprocessing.forkserver
