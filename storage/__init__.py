@@ -111,7 +111,7 @@ def merge_by_day(frame: pd.DataFrame, out: Path, table: str, days: Iterable[date
             continue
         what = f"{table} for {day.isoformat()}"
         try:
-            rows = merge.as_table(new)
+            rows = merge.encoded_table(new)
         except (pa.ArrowException, TypeError, ValueError) as exc:
             raise StorageError(f"cannot convert {what} to Parquet: {exc}") from exc
         existing = read_table_file(path) if path is not None else None

@@ -31,20 +31,52 @@ def sort_columns(names: list[str], keys: list[str]) -> list[str]:
     return first + [col for col in names if col not in first]
 
 
+# Text columns with few distinct values (the input file of each row). A DataFrame's column goes to
+# Arrow through its distinct values (:func:`encoded_table`): a hash per row, where converting every
+# string costs a copy of each (a 10-million-sentence day's paths: 4.4 s and 540 MB), and it is
+# sorted and reordered as small integers, then written as plain text.
+FEW_VALUED_TEXT = (c.SOURCE_FILE,)
+
+
 def distinct_sorted_table(table: pa.Table, keys: list[str]) -> pa.Table:
-    """``table``'s distinct rows sorted by ``keys`` then the other columns."""
+    """``table``'s distinct rows sorted by ``keys`` then the other columns, text as plain text
+    (a column of :func:`encoded_table` sorts by its text, as the plain column would)."""
     if table.num_rows == 0:
-        return table
-    order = [(name, "ascending", "at_end") for name in sort_columns(table.column_names, keys)]
-    table = table.take(pc.sort_indices(table, sort_keys=order))
+        return plain_text(table)
+    names = sort_columns(table.column_names, keys)
+    sortable = pa.table({name: _sortable(table[name]) for name in names})
+    order = pc.sort_indices(sortable, sort_keys=[(n, "ascending", "at_end") for n in names])
+    del sortable
+    table = plain_text(table.take(order))
     if table.num_rows < 2:
         return table
     same = np.ones(table.num_rows - 1, dtype=bool)
     for column in table.columns:
         same &= _same_as_previous(column)
         if not same.any():
-            break
+            return table  # no two rows alike: nothing to drop, no copy
     return table.filter(pa.array(np.concatenate([[True], ~same])))
+
+
+def _sortable(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``column``, or for a dictionary column with sorted values its indices (which then sort
+    as its text does); Arrow does not sort tables by dictionary columns."""
+    if not pa.types.is_dictionary(column.type):
+        return column
+    whole = column.combine_chunks()
+    values = whole.dictionary
+    if len(values) > 1 and not pc.all(pc.less(values.slice(0, len(values) - 1),
+                                              values.slice(1))).as_py():
+        return pa.chunked_array([whole.dictionary_decode()])
+    return pa.chunked_array([whole.indices])
+
+
+def plain_text(table: pa.Table) -> pa.Table:
+    """``table`` with its dictionary columns decoded to their values' type."""
+    for i, field in enumerate(table.schema):
+        if pa.types.is_dictionary(field.type):
+            table = table.set_column(i, field.name, table[field.name].cast(field.type.value_type))
+    return table
 
 
 def _same_as_previous(column: pa.ChunkedArray) -> np.ndarray:
@@ -77,6 +109,23 @@ def merged_table(existing: pa.Table | None, new: pa.Table, keys: list[str]) -> p
 
 def as_table(frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def encoded_table(frame: pd.DataFrame) -> pa.Table:
+    """``frame`` as an Arrow table whose ``FEW_VALUED_TEXT`` columns are dictionaries of their
+    sorted values (for :func:`distinct_sorted_table`, which writes them back as text)."""
+    few = [col for col in FEW_VALUED_TEXT
+           if col in frame.columns and pd.api.types.is_string_dtype(frame[col].dtype)]
+    table = pa.Table.from_pandas(frame, preserve_index=False,
+                                 columns=[col for col in frame.columns if col not in few])
+    for col in few:
+        codes, values = pd.factorize(frame[col], sort=True)
+        indices = pa.array(codes.astype(np.int32), mask=codes < 0)
+        encoded = pa.DictionaryArray.from_arrays(indices, pa.array(np.asarray(values, dtype=object),
+                                                                   type=pa.string()))
+        table = table.add_column(list(frame.columns).index(col), col, encoded)
+    # pandas' account of every column (read back, the text is a string column again)
+    return table.replace_schema_metadata(as_table(frame.iloc[:0]).schema.metadata)
 
 
 def distinct_sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

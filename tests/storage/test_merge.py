@@ -84,3 +84,22 @@ def test_distinct_sorted_orders_by_keys_then_the_other_columns_and_leaves_input_
     result = distinct_sorted(frame, [c.MMSI, c.TIMESTAMP])
     pd.testing.assert_frame_equal(frame, copy)
     assert result[[c.MMSI, c.TIMESTAMP]].apply(tuple, axis=1).is_monotonic_increasing
+
+
+def test_a_day_stored_from_files_named_out_of_order_and_missing_sorts_as_plain_text(
+        tmp_path: Path) -> None:
+    """The input-file column goes to Arrow through its distinct values: it must sort, tie-break,
+    drop duplicates and read back exactly as the plain text column did."""
+    frame = pd.concat([positions(DAY1, 6), positions(DAY1, 6)], ignore_index=True)
+    frame[c.SOURCE_FILE] = pd.array(["b.nmea", "a.nmea", None, "é.nmea", "b.nmea", "a.nmea"] * 2,
+                                    dtype="string")
+    frame.loc[6:, c.MMSI] = frame.loc[:5, c.MMSI].to_numpy()  # every row twice, same time ...
+    frame.loc[9, c.SOURCE_FILE] = "0.nmea"  # ... one of them heard in another file
+    storage.merge_by_day(frame, tmp_path / "encoded", storage.POSITIONS, [DAY1])
+    storage.write_partition(distinct_sorted(frame, [c.MMSI, c.TIMESTAMP]), tmp_path / "plain",
+                            storage.POSITIONS, DAY1)
+    stored = storage.read_partition(tmp_path / "encoded", storage.POSITIONS, DAY1)
+    assert len(stored) == 7 and stored[c.SOURCE_FILE].dtype == "string"
+    assert stored[c.SOURCE_FILE].fillna("-").tolist() == [  # by vessel, time, ..., then file
+        "b.nmea", "0.nmea", "é.nmea", "a.nmea", "b.nmea", "-", "a.nmea"]
+    assert snapshot(tmp_path / "encoded") == snapshot(tmp_path / "plain")
