@@ -130,7 +130,10 @@ def in_window(frame: pd.DataFrame, window: Window) -> pd.DataFrame:
     keep &= ~frame[c.MMSI].isin(not_vessel).to_numpy()
     if c.MSG_TYPE in frame:
         keep &= frame[c.MSG_TYPE] != BASE_STATION_MSG_TYPE
-    return frame.loc[keep].reset_index(drop=True)
+    # one copy at most (reset_index would make a second): a day's window is millions of rows
+    rows = frame.copy(deep=False) if bool(keep.all()) else frame.loc[keep]
+    rows.index = pd.RangeIndex(len(rows))
+    return rows
 
 
 def screen(

@@ -103,7 +103,7 @@ def detect_encounters(
     if tracks.empty:
         return empty_events()
     wanted = REQUIRED_COLUMNS + ([c.FISHING] if c.FISHING in tracks else [])
-    frame = in_track_order(tracks[wanted])
+    frame = in_track_order(tracks, wanted)
     bins = _vessel_bins(frame, params)
     if bins.empty:
         return empty_events()

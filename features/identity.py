@@ -75,7 +75,8 @@ def mmsis_seen(positions: pd.DataFrame, statics: pd.DataFrame | None = None) -> 
     times = pd.concat(frames, ignore_index=True)
     span = times.groupby(c.MMSI)[c.TIMESTAMP].agg(["min", "max"])
     span.columns = [c.FIRST_SEEN, c.LAST_SEEN]
-    located = positions.loc[positions[c.LAT].notna() & positions[c.LON].notna()]
+    located = positions.loc[positions[c.LAT].notna() & positions[c.LON].notna(),
+                            [c.MMSI, c.TIMESTAMP, c.LAT, c.LON]]
     last = located.sort_values([c.MMSI, c.TIMESTAMP], kind="mergesort").groupby(c.MMSI).tail(1)
     last = last.set_index(c.MMSI)[[c.LAT, c.LON]].rename(
         columns={c.LAT: c.LAST_LAT, c.LON: c.LAST_LON}

@@ -93,7 +93,7 @@ def detect_loitering(
     """
     require_columns(tracks, REQUIRED_COLUMNS, "detect_loitering")
     wanted = REQUIRED_COLUMNS + ([c.FISHING] if c.FISHING in tracks else [])
-    frame = in_track_order(tracks[wanted])
+    frame = in_track_order(tracks, wanted)
 
     speed = speed_for_rules_knots(frame)
     slow = (speed <= params.max_speed_knots) & (frame[c.PLACE] == c.PLACE_SEA).to_numpy()

@@ -91,14 +91,19 @@ def require_track_order(tracks: pd.DataFrame, what: str) -> None:
         )
 
 
-def in_track_order(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` in (mmsi, timestamp) order (stable) with a 0..n-1 index; tracks that
-    ``build_tracks`` made are already in it and only lose their index (no sort, no copy)."""
+def in_track_order(frame: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
+    """``frame`` in (mmsi, timestamp) order (stable) with a 0..n-1 index. Tracks that
+    ``build_tracks`` made are already in it: they are returned whole, sharing their columns
+    (no sort, no copy); others are sorted, only their ``columns`` if given."""
     mmsi = frame[c.MMSI].to_numpy()
     ts = timestamp_us(frame)
-    if not _in_order(mmsi, ts, repeats=True):
-        frame = frame.sort_values([c.MMSI, c.TIMESTAMP], kind="mergesort")
-    return frame.reset_index(drop=True)
+    if _in_order(mmsi, ts, repeats=True):
+        rows = frame.copy(deep=False)
+    else:
+        rows = (frame if columns is None else frame[columns]).sort_values(
+            [c.MMSI, c.TIMESTAMP], kind="mergesort")
+    rows.index = pd.RangeIndex(len(rows))  # reset_index would copy every column
+    return rows
 
 
 def build_tracks(positions: pd.DataFrame) -> pd.DataFrame:
