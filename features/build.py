@@ -13,10 +13,12 @@ import numpy as np
 import pandas as pd
 
 from vessel_risk.common import columns as c
+from vessel_risk.common.days import on_day
 from vessel_risk.features import catalog, evidence, geo, mmsi
 from vessel_risk.features.areas import AreaVisitParams, detect_area_visits
 from vessel_risk.features.condition import ConditionParams, condition_features
-from vessel_risk.features.context import Context, ContextParams, situate
+from vessel_risk.features.context import ContextParams, situate
+from vessel_risk.features.coverage import coverage_table
 from vessel_risk.features.encounters import EncounterParams, detect_encounters
 from vessel_risk.features.events import empty_events, make_events, per_vessel_events
 from vessel_risk.features.gaps import GapParams, detect_gaps
@@ -110,7 +112,12 @@ class Screening:
     events: pd.DataFrame
     features: pd.DataFrame
     vessels: pd.DataFrame
-    context: Context  # the window's tracks in context, learned anchorages and coverage
+    # What the window taught about places, for the store: the window's anchorage evidence by
+    # day, the anchorages known as of the day, and the screening day's coverage table. The
+    # window's tracks are not kept: at 9 million fixes they are most of a run's memory.
+    anchorage_evidence: pd.DataFrame
+    anchorages: pd.DataFrame
+    coverage: pd.DataFrame
     # What was read or computed with a caveat (skipped watchlist rows, unknown ages), in words.
     warnings: list[str] = field(default_factory=list)
     # Per vessel and day: positions and positions at sea (features.evidence.daily_activity).
@@ -183,7 +190,10 @@ def screen(
                          areas_given=bool(reference.areas))
     warnings = [] if registry is None else [
         *registry.warnings, *build_year_warnings(registry, window.as_of.year)]
-    return Screening(events, features, vessels, context, warnings, activity, links)
+    day_tracks = tracks.loc[on_day(tracks[c.TIMESTAMP], window.as_of)]
+    coverage = coverage_table(day_tracks, params.context.coverage)
+    return Screening(events, features, vessels, context.evidence, context.anchorages, coverage,
+                     warnings, activity, links)
 
 
 def drop_explained(events: pd.DataFrame, explaining: pd.DataFrame, margin_h: float = 0.0

@@ -28,7 +28,6 @@ from vessel_risk.common.days import (
 )
 from vessel_risk.common.errors import InputError, StorageError, VesselRiskError
 from vessel_risk.features.build import Reference, Screening, Window, screen
-from vessel_risk.features.coverage import coverage_table
 from vessel_risk.features.land import load_land_mask
 from vessel_risk.flows import artifacts
 from vessel_risk.flows.retry import compute_task, io_task
@@ -194,21 +193,18 @@ def score_and_store(result: Screening, model: Model, window: Window, out: Path,
     storage.write_partition(result.features, out, storage.FEATURES, window.as_of)
     storage.write_partition(result.vessels, out, storage.VESSELS, window.as_of)
     storage.write_partition(listed, out, storage.RISK_LISTS, window.as_of)
-    store_context(result, window, out, settings)
+    store_context(result, window, out)
     return listed
 
 
-def store_context(result: Screening, window: Window, out: Path, settings: Settings) -> None:
+def store_context(result: Screening, window: Window, out: Path) -> None:
     """What the day taught about places: its anchorage evidence (later runs learn from it), the
     anchorages known as of the day, and the day's coverage."""
-    context = result.context
-    evidence = context.evidence
+    evidence = result.anchorage_evidence
     storage.write_partition(evidence[evidence[c.DATE] == window.as_of], out,
                             storage.ANCHORAGE_EVIDENCE, window.as_of)
-    storage.write_partition(context.anchorages, out, storage.ANCHORAGES, window.as_of)
-    day_tracks = context.tracks[on_day(context.tracks[c.TIMESTAMP], window.as_of)]
-    storage.write_partition(coverage_table(day_tracks, settings.detection.context.coverage), out,
-                            storage.COVERAGE, window.as_of)
+    storage.write_partition(result.anchorages, out, storage.ANCHORAGES, window.as_of)
+    storage.write_partition(result.coverage, out, storage.COVERAGE, window.as_of)
 
 
 @io_task
