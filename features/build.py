@@ -18,7 +18,7 @@ from vessel_risk.features import catalog, evidence, geo, mmsi
 from vessel_risk.features.areas import AreaVisitParams, detect_area_visits
 from vessel_risk.features.condition import ConditionParams, condition_features
 from vessel_risk.features.context import ContextParams, situate
-from vessel_risk.features.coverage import coverage_table
+from vessel_risk.features.coverage import TABLE_COLUMNS, coverage_table
 from vessel_risk.features.encounters import EncounterParams, detect_encounters
 from vessel_risk.features.events import empty_events, make_events, per_vessel_events
 from vessel_risk.features.gaps import GapParams, detect_gaps
@@ -190,7 +190,9 @@ def screen(
                          areas_given=bool(reference.areas))
     warnings = [] if registry is None else [
         *registry.warnings, *build_year_warnings(registry, window.as_of.year)]
-    day_tracks = tracks.loc[on_day(tracks[c.TIMESTAMP], window.as_of)]
+    on_as_of = on_day(tracks[c.TIMESTAMP], window.as_of)
+    day_tracks = tracks if bool(on_as_of.all()) else tracks.loc[
+        on_as_of, [col for col in TABLE_COLUMNS if col in tracks.columns]]
     coverage = coverage_table(day_tracks, params.context.coverage)
     return Screening(events, features, vessels, context.evidence, context.anchorages, coverage,
                      warnings, activity, links)

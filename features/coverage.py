@@ -170,6 +170,10 @@ def learn_coverage(tracks: pd.DataFrame, params: CoverageParams = CoverageParams
                     last.index.to_numpy(dtype="int64"), last.to_numpy(dtype="int64"), heard)
 
 
+# The columns coverage_table reads (speed and message type, when present, set the nominal rate)
+TABLE_COLUMNS = [c.MMSI, c.TIMESTAMP, c.LAT, c.LON, c.DT_H, c.SOG_KNOTS, c.MSG_TYPE]
+
+
 def coverage_table(tracks: pd.DataFrame, params: CoverageParams = CoverageParams()
                    ) -> pd.DataFrame:
     """One row per coverage cell and UTC hour (``columns.COVERAGE_COLUMNS``), sorted: fixes and
