@@ -54,16 +54,23 @@ _COMPRESSION = "zstd"
 _FILE = PART_FILE
 
 
-def write_file(frame: pd.DataFrame | pa.Table, path: Path, what: str) -> None:
-    """``frame`` as the Parquet file ``path``, flushed to disk, replacing it in one rename."""
+def write_file(frame: pd.DataFrame | pa.Table | merge.SortedRows, path: Path, what: str) -> None:
+    """``frame`` as the Parquet file ``path``, flushed to disk, replacing it in one rename.
+    Sorted rows are gathered and written a slice (one row group) at a time."""
     try:
-        table = frame if isinstance(frame, pa.Table) else merge.as_table(frame)
+        if isinstance(frame, merge.SortedRows):
+            schema, slices = frame.schema, frame.slices()
+        else:
+            table = frame if isinstance(frame, pa.Table) else merge.as_table(frame)
+            schema, slices = table.schema, iter([table])
     except (pa.ArrowException, TypeError, ValueError) as exc:
         raise StorageError(f"cannot convert {what} to Parquet: {exc}") from exc
     layout.make_dirs(path.parent)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        pq.write_table(table, tmp, compression=_COMPRESSION)
+        with pq.ParquetWriter(tmp, schema, compression=_COMPRESSION) as writer:
+            for piece in slices:
+                writer.write_table(piece, row_group_size=merge.SLICE_ROWS)
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -116,7 +123,7 @@ def merge_by_day(frame: pd.DataFrame, out: Path, table: str, days: Iterable[date
             raise StorageError(f"cannot convert {what} to Parquet: {exc}") from exc
         existing = read_table_file(path) if path is not None else None
         target = partition_dir(out, table, day)
-        write_file(merge.merged_table(existing, rows, keys), target / _FILE, what)
+        write_file(merge.merged_rows(existing, rows, keys), target / _FILE, what)
         written.append(target)
     return written
 

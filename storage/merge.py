@@ -11,6 +11,9 @@ before it (after a total sort, exact duplicates are neighbours; NaN equals NaN, 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -38,24 +41,52 @@ def sort_columns(names: list[str], keys: list[str]) -> list[str]:
 FEW_VALUED_TEXT = (c.SOURCE_FILE,)
 
 
-def distinct_sorted_table(table: pa.Table, keys: list[str]) -> pa.Table:
-    """``table``'s distinct rows sorted by ``keys`` then the other columns, text as plain text
-    (a column of :func:`encoded_table` sorts by its text, as the plain column would)."""
-    if table.num_rows == 0:
-        return plain_text(table)
+# Rows per slice of :func:`distinct_sorted_slices`, and so per row group of a merged partition.
+SLICE_ROWS = 2**20
+
+
+@dataclass(frozen=True, eq=False)
+class SortedRows:
+    """A table's distinct rows in their one order, not yet gathered: ``table.take(order)`` is
+    them. Gathered a slice at a time (:meth:`slices`), a day of millions of rows is never held
+    twice; ``schema`` is that of the slices (text columns as plain text)."""
+
+    table: pa.Table
+    order: pa.Array
+    schema: pa.Schema
+
+    def slices(self, rows: int = SLICE_ROWS) -> Iterator[pa.Table]:
+        for start in range(0, len(self.order), rows):
+            yield plain_text(self.table.take(self.order.slice(start, rows)))
+
+    def whole(self) -> pa.Table:
+        return pa.Table.from_batches([b for s in self.slices() for b in s.to_batches()],
+                                     self.schema)
+
+
+def distinct_sorted_rows(table: pa.Table, keys: list[str]) -> SortedRows:
+    """``table``'s distinct rows sorted by ``keys`` then the other columns (a column of
+    :func:`encoded_table` sorts by its text, as the plain column would). After a total sort
+    exact duplicates are neighbours: each column is compared, gathered in order one at a time,
+    with the row before, until no two rows are alike in every column so far."""
     names = sort_columns(table.column_names, keys)
     sortable = pa.table({name: _sortable(table[name]) for name in names})
     order = pc.sort_indices(sortable, sort_keys=[(n, "ascending", "at_end") for n in names])
     del sortable
-    table = plain_text(table.take(order))
+    schema = plain_text(table.slice(0, 0)).schema
     if table.num_rows < 2:
-        return table
+        return SortedRows(table, order, schema)
     same = np.ones(table.num_rows - 1, dtype=bool)
     for column in table.columns:
-        same &= _same_as_previous(column)
+        same &= _same_as_previous(column.take(order))
         if not same.any():
-            return table  # no two rows alike: nothing to drop, no copy
-    return table.filter(pa.array(np.concatenate([[True], ~same])))
+            return SortedRows(table, order, schema)  # no two rows alike: nothing to drop
+    return SortedRows(table, order.filter(pa.array(np.concatenate([[True], ~same]))), schema)
+
+
+def distinct_sorted_table(table: pa.Table, keys: list[str]) -> pa.Table:
+    """:func:`distinct_sorted_rows`, gathered whole."""
+    return distinct_sorted_rows(table, keys).whole()
 
 
 def _sortable(column: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -90,21 +121,26 @@ def _same_as_previous(column: pa.ChunkedArray) -> np.ndarray:
     return np.asarray(same.to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def merged_table(existing: pa.Table | None, new: pa.Table, keys: list[str]) -> pa.Table:
+def merged_rows(existing: pa.Table | None, new: pa.Table, keys: list[str]) -> SortedRows:
     """The rows of ``existing`` and ``new`` together, distinct and sorted (``existing`` None:
     nothing stored yet). ``new`` takes ``existing``'s schema where it can, so a day merged run
     by run is the same bytes as the day written at once."""
     if existing is None or existing.num_rows == 0:
-        return distinct_sorted_table(new, keys)
+        return distinct_sorted_rows(new, keys)
     if new.num_rows == 0:
-        return distinct_sorted_table(existing, keys)
+        return distinct_sorted_rows(existing, keys)
     if set(new.column_names) == set(existing.column_names):
         try:
             new = new.select(existing.column_names).cast(existing.schema)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
             pass
     both = pa.concat_tables([existing, new], promote_options="permissive")
-    return distinct_sorted_table(both, keys)
+    return distinct_sorted_rows(both, keys)
+
+
+def merged_table(existing: pa.Table | None, new: pa.Table, keys: list[str]) -> pa.Table:
+    """:func:`merged_rows`, gathered whole."""
+    return merged_rows(existing, new, keys).whole()
 
 
 def as_table(frame: pd.DataFrame) -> pa.Table:
