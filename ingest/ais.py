@@ -164,14 +164,19 @@ def _run_chunks(jobs: Iterator[chunks.Chunk], params: IngestParams,
             yield process_chunk(second, params)
             yield from (process_chunk(job, params) for job in jobs)
         return
-    with workers.pool(params.workers, background) as pool:
-        in_flight: deque[Future[ChunkResult]] = deque()
+    with workers.handover_folder() as folder, workers.pool(params.workers, background) as pool:
+        in_flight: deque[Future[str]] = deque()
         for job in chain([first, second], jobs):
-            in_flight.append(pool.submit(process_chunk, job, params))
+            in_flight.append(pool.submit(_process_and_hand_over, job, params, folder))
             if len(in_flight) >= 2 * params.workers:  # bounded read-ahead: bounded memory
-                yield in_flight.popleft().result()
+                yield workers.take_over(in_flight.popleft().result())
         while in_flight:
-            yield in_flight.popleft().result()
+            yield workers.take_over(in_flight.popleft().result())
+
+
+def _process_and_hand_over(chunk: chunks.Chunk, params: IngestParams, folder: str) -> str:
+    """:func:`process_chunk` in a worker, its result left in ``folder`` (``workers.hand_over``)."""
+    return workers.hand_over(process_chunk(chunk, params), folder)
 
 
 def _start_workers_early(paths: list[Path], params: IngestParams) -> None:

@@ -256,15 +256,11 @@ def _decode_slowly(msgs: pd.DataFrame) -> Decoded:
     A vessel repeats the same static report every few minutes, so a feed's slow messages are
     mostly repeats: the work per message is numpy, the Python work is per distinct payload.
     """
-    codes = pd.factorize(msgs[PAYLOAD] + "," + msgs[FILL].astype(str))[0] if len(msgs) \
-        else np.zeros(0, dtype=np.int64)
+    codes, keys = pd.factorize(msgs[PAYLOAD] + "," + msgs[FILL].astype(str)) if len(msgs) \
+        else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object))
     sentences = msgs[SENTENCES].to_numpy()
-    results: list[DecodedMessage | str] = []
-    for row in np.unique(codes, return_index=True)[1].tolist():
-        try:
-            results.append(decode_message(sentences[row]))
-        except ValueError as exc:
-            results.append(str(exc).split(":")[0])
+    results = [_decoded(key, sentences[row])
+               for key, row in zip(keys, np.unique(codes, return_index=True)[1].tolist())]
 
     def select(kind: str) -> tuple[list[DecodedMessage], np.ndarray, pd.DataFrame]:
         """The distinct decodings of ``kind``, which of them each message has, those messages."""
@@ -299,6 +295,27 @@ def _decode_slowly(msgs: pd.DataFrame) -> Decoded:
         statics=table("static", tables.STATIC_FIELDS, tables.STATIC_DTYPES),
         others=others, failed=failed,
     )
+
+
+# Decodings of (payload, fill) keys this process has met, kept across chunks: a vessel repeats
+# the same static report all day, so a worker meets most of its chunk's keys in earlier chunks
+# (a 10M-sentence day: ~300,000 pyais decodes without it). Emptied when it reaches this size.
+DECODED_CACHE_SIZE = 100_000
+_DECODED: dict[str, DecodedMessage | str] = {}
+
+
+def _decoded(key: str, sentences: list[str]) -> DecodedMessage | str:
+    """The decoding of a message (its reason code if it fails), once per process and key."""
+    found = _DECODED.get(key)
+    if found is None:
+        try:
+            found = decode_message(sentences)
+        except ValueError as exc:
+            found = str(exc).split(":")[0]
+        if len(_DECODED) >= DECODED_CACHE_SIZE:
+            _DECODED.clear()
+        _DECODED[key] = found
+    return found
 
 
 def _rejections(msgs: pd.DataFrame, reasons: list[str]) -> list[tuple[str, Rejected]]:

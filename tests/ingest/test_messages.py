@@ -35,6 +35,52 @@ def test_merge_copies_without_copies_returns_every_row() -> None:
     assert len(kept) == 2 and dropped.empty
 
 
+_TYPE24_A = "!AIVDM,1,1,,A,H3m62@@pu8@T>1=@580000000000,0*62"  # type 24 part A, pyais-encoded
+_TYPE24_B = "!AIVDM,1,1,,B,H3m62@DT<=Dh1=@5800000000a0,0*1C"  # type 24 part B of the same vessel
+
+
+def static_rows(sentence: str, n: int) -> pd.DataFrame:
+    """``n`` messages of one single-sentence static report, 400 s apart."""
+    frame = message_rows([sentence.split(",")[5]] * n, [400.0 * i for i in range(n)])
+    frame[messages.FILL] = int(sentence.split(",")[6][0])
+    frame[messages.SENTENCES] = [(sentence,)] * n
+    return frame
+
+
+def counted_decodes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    """The messages pyais is asked to decode from now on, with an empty cache of decodings."""
+    calls: list[tuple[str, ...]] = []
+    real = messages.decode_message
+
+    def counting(sentences: tuple[str, ...]) -> object:
+        calls.append(sentences)
+        return real(sentences)
+
+    monkeypatch.setattr(messages, "decode_message", counting)
+    monkeypatch.setattr(messages, "_DECODED", {})
+    return calls
+
+
+def test_static_payload_met_in_an_earlier_chunk_is_not_decoded_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = counted_decodes(monkeypatch)
+    first = messages.decode(static_rows(_TYPE24_A, 2))
+    later = messages.decode(static_rows(_TYPE24_A, 1))
+    assert len(calls) == 1
+    assert later.statics[c.NAME].tolist() == first.statics[c.NAME].tolist()[:1] == ["NORDIC STAR"]
+
+
+def test_decodings_kept_are_forgotten_when_the_cache_is_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls = counted_decodes(monkeypatch)
+    monkeypatch.setattr(messages, "DECODED_CACHE_SIZE", 1)
+    for sentence in (_TYPE24_A, _TYPE24_B, _TYPE24_A):
+        messages.decode(static_rows(sentence, 1))
+    assert len(calls) == 3 and len(messages._DECODED) == 1
+
+
 def test_repeated_static_payload_is_decoded_once_and_kept_per_message(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -46,10 +92,8 @@ def test_repeated_static_payload_is_decoded_once_and_kept_per_message(
         return real(sentences)
 
     monkeypatch.setattr(messages, "decode_message", counting)
-    sentence = "!AIVDM,1,1,,A,H3m62@@pu8@T>1=@580000000000,0*62"  # type 24 part A, pyais-encoded
-    frame = message_rows([sentence.split(",")[5]] * 3, [0.0, 400.0, 800.0])
-    frame[messages.FILL] = 0
-    frame[messages.SENTENCES] = [(sentence,)] * 3
+    monkeypatch.setattr(messages, "_DECODED", {})  # nothing met before in this process
+    frame = static_rows(_TYPE24_A, 3)
     decoded = messages.decode(frame)
     assert len(calls) == 1
     assert decoded.statics[c.LINE_NO].tolist() == [1, 2, 3]

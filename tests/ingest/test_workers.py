@@ -57,3 +57,14 @@ def test_a_background_ingest_gives_the_same_tables(other_thread: None) -> None:
     assert background.summary.as_dict() == foreground.summary.as_dict()
     pd.testing.assert_frame_equal(background.positions, foreground.positions)
     pd.testing.assert_frame_equal(background.statics, foreground.statics)
+
+
+def test_a_result_handed_over_through_a_file_arrives_whole_and_leaves_nothing_behind() -> None:
+    frame = pd.DataFrame({c.MMSI: [244000001, 244000002], c.SOURCE_FILE: ["a.nmea", None]})
+    with workers.handover_folder() as folder:
+        path = workers.hand_over({"positions": frame}, folder)
+        assert os.listdir(folder) == [os.path.basename(path)]
+        pd.testing.assert_frame_equal(workers.take_over(path)["positions"], frame)
+        assert os.listdir(folder) == []
+        workers.hand_over(frame, folder)  # a result nobody took (a failed run) ...
+    assert not os.path.exists(folder)  # ... goes with the folder
