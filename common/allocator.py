@@ -48,8 +48,11 @@ def reuse_freed_memory() -> None:
 
 
 def release_freed_memory() -> None:
-    """Give the memory the process has freed back to the system (``malloc_trim``), wherever in
-    the heap it lies."""
+    """Give the memory the process has freed back to the system, wherever in the heap it lies
+    (``malloc_trim``), and what Arrow's own allocator keeps of the buffers it freed."""
+    import pyarrow
+
+    pyarrow.default_memory_pool().release_unused()
     libc = _libc()
     if hasattr(libc, "malloc_trim"):
         libc.malloc_trim(0)

@@ -163,6 +163,7 @@ def screen_window(out: Path, registry: Registry | None, window: Window,
     """The window's positions from the store, screened with what the store has learned before
     it (anchorages), the land mask and the user's areas of interest."""
     allocator.reuse_freed_memory()  # a run that ingested nothing new starts here
+    allocator.release_freed_memory()  # what storing the day freed, scattered over the heap
     earlier = [d for d in storage.available_days(out, storage.ANCHORAGE_EVIDENCE)
                if d < window.first_day]
     history = storage.read_days(out, storage.ANCHORAGE_EVIDENCE, earlier)
@@ -170,18 +171,11 @@ def screen_window(out: Path, registry: Registry | None, window: Window,
                           anchorage_history=history if len(history) else None,
                           areas=tuple(read_areas(Path(areas))) if areas else ())
     # read straight into the call: screen keeps the window's rows, not this function as well
-    return screen(_window_rows(out, storage.POSITIONS, window, c.SCREENED_POSITION_COLUMNS),
-                  _window_rows(out, storage.STATICS, window, c.SCREENED_STATIC_COLUMNS),
+    return screen(storage.read_days(out, storage.POSITIONS, window.days,
+                                    c.SCREENED_POSITION_COLUMNS, with_date=False),
+                  storage.read_days(out, storage.STATICS, window.days, c.SCREENED_STATIC_COLUMNS,
+                                    with_date=False),
                   registry, window, settings.detection, reference)
-
-
-def _window_rows(out: Path, table: str, window: Window, columns: list[str]) -> pd.DataFrame:
-    """The window's rows of ``table``, without the partitions' ``date`` (dropped in place: a
-    copy of a day's millions of rows is what it would cost)."""
-    rows = storage.read_days(out, table, window.days, columns)
-    if c.DATE in rows.columns:
-        del rows[c.DATE]
-    return rows
 
 
 @io_task

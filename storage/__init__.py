@@ -80,7 +80,11 @@ def write_file(frame: pd.DataFrame | pa.Table | merge.SortedRows, path: Path, wh
 
 
 def read_file(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
-    return read_table_file(path, columns).to_pandas()
+    """The file as a DataFrame: each column's Arrow buffers are freed as soon as it is converted,
+    and Arrow's allocator gives them back, so a day of millions of rows is not held twice."""
+    frame = read_table_file(path, columns).to_pandas(self_destruct=True, split_blocks=True)
+    pa.default_memory_pool().release_unused()
+    return frame
 
 
 def read_table_file(path: Path, columns: list[str] | None = None) -> pa.Table:
@@ -153,8 +157,9 @@ def _rows_on(frame: pd.DataFrame, by_day: np.ndarray, day: date) -> pd.DataFrame
 
 
 def read_partition(out: Path, table: str, day: date,
-                   columns: list[str] | None = None) -> pd.DataFrame:
-    """One day's partition, with its ``date`` column (and only ``columns``, if given)."""
+                   columns: list[str] | None = None, with_date: bool = True) -> pd.DataFrame:
+    """One day's partition, with its ``date`` column unless ``with_date`` is False (and only
+    ``columns``, if given)."""
     frame = None
     for _ in range(2):  # a file of a commit being applied moves once, from staging to the store
         path = _stored(out, table, day)
@@ -170,19 +175,22 @@ def read_partition(out: Path, table: str, day: date,
         looked = partition_dir(layout.store_of(out), table, day) / _FILE
         raise StorageError(f"no {table} for {day.isoformat()} under {layout.store_of(out)} "
                            f"(looked for {looked})")
-    frame.insert(0, c.DATE, pd.Series([day] * len(frame), dtype=object))
+    if with_date:
+        frame.insert(0, c.DATE, pd.Series([day] * len(frame), dtype=object))
     return frame
 
 
 def read_days(out: Path, table: str, days: Iterable[date],
-              columns: list[str] | None = None) -> pd.DataFrame:
+              columns: list[str] | None = None, with_date: bool = True) -> pd.DataFrame:
     """Several days' partitions concatenated (days without a partition are skipped), with only
-    ``columns`` (and ``date``) if given."""
-    frames = [read_partition(out, table, day, columns) for day in sorted(set(days))
+    ``columns`` (and ``date``, unless ``with_date`` is False) if given."""
+    frames = [read_partition(out, table, day, columns, with_date) for day in sorted(set(days))
               if _stored(out, table, day) is not None]
     frames = [f for f in frames if len(f)] or frames[:1]
     if not frames:
         return pd.DataFrame()
+    if len(frames) == 1:
+        return frames[0]  # no copy: one day of a store may be millions of rows
     return pd.concat(frames, ignore_index=True)
 
 
