@@ -137,6 +137,20 @@ def run_day(ais: Path, registry: Path, out: Path) -> dict[str, Any]:
             "high": int((listed[c.RISK_BAND] == "high").sum())}
 
 
+def fresh_memory_cost_s(gib: float = 1.0) -> float:
+    """Seconds to touch ``gib`` of memory this process never had. On a virtual machine whose
+    host takes freed memory back, the first touch of each page is a fault to the host: measured
+    here at 0.3 to 12 us per 4 KB page depending on the host's state, which moves every stage of
+    a day that works on gigabytes by seconds."""
+    import numpy as np
+
+    began = time.perf_counter()
+    touched = np.ones(int(gib * 2**30) // 8)
+    seconds = time.perf_counter() - began
+    del touched
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=10_000_000)
@@ -151,7 +165,8 @@ def main() -> None:
 
     ais = crowded_day(args.sentences)
     registry = simulated_world() / "registry"
-    print(f"input: {ais}; load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"input: {ais}; load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+          f"touching 1 GB of fresh memory: {fresh_memory_cost_s():.2f} s")
     runs = []
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory(prefix="bench-day-", dir=CACHE) as tmp:

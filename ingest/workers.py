@@ -77,8 +77,11 @@ def _fork_server() -> multiprocessing.context.BaseContext:
     return context
 
 
-# Where workers leave their results for the gathering process: memory, where the system has it.
+# Where workers leave their results for the gathering process: memory, where the system has it
+# with room to spare (a container's /dev/shm is often 64 MB: four chunks' results in flight), else
+# the temporary folder.
 _IN_MEMORY_FOLDER = Path("/dev/shm")
+IN_MEMORY_MIN_FREE_BYTES = 2**30
 
 
 def handover_folder() -> tempfile.TemporaryDirectory[str]:
@@ -88,8 +91,17 @@ def handover_folder() -> tempfile.TemporaryDirectory[str]:
     grown and copied again and again: gathering a 10-million-sentence day's chunks that way cost
     the gathering process ~15 s of page faults. Through a file it is read in one piece.
     """
-    where = _IN_MEMORY_FOLDER if _IN_MEMORY_FOLDER.is_dir() else None
+    where = _IN_MEMORY_FOLDER if _room_in(_IN_MEMORY_FOLDER) >= IN_MEMORY_MIN_FREE_BYTES else None
     return tempfile.TemporaryDirectory(prefix="vessel-risk-ingest-", dir=where)
+
+
+def _room_in(folder: Path) -> int:
+    """Bytes free in ``folder`` (0 where there is no such folder)."""
+    try:
+        stat = os.statvfs(folder)
+    except OSError:
+        return 0
+    return stat.f_bavail * stat.f_frsize
 
 
 def hand_over(value: Any, folder: str) -> str:

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -68,3 +70,11 @@ def test_a_result_handed_over_through_a_file_arrives_whole_and_leaves_nothing_be
         assert os.listdir(folder) == []
         workers.hand_over(frame, folder)  # a result nobody took (a failed run) ...
     assert not os.path.exists(folder)  # ... goes with the folder
+
+
+def test_results_are_handed_over_in_the_temporary_folder_when_shared_memory_is_small(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(workers, "IN_MEMORY_MIN_FREE_BYTES", 2**62)  # more than any machine has
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    with workers.handover_folder() as folder:
+        assert Path(folder).parent == tmp_path
