@@ -17,7 +17,7 @@ from vessel_risk.common.days import on_day
 from vessel_risk.features import catalog, evidence, geo, mmsi
 from vessel_risk.features.areas import AreaVisitParams, detect_area_visits
 from vessel_risk.features.condition import ConditionParams, condition_features
-from vessel_risk.features.context import ContextParams, situate
+from vessel_risk.features.context import ContextParams, situate_tracks
 from vessel_risk.features.coverage import TABLE_COLUMNS, coverage_table
 from vessel_risk.features.encounters import EncounterParams, detect_encounters
 from vessel_risk.features.events import empty_events, make_events, per_vessel_events
@@ -38,6 +38,7 @@ from vessel_risk.features.land import LandMask
 from vessel_risk.features.loitering import LoiteringParams, detect_loitering
 from vessel_risk.features.port_visits import PortVisitParams, detect_port_visits
 from vessel_risk.features.spoofing import SpoofingParams, detect_spoofing
+from vessel_risk.features.tracks import build_tracks
 from vessel_risk.features.vessel_info import vessel_info
 from vessel_risk.ingest.areas import Area
 from vessel_risk.ingest.registry import Registry, build_year_warnings
@@ -158,9 +159,11 @@ def screen(
     seen = mmsis_seen(positions, statics)
     vessels_table = registry.vessels if registry is not None else None
     links = link_vessels(seen, statics, vessels_table)
-    context = situate(positions, statics, reference.ports, reference.land, params.context,
-                      reference.anchorage_history)
-    tracks, ports = context.tracks, reference.ports
+    tracks = build_tracks(positions)
+    del positions  # its rows live on in the tracks: a day's window is not held twice from here
+    context = situate_tracks(tracks, statics, reference.ports, reference.land, params.context,
+                             reference.anchorage_history)
+    ports = reference.ports
     encounters = detect_encounters(tracks, ports, params.encounters)
     shared = detect_identity_shared(tracks, params.identity_shared)
     spoofing = detect_spoofing(tracks, params.spoofing)

@@ -108,7 +108,19 @@ def situate(
     ``history`` holds anchorage evidence of earlier days (``features.anchorages``); without
     ``land`` no fix is judged to be on land.
     """
-    tracks = build_tracks(positions)
+    return situate_tracks(build_tracks(positions), statics, ports, land, params, history)
+
+
+def situate_tracks(
+    tracks: pd.DataFrame,
+    statics: pd.DataFrame,
+    ports: pd.DataFrame,
+    land: LandMask | None = None,
+    params: ContextParams = ContextParams(),
+    history: pd.DataFrame | None = None,
+) -> Context:
+    """:func:`situate` for tracks already built (``build_tracks``), which gain the context
+    columns: a caller with a day of positions can let them go before the context is worked out."""
     tracks[c.FISHING] = fishing(tracks, statics)
     lat = tracks[c.LAT].to_numpy(dtype="float64")
     lon = tracks[c.LON].to_numpy(dtype="float64")

@@ -31,7 +31,7 @@ import pandas as pd
 
 from vessel_risk.common import columns as c
 from vessel_risk.features import grid
-from vessel_risk.features.tracks import US_PER_H, require_columns, timestamp_us
+from vessel_risk.features.tracks import US_PER_H, frame_of, require_columns, timestamp_us
 
 FloatArray = npt.NDArray[np.float64]
 # Class B position reports (AIS types 18 and 19); every other position report is class A.
@@ -181,7 +181,7 @@ def coverage_table(tracks: pd.DataFrame, params: CoverageParams = CoverageParams
     vessels there should have sent (ITU-R M.1371 nominal intervals) that was heard."""
     require_columns(tracks, [c.MMSI, c.TIMESTAMP, c.LAT, c.LON, c.DT_H], "coverage_table(tracks)")
     t_us = timestamp_us(tracks)
-    frame = pd.DataFrame({
+    frame = frame_of({
         "cell": grid.cell_keys(tracks[c.LAT], tracks[c.LON], params.cell_deg),
         "hour": t_us // US_PER_H,
         c.MMSI: tracks[c.MMSI].to_numpy(dtype="int64"),
