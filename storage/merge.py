@@ -40,8 +40,7 @@ def sort_columns(names: list[str], keys: list[str]) -> list[str]:
 # sorted and reordered as small integers, then written as plain text.
 FEW_VALUED_TEXT = (c.SOURCE_FILE,)
 
-
-# Rows per slice of :func:`distinct_sorted_slices`, and so per row group of a merged partition.
+# Rows per slice of :meth:`SortedRows.slices`, and so per row group of a merged partition.
 SLICE_ROWS = 2**20
 
 
@@ -149,7 +148,7 @@ def as_table(frame: pd.DataFrame) -> pa.Table:
 
 def encoded_table(frame: pd.DataFrame) -> pa.Table:
     """``frame`` as an Arrow table whose ``FEW_VALUED_TEXT`` columns are dictionaries of their
-    sorted values (for :func:`distinct_sorted_table`, which writes them back as text)."""
+    sorted values (for :func:`distinct_sorted_rows`, whose slices have them as text again)."""
     few = [col for col in FEW_VALUED_TEXT
            if col in frame.columns and pd.api.types.is_string_dtype(frame[col].dtype)]
     table = pa.Table.from_pandas(frame, preserve_index=False,
