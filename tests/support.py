@@ -33,6 +33,15 @@ def wait_for(condition: Callable[[], bool], timeout_s: float) -> bool:
     return bool(condition())
 
 
+def command_line(process: psutil.Process) -> str:
+    """``process``'s command line, or "" once it has exited (a child can end, and turn zombie,
+    between being listed and being read)."""
+    try:
+        return " ".join(process.cmdline())
+    except psutil.Error:
+        return ""
+
+
 def alive(processes: list[psutil.Process]) -> list[psutil.Process]:
     """Those of ``processes`` still running (a zombie, dead but not yet reaped, is not)."""
     return [p for p in processes if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]

@@ -12,14 +12,14 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.support import alive, wait_for
+from tests.support import alive, command_line, wait_for
 from vessel_risk.common.watchdog import GRACE_S, POLL_S
 
 CLI = Path(sys.executable).with_name("vessel-risk")
 
 
 def running(processes: list[psutil.Process]) -> list[str]:
-    return [" ".join(p.cmdline())[:80] for p in alive(processes)]
+    return [line[:80] for p in alive(processes) if (line := command_line(p))]
 
 
 @pytest.mark.slow
@@ -31,7 +31,7 @@ def test_run_killed_mid_run_leaves_no_process_behind(tmp_path: Path, sig: signal
         main = psutil.Process(run.pid)
 
         def servers_up() -> bool:
-            lines = [" ".join(p.cmdline()) for p in main.children(recursive=True)]
+            lines = [command_line(p) for p in main.children(recursive=True)]
             return any("uvicorn" in line for line in lines) and any(
                 "forkserver" in line for line in lines)
 
