@@ -84,17 +84,8 @@ def test_decodings_kept_are_forgotten_when_the_cache_is_full(
 def test_repeated_static_payload_is_decoded_once_and_kept_per_message(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    calls: list[tuple[str, ...]] = []
-    real = messages.decode_message
-
-    def counting(sentences: tuple[str, ...]) -> object:
-        calls.append(sentences)
-        return real(sentences)
-
-    monkeypatch.setattr(messages, "decode_message", counting)
-    monkeypatch.setattr(messages, "_DECODED", {})  # nothing met before in this process
-    frame = static_rows(_TYPE24_A, 3)
-    decoded = messages.decode(frame)
+    calls = counted_decodes(monkeypatch)
+    decoded = messages.decode(static_rows(_TYPE24_A, 3))
     assert len(calls) == 1
     assert decoded.statics[c.LINE_NO].tolist() == [1, 2, 3]
     assert decoded.statics[c.TIMESTAMP].tolist() == list(
