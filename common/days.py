@@ -10,7 +10,7 @@ with a wrong clock cannot choose the day.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -56,22 +56,49 @@ def day_that_ended(scheduled_start: datetime, zone: str = UTC_NAME) -> date:
     return local.date() - timedelta(days=1)
 
 
+def localized(stamps: np.ndarray, zone: str | tzinfo = UTC_NAME
+              ) -> pd.api.extensions.ExtensionArray:
+    """Naive ``datetime64`` values as time stamps of ``zone``, without a Series' ``.dt``.
+
+    A Series and its ``.dt`` accessor refer to each other: the pair, and the column of values it
+    holds, outlives its last use until Python's cycle collector next runs. At 9 million rows that
+    is 72 MB per column kept for a whole stage, so day-sized time stamps go through arrays.
+    """
+    return pd.DatetimeIndex(stamps, copy=False).tz_localize(zone).array
+
+
 def day_numbers(timestamps: pd.Series) -> np.ndarray:
     """The calendar day of each time stamp (in the series' own time zone, as ``.dt.date``) as
     ``datetime64[D]``, NaT where missing: vectorised, where ``.dt.date`` builds one Python
-    object per row (seconds on a day of AIS)."""
-    stamps = timestamps.dt.tz_localize(None) if timestamps.dt.tz is not None else timestamps
-    return stamps.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    object per row (seconds on a day of AIS). Through the array, not ``.dt``: see
+    :func:`localized`."""
+    stamps = timestamps.array
+    if isinstance(stamps.dtype, pd.DatetimeTZDtype):
+        stamps = stamps.tz_localize(None)  # the wall clock of the series' own zone
+    return np.asarray(stamps.to_numpy()).astype("datetime64[D]")
 
 
 def dates_of(timestamps: pd.Series) -> np.ndarray:
     """``timestamps.dt.date.to_numpy()``: the same ``datetime.date`` objects (``NaT`` where
     missing), made once per distinct day instead of once per row."""
-    distinct, inverse = np.unique(day_numbers(timestamps), return_inverse=True)
-    objects = np.array([pd.NaT] * len(distinct), dtype=object)
-    known = ~np.isnat(distinct)
-    objects[known] = distinct[known].astype(object)  # datetime64[D] -> datetime.date
-    return objects[inverse.reshape(-1)]
+    codes, distinct = _distinct_days(timestamps)
+    return _date_objects(distinct)[codes]
+
+
+def _distinct_days(timestamps: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct days as ``datetime64[D]``): each stamp's day is ``distinct[codes]``.
+    Found by hashing, not sorting: a day of AIS holds millions of stamps and a handful of days."""
+    numbers = day_numbers(timestamps)
+    codes, distinct = pd.factorize(numbers.view("int64"))
+    return codes, distinct.view("datetime64[D]")
+
+
+def _date_objects(days: np.ndarray) -> np.ndarray:
+    """``datetime64[D]`` values as ``datetime.date`` objects, ``NaT`` where missing."""
+    objects = np.array([pd.NaT] * len(days), dtype=object)
+    known = ~np.isnat(days)
+    objects[known] = days[known].astype(object)  # datetime64[D] -> datetime.date
+    return objects
 
 
 def on_day(timestamps: pd.Series, day: date) -> np.ndarray:
@@ -81,10 +108,12 @@ def on_day(timestamps: pd.Series, day: date) -> np.ndarray:
 
 def positions_per_day(timestamps: pd.Series) -> pd.Series:
     """Count of positions per UTC day, oldest day first (NaT ignored)."""
-    stamps = timestamps.dropna()
-    if stamps.empty:
+    codes, distinct = _distinct_days(timestamps)
+    counts = np.bincount(codes, minlength=len(distinct))
+    known = ~np.isnat(distinct)
+    if not known.any():
         return pd.Series([], dtype="int64")
-    return pd.Series(dates_of(stamps)).value_counts().sort_index()
+    return pd.Series(counts[known], index=_date_objects(distinct[known])).sort_index()
 
 
 def default_day(timestamps: pd.Series, params: DayParams = DayParams()) -> date:

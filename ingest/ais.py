@@ -16,6 +16,7 @@ import pandas as pd
 
 from vessel_risk.common import allocator
 from vessel_risk.common import columns as c
+from vessel_risk.common.days import localized
 from vessel_risk.common.errors import ConfigError
 from vessel_risk.ingest import chunks, csv_exports, fast_framing, files, messages, tables, workers
 from vessel_risk.ingest.decode import POSITION_OUT_OF_RANGE
@@ -255,7 +256,7 @@ def _assemble(parts: list[pd.DataFrame], keep: np.ndarray) -> pd.DataFrame:
                                      ignore_index=True).array
         elif isinstance(dtype, pd.DatetimeTZDtype):
             stamps = arrays.pop(col).view(f"datetime64[{dtype.unit}]")
-            columns[col] = pd.Series(stamps, copy=False).dt.tz_localize(dtype.tz).array
+            columns[col] = localized(stamps, dtype.tz)
         else:
             columns[col] = arrays.pop(col)
     return pd.DataFrame(columns, copy=False)

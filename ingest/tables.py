@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from vessel_risk.common import columns as c
+from vessel_risk.common.days import localized
 from vessel_risk.ingest.framing import Rejected
 
 _COMMON = [c.TIMESTAMP, c.RECEIVERS, c.SOURCE_FILE, c.LINE_NO]
@@ -43,7 +44,7 @@ def seconds_to_utc(seconds: Any) -> pd.Series:
     missing = np.isnan(micros)
     stamps = np.where(missing, 0, micros).astype("int64").view("datetime64[us]")
     stamps[missing] = np.datetime64("NaT")
-    return pd.Series(stamps).dt.tz_localize("UTC")
+    return pd.Series(localized(stamps), copy=False)
 
 
 def _frame(rows: Sequence[dict[str, Any]], dtypes: dict[str, str]) -> pd.DataFrame:

@@ -110,6 +110,26 @@ def test_mmsis_seen_spans_positions_and_statics_and_keeps_last_valid_position():
     assert (row[c.LAST_LAT], row[c.LAST_LON]) == (pytest.approx(55.01), 5.0)
 
 
+def test_mmsis_seen_takes_the_last_given_fix_of_the_latest_time_whatever_the_row_order():
+    later_first = track(244123456, [5.0, 1.0, 5.0, 3.0], lat=60.0)  # two fixes at hour 5
+    other = track(211000001, [4.0, 2.0], lat=40.0)
+    seen = mmsis_seen(pd.concat([later_first, other], ignore_index=True))
+
+    assert seen[c.MMSI].tolist() == [211000001, 244123456]  # in MMSI order
+    assert seen[c.LAST_LAT].tolist() == [pytest.approx(40.0), pytest.approx(60.02)]
+    assert seen[c.FIRST_SEEN].tolist() == [DAY + pd.Timedelta(hours=2),
+                                           DAY + pd.Timedelta(hours=1)]
+
+
+def test_mmsis_seen_gives_no_last_position_to_a_vessel_without_one():
+    positions = track(244123456, [1.0, 2.0])
+    positions[[c.LAT, c.LON]] = np.nan
+
+    row = mmsis_seen(positions).iloc[0]
+    assert row[c.LAST_SEEN] == DAY + pd.Timedelta(hours=2)
+    assert np.isnan(row[c.LAST_LAT]) and np.isnan(row[c.LAST_LON])
+
+
 def test_mmsis_seen_raises_naming_missing_column():
     with pytest.raises(DetectionError, match="lat"):
         mmsis_seen(track(244123456, [1.0]).drop(columns=[c.LAT]))

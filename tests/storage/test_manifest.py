@@ -118,3 +118,11 @@ def test_add_accounts_adds_counts_key_by_key_nested_tables_too() -> None:
         "ingest": {"lines_read": 14, "quarantined": {"bad_checksum": 3, "no_time": 3}},
         "positions": 6}
     assert manifest.add_accounts([]) == {}
+
+
+def test_positions_by_file_counts_each_file_s_positions_per_utc_day() -> None:
+    rows = pd.concat([positions(DAY, 3, source="a.nmea", minute0=24 * 60 - 2),  # 2 today, 1 after
+                      positions(DAY, 2, source="b.nmea")], ignore_index=True)
+    rows[c.SOURCE_FILE] = rows[c.SOURCE_FILE].astype("string")  # as ingest gives it
+    assert manifest.positions_by_file(rows) == {
+        "a.nmea": {"2026-11-22": 2, "2026-11-23": 1}, "b.nmea": {"2026-11-22": 2}}
