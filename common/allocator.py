@@ -39,13 +39,19 @@ def reuse_freed_memory() -> None:
     """Keep freed memory in the process's heap for its next allocations (once per process).
 
     The process's peak resident memory stays that of its peak live data (plus the heap's
-    fragmentation); between peaks it holds up to ``TRIM_THRESHOLD_BYTES`` more.
+    fragmentation); between peaks it holds up to ``TRIM_THRESHOLD_BYTES`` more. Arrow allocates
+    from the same heap (its system pool): a day read from the store is Arrow's memory handed to
+    pandas, and with Arrow's own allocator (mimalloc) what it frees stays apart from the heap
+    numpy reuses, 0.6 GB held beside it through the screening of a 10M-sentence day.
     """
     libc = _libc()
     if hasattr(libc, "mallopt"):
+        import pyarrow
+
         libc.mallopt(_M_MMAP_MAX, _MMAP_MAX)
         libc.mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD_BYTES)
         libc.mallopt(_M_TOP_PAD, TOP_PAD_BYTES)
+        pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 
 
 def release_freed_memory() -> None:

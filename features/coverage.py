@@ -157,14 +157,18 @@ def learn_coverage(tracks: pd.DataFrame, params: CoverageParams = CoverageParams
     bad = np.union1d(cell_keys[enough & ~good], holes)
 
     region = _region_hour(lat, lon, t_us, params)
-    rh, counts = np.unique(region, return_counts=True)
+    rh, counts = grid.counted(region)
     region_of = rh >> 20
     outages = _outage_hours(rh, region_of, counts, params)
     regions = grid.cell_keys(lat, lon, params.region_deg)
     last = pd.Series(t_us).groupby(regions, sort=True).max()
 
-    hour = t_us // US_PER_H
-    heard = pd.DataFrame({"key": cells * (1 << 32) + hour, c.MMSI: mmsi}).drop_duplicates()
+    key = cells * (1 << 32) + t_us // US_PER_H
+    # A vessel's fixes in one cell and hour mostly follow each other in track order: those
+    # repeats go first, at one comparison a fix, before the distinct pairs are hashed and sorted.
+    repeat = np.zeros(len(key), dtype=bool)
+    repeat[1:] = (key[1:] == key[:-1]) & (mmsi[1:] == mmsi[:-1])
+    heard = pd.DataFrame({"key": key[~repeat], c.MMSI: mmsi[~repeat]}).drop_duplicates()
     heard = heard.sort_values(["key", c.MMSI], kind="mergesort").reset_index(drop=True)
     return Coverage(params, cell_keys[good], bad, holes, cell_keys, interval, outages,
                     last.index.to_numpy(dtype="int64"), last.to_numpy(dtype="int64"), heard)

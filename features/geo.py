@@ -16,6 +16,7 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from vessel_risk.common import columns as c
+from vessel_risk.common.blocks import in_blocks
 from vessel_risk.features import grid
 
 # Mean Earth radius in nautical miles (6,371.0088 km / 1.852 km per nm): the IUGG mean radius, which
@@ -28,11 +29,18 @@ FloatArray = npt.NDArray[np.float64]
 def haversine_nm(
     lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike
 ) -> FloatArray:
-    """Great-circle distance in nautical miles; broadcasts like numpy, NaN in gives NaN out."""
-    p1 = np.radians(np.asarray(lat1, dtype="float64"))
-    p2 = np.radians(np.asarray(lat2, dtype="float64"))
+    """Great-circle distance in nautical miles; broadcasts like numpy, NaN in gives NaN out.
+    Worked out a block at a time (``common.blocks``): a day's fixes are millions."""
+    return in_blocks(_haversine_nm, *(np.asarray(x, dtype="float64")
+                                      for x in (lat1, lon1, lat2, lon2)), dtype="float64")
+
+
+def _haversine_nm(lat1: FloatArray, lon1: FloatArray, lat2: FloatArray, lon2: FloatArray
+                  ) -> FloatArray:
+    p1 = np.radians(lat1)
+    p2 = np.radians(lat2)
     dphi = p2 - p1
-    dlmb = np.radians(np.asarray(lon2, dtype="float64") - np.asarray(lon1, dtype="float64"))
+    dlmb = np.radians(lon2 - lon1)
     a = np.sin(dphi / 2.0) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2.0) ** 2
     return 2.0 * EARTH_RADIUS_NM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
@@ -94,7 +102,7 @@ def nearest_port_index(
         if not valid.any():
             return dist, index
     tree = port_tree(ports) if tree is None else tree
-    uniq_z, inverse = np.unique(lat_a[valid] + 1j * lon_a[valid], return_inverse=True)
+    inverse, uniq_z = pd.factorize(lat_a[valid] + 1j * lon_a[valid])  # hashed, not sorted
     bound = 2.0 * np.sin(min(max_nm, np.pi * EARTH_RADIUS_NM) / (2.0 * EARTH_RADIUS_NM)) * (1 + 1e-9)
     _, best = tree.query(unit_vectors(uniq_z.real, uniq_z.imag), distance_upper_bound=bound)
     found = best < len(ports)
@@ -102,7 +110,6 @@ def nearest_port_index(
     uniq_dist = haversine_nm(uniq_z.real, uniq_z.imag, ports[c.LAT].to_numpy()[best],
                              ports[c.LON].to_numpy()[best])
     uniq_dist = np.where(found & (uniq_dist <= max_nm), uniq_dist, np.nan)
-    inverse = inverse.ravel()
     dist[valid] = uniq_dist[inverse]
     index[valid] = np.where(np.isnan(uniq_dist), -1, best)[inverse]
     return dist, index

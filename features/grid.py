@@ -8,8 +8,13 @@ cell is 0.6 nm north-south and 0.34 nm east-west), which is close enough for are
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
+
+from vessel_risk.common.blocks import in_blocks
 
 IntArray = npt.NDArray[np.int64]
 
@@ -19,9 +24,14 @@ def _columns(cell_deg: float) -> int:
 
 
 def cell_keys(lat: npt.ArrayLike, lon: npt.ArrayLike, cell_deg: float) -> IntArray:
-    """The key of the cell holding each position (longitudes wrap; NaN positions give -1)."""
-    lat_a = np.asarray(lat, dtype="float64")
-    lon_a = np.asarray(lon, dtype="float64")
+    """The key of the cell holding each position (longitudes wrap; NaN positions give -1).
+    Worked out a block at a time (``common.blocks``): a day's fixes are millions."""
+    return in_blocks(functools.partial(_cell_keys, cell_deg=cell_deg),
+                     np.asarray(lat, dtype="float64"), np.asarray(lon, dtype="float64"),
+                     dtype="int64")
+
+
+def _cell_keys(lat_a: np.ndarray, lon_a: np.ndarray, cell_deg: float) -> IntArray:
     ok = np.isfinite(lat_a) & np.isfinite(lon_a)
     cols = _columns(cell_deg)
     row = np.floor((np.clip(np.where(ok, lat_a, 0.0), -90.0, 90.0) + 90.0) / cell_deg)
@@ -56,6 +66,14 @@ def neighbourhood(keys: npt.ArrayLike, cell_deg: float, rings: int) -> IntArray:
     k = np.unique(np.asarray(keys, dtype="int64"))
     out = np.unique(neighbours(k[k >= 0], cell_deg, rings))
     return out[out >= 0]
+
+
+def counted(keys: npt.ArrayLike) -> tuple[IntArray, npt.NDArray[np.int64]]:
+    """``np.unique(keys, return_counts=True)``, hashing the keys and sorting only the distinct
+    ones: a day's fixes are millions, their cells or (region, hour) keys thousands."""
+    codes, distinct = pd.factorize(np.asarray(keys, dtype="int64"))
+    order = np.argsort(distinct)
+    return distinct[order], np.bincount(codes, minlength=len(distinct))[order].astype("int64")
 
 
 def member(keys: npt.ArrayLike, table: IntArray) -> npt.NDArray[np.bool_]:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from vessel_risk.common.errors import VesselRiskError
 
@@ -75,7 +76,8 @@ def deep_land(
     if not on_land.any():
         return out
     key = np.round(lat_a[on_land] * 1000.0) * 1_000_000.0 + np.round(lon_a[on_land] * 1000.0)
-    uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    inverse, uniq = pd.factorize(key)  # hashed, not sorted: codes in order of first sight
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(inverse), prepend=-1) > 0)
     ulat, ulon = lat_a[on_land][first], lon_a[on_land][first]
     land = np.ones(len(uniq), dtype=bool)
     cos_lat = np.maximum(np.cos(np.radians(ulat)), 0.01)
@@ -87,7 +89,7 @@ def deep_land(
         rlat = ulat[todo] + margin_nm * np.cos(b) / 60.0
         rlon = ulon[todo] + margin_nm * np.sin(b) / (60.0 * cos_lat[todo])
         land[todo] &= mask.is_land(np.clip(rlat, -90.0, 90.0), rlon)
-    out[on_land] = land[inverse.ravel()]
+    out[on_land] = land[inverse]
     return out
 
 

@@ -166,14 +166,16 @@ def _first_of_each_key(mmsi: npt.NDArray[np.int64], ts: npt.NDArray[np.int64]
                        ) -> npt.NDArray[np.intp]:
     """Indices that put (mmsi, ts) in order, one per distinct pair: the first given of repeats.
 
-    Rows already in order (a stored day) cost one comparison pass. Otherwise the pair becomes one
+    Rows already in order (a stored day) cost two comparison passes. Otherwise the pair becomes one
     int64 key (the vessel's rank, then microseconds since the earliest fix), sorted with numpy's
     fast unstable sort, and the smallest index of each run of equal keys is kept: what a stable
     sort would have put first. Where the key would pass ``_MAX_KEY`` (vessels x microseconds
     spanned: over a year of 100,000 vessels) the two columns are sorted as they are.
     """
-    if _in_order(mmsi, ts, repeats=False):
-        return np.arange(len(mmsi))
+    if _in_order(mmsi, ts, repeats=True):  # a stored day: repeats, if any, are neighbours
+        new = np.ones(len(mmsi), dtype=bool)
+        new[1:] = (mmsi[1:] != mmsi[:-1]) | (ts[1:] != ts[:-1])
+        return np.arange(len(mmsi)) if new.all() else np.flatnonzero(new)
     codes, vessels = pd.factorize(mmsi, sort=True)
     t0 = int(ts.min())
     span = int(ts.max()) - t0 + 1

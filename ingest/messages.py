@@ -227,7 +227,7 @@ def position_rows(
     lat, lon = fields[c.LAT], fields[c.LON]
     cog, heading = fields[c.COG_DEG], fields[c.HEADING_DEG]
     n = len(lat)
-    sources = pd.array(np.full(n, source, dtype=object) if isinstance(source, str)
+    sources = pd.array(tables.repeated(source, n) if isinstance(source, str)
                        else np.asarray(source, dtype=object), dtype="string")
     # The same validity rules as ingest.decode: a value outside its range is not a measurement
     # (positions out of range never get here: they are quarantined).

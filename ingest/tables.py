@@ -38,6 +38,15 @@ QUARANTINE_DTYPES: dict[str, str] = {
 }
 
 
+def repeated(text: str, n: int) -> np.ndarray:
+    """An object array of ``n`` references to the one ``text``. (``np.full`` stores a copy of
+    the string per element: a 10-million-sentence day's file names were 1.1 GB of them, made
+    in the workers, pickled one by one and unpickled by the gathering process.)"""
+    out = np.empty(n, dtype=object)
+    out[:] = text
+    return out
+
+
 def seconds_to_utc(seconds: Any) -> pd.Series:
     """Unix seconds (float) to microsecond UTC timestamps (rounded half to even); NaN stays NaT."""
     micros = np.round(np.asarray(seconds, dtype="float64") * 1e6)

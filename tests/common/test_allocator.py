@@ -7,7 +7,7 @@ import weakref
 
 import numpy as np
 
-from vessel_risk.common.allocator import release_freed_memory
+from vessel_risk.common.allocator import release_freed_memory, reuse_freed_memory
 
 
 class Holder:
@@ -29,3 +29,13 @@ def test_release_freed_memory_frees_columns_held_only_by_reference_cycles() -> N
         assert gone() is None
     finally:
         gc.enable()
+
+
+def test_reuse_freed_memory_puts_arrow_s_buffers_on_the_same_heap_as_numpy_s() -> None:
+    import ctypes.util
+
+    import pyarrow
+
+    reuse_freed_memory()
+    if hasattr(ctypes.CDLL(ctypes.util.find_library("c")), "mallopt"):  # glibc
+        assert pyarrow.default_memory_pool().backend_name == "system"

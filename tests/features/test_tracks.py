@@ -154,3 +154,11 @@ def test_build_tracks_on_a_real_day_of_us_waters() -> None:
     assert tracks[c.DT_H].dropna().gt(0).all()
     # real ships move at ship speeds: nearly every step is below 50 kn
     assert (tracks[c.IMPLIED_SPEED_KNOTS].dropna() <= 50).mean() > 0.99
+
+
+def test_build_tracks_of_fixes_in_order_with_repeats_keeps_the_first_of_each() -> None:
+    t = [b.T0 + pd.Timedelta(minutes=m) for m in (0, 1, 1, 1, 2)]
+    pos = b.fixes(1, t, [55.0, 55.1, 56.0, 57.0, 55.2], [7.0] * 5)  # a stored day's order
+    tracks = build_tracks(pos)
+    assert tracks[c.LAT].tolist() == [55.0, 55.1, 55.2]
+    assert tracks[c.DT_H].iloc[1:].tolist() == pytest.approx([1 / 60, 1 / 60])

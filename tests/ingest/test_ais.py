@@ -271,3 +271,18 @@ def test_ingest_quarantines_out_of_range_position_decoded_by_pyais(tmp_path: Pat
     assert result.positions.empty
     assert result.quarantine[c.REASON].tolist() == ["position_out_of_range"]
     assert result.summary.balanced
+
+
+def test_ingest_names_each_row_s_file_with_one_shared_string_per_chunk() -> None:
+    # a copy of the path per row was 1.1 GB of strings on a 10-million-sentence day
+    from vessel_risk.ingest.ais import IngestParams
+    from vessel_risk.ingest.framing import FramingParams
+
+    path = shared_file("ais", "nmea", "dma_2010-06-11_pghp_timestamped.nmea")
+    framing = FramingParams(capture_time_s=1_700_000_000.0)
+    tables = ingest_ais([path], IngestParams(framing=framing, chunk_bytes=20_000, workers=2))
+    names = tables.positions[c.SOURCE_FILE].array
+    chunks = -(-path.stat().st_size // 20_000)
+    assert len(names) > 10 * chunks
+    assert len({id(name) for name in names}) <= chunks
+    assert set(names) == {str(path)}
