@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from vessel_risk.common import columns as c
+from vessel_risk.common.allocator import release_freed_memory
 from vessel_risk.common.days import on_day
 from vessel_risk.features import catalog, evidence, geo, mmsi
 from vessel_risk.features.areas import AreaVisitParams, detect_area_visits
@@ -44,6 +45,10 @@ from vessel_risk.ingest.areas import Area
 from vessel_risk.ingest.registry import Registry, build_year_warnings
 
 BASE_STATION_MSG_TYPE = 4
+# From this many fixes on, the memory the window's positions held is given back to the system
+# once their tracks are built (``common.allocator``): the rest of the screening then grows
+# from the tracks, not from the window read plus the tracks (1.6 GB less at 9 million fixes).
+RELEASE_MIN_FIXES = 1_000_000
 # Transmitters that are not vessels, when their number is well formed (a placeholder such as
 # 111111111 is a ship with a mis-set number). Group (0MID) and coast-station (00MID) numbers are
 # kept: a "coast station" sending class A positions is a ship with a mis-set or borrowed number,
@@ -161,6 +166,8 @@ def screen(
     links = link_vessels(seen, statics, vessels_table)
     tracks = build_tracks(positions)
     del positions  # its rows live on in the tracks: a day's window is not held twice from here
+    if len(tracks) >= RELEASE_MIN_FIXES:
+        release_freed_memory()  # the window as read and the tracks' temporaries: gigabytes
     context = situate_tracks(tracks, statics, reference.ports, reference.land, params.context,
                              reference.anchorage_history)
     ports = reference.ports

@@ -54,7 +54,7 @@ def load_day(out: Path, day: date, lookback_days: int, model_card: ModelCard | N
     listed = listed.sort_values(c.RISK_RANK, kind="mergesort").reset_index(drop=True)
     events = storage.read_partition(out, storage.EVENTS, day)
     days = [day - timedelta(days=i) for i in range(lookback_days)]
-    positions = storage.read_days(out, storage.POSITIONS, days, _TRACK_COLUMNS)
+    positions = storage.read_days(out, storage.POSITIONS, days, _TRACK_COLUMNS, with_date=False)
     positions = _tracks(positions, day - timedelta(days=lookback_days - 1), day)
     return DayData(
         day=day,
@@ -79,12 +79,14 @@ def _tracks(positions: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
         return pd.DataFrame({c.MMSI: pd.Series(dtype="int64"),
                              c.TIMESTAMP: pd.Series(dtype="datetime64[us, UTC]"),
                              c.LAT: pd.Series(dtype="float64"), c.LON: pd.Series(dtype="float64")})
-    tracks = positions[_TRACK_COLUMNS]
+    tracks = positions[_TRACK_COLUMNS] if list(positions.columns) != _TRACK_COLUMNS else positions
     start = pd.Timestamp(first, tz="UTC")
     end = pd.Timestamp(last + timedelta(days=1), tz="UTC")
     keep = ((tracks[c.TIMESTAMP] >= start) & (tracks[c.TIMESTAMP] < end)
             & tracks[c.LAT].notna() & tracks[c.LON].notna())
-    return in_track_order(tracks.loc[keep])  # sorts only a window of several stored days
+    if not bool(keep.all()):  # a day's window is millions of rows: copied only to drop some
+        tracks = tracks.loc[keep]
+    return in_track_order(tracks)  # sorts only a window of several stored days
 
 
 def _optional(out: Path, table: str, day: date) -> pd.DataFrame:

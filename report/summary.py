@@ -93,7 +93,7 @@ def coverage(data: DayData) -> Coverage:
     reasons = quarantine[c.REASON].value_counts() if c.REASON in quarantine else pd.Series()
     return Coverage(
         positions=int(on_day.sum()),
-        vessels_heard=len(np.unique(positions[c.MMSI].to_numpy()[on_day])),
+        vessels_heard=len(pd.unique(positions[c.MMSI].to_numpy()[on_day])),  # hashed
         static_reports=data.statics_count,
         positions_by_hour=tuple(int(n) for n in by_hour),
         longest_silence_h=longest,
