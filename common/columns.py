@@ -46,7 +46,10 @@ STATIC_COLUMNS = [
 # Where a row came from: stored for audit, not read back for screening (the window's
 # source_file alone is one Python string per row).
 PROVENANCE_COLUMNS = [RECEIVERS, SOURCE_FILE, LINE_NO]
-SCREENED_POSITION_COLUMNS = [col for col in POSITION_COLUMNS if col not in PROVENANCE_COLUMNS]
+# What the screening reads back of stored positions: no detector reads the true heading either
+# (72 MB a day-sized window).
+SCREENED_POSITION_COLUMNS = [col for col in POSITION_COLUMNS
+                             if col not in [*PROVENANCE_COLUMNS, HEADING_DEG]]
 SCREENED_STATIC_COLUMNS = [col for col in STATIC_COLUMNS if col not in PROVENANCE_COLUMNS]
 
 # --- quarantine ---------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from vessel_risk.common.blocks import in_blocks
 from vessel_risk.common.errors import VesselRiskError
 
 # Bearings (degrees) of the ring of points checked round a position: 8 points, 45 degrees apart,
@@ -48,9 +49,12 @@ class LandMask:
     dlon: float
 
     def is_land(self, lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArray[np.bool_]:
-        """True where the cell holding (lat, lon) is land; False at sea or for NaN positions."""
-        lat_a = np.asarray(lat, dtype="float64")
-        lon_a = np.asarray(lon, dtype="float64")
+        """True where the cell holding (lat, lon) is land; False at sea or for NaN positions.
+        Looked up a block at a time (``common.blocks``): a day's fixes are millions."""
+        return in_blocks(self._is_land, np.asarray(lat, dtype="float64"),
+                         np.asarray(lon, dtype="float64"), dtype=bool)
+
+    def _is_land(self, lat_a: np.ndarray, lon_a: np.ndarray) -> npt.NDArray[np.bool_]:
         ok = np.isfinite(lat_a) & np.isfinite(lon_a)
         row = np.clip(np.floor((np.where(ok, lat_a, 0.0) - self.lat0) / self.dlat), 0, self.rows - 1)
         lon_w = (np.where(ok, lon_a, 0.0) + 180.0) % 360.0 - 180.0
