@@ -111,3 +111,21 @@ def test_decode_quarantines_position_report_out_of_range() -> None:
     assert decoded.positions[c.LINE_NO].tolist() == [2]
     assert [(source, r.line_no, r.reason, r.received_s) for source, r in decoded.failed] == [
         ("feed.nmea", 1, "position_out_of_range", 0.0)]
+
+
+def test_find_copies_merges_copies_within_the_window_whatever_the_key_type() -> None:
+    # payload hashes (integers) across chunks, payload text within one chunk
+    texts = np.array(["a", "b", "a", "c", "a", "b", "a"], dtype=object)
+    hashes = np.array([11, 22, 11, 33, 11, 22, 11], dtype=np.uint64)
+    received = np.array([0.0, 1.0, 2.0, 3.0, 30.0, 4.0, 31.0])  # "a" at 30 s starts anew
+    receivers = np.array([1, 1, 2, 1, 1, 1, 1])
+    for key in (texts, hashes):
+        keep, totals = messages.find_copies(key, received, receivers, window_s=5.0)
+        assert keep.tolist() == [True, True, False, True, True, False, False]
+        assert totals[keep].tolist() == [3, 2, 1, 2]
+
+
+def test_find_copies_of_distinct_keys_keeps_every_row() -> None:
+    keep, totals = messages.find_copies(np.arange(5, dtype=np.uint64), np.zeros(5), np.ones(5),
+                                        window_s=5.0)
+    assert keep.all() and totals.tolist() == [1] * 5
