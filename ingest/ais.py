@@ -96,8 +96,6 @@ def ingest_ais(paths: Iterable[Path], params: IngestParams = IngestParams(),
             frames.append(getattr(result, name))
     for part in csv_parts:
         summary.add(part.summary)
-    # what gathering the chunks freed lies in pieces too small for a day's columns: give it back
-    allocator.release_freed_memory()
     positions = _merge_copies(parts["positions"], summary, params, count_types=True)
     statics = _merge_copies(parts["statics"], summary, params, count_types=False)
     _merge_copies(parts["others"], summary, params, count_types=True)

@@ -7,7 +7,6 @@ the flows; no computation lives here.
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import os
@@ -227,9 +226,6 @@ def run(
         from vessel_risk import views
         from vessel_risk.flows import daily
 
-        # What the imports made lives as long as the process: frozen, it is not scanned by the
-        # collections that give a day's memory back (common.allocator), 0.15 s each with Prefect.
-        gc.freeze()
         with _reporting():
             # read the input while Prefect's server finishes starting; the flow picks it up
             # with a server starting, ingest runs at a lower priority: the server comes first
